@@ -1,0 +1,1 @@
+"""The `synthdata` command line: parses options and calls the public API."""

@@ -1,0 +1,1 @@
+"""Fidelity, detection, utility and privacy metrics, and the report."""

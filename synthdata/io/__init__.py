@@ -1,0 +1,1 @@
+"""Sources and sinks: files, DataFrames and SQL databases."""

@@ -1,0 +1,1 @@
+"""Generative models (TabularGAN) and their training loops."""

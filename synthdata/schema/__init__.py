@@ -1,0 +1,5 @@
+"""What a table is: columns and their kinds, keys, constraints and Faker-backed columns."""
+
+from synthdata.schema.column import GENERATED_TYPES, MODELLED_TYPES, Column, ColumnType
+
+__all__ = ["Column", "ColumnType", "MODELLED_TYPES", "GENERATED_TYPES"]

@@ -1,0 +1,1 @@
+"""DataFrame <-> model tensor, reversible: mode-specific normalization and one-hot spans."""

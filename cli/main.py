@@ -1,0 +1,33 @@
+"""The `synthdata` command group: one line per error, exit 1 for data, 2 for usage.
+
+Each command lives in its own module and is registered here; commands parse options
+and call the public API of `synthdata`, nothing more.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from synthdata import SynthDataError, __version__
+
+
+class SynthDataGroup(click.Group):
+    """A click group that turns a SynthDataError into one line on stderr and exit 1."""
+
+    def invoke(self, ctx: click.Context):  # noqa: D401 - click's signature
+        try:
+            return super().invoke(ctx)
+        except SynthDataError as error:
+            click.echo(f"synthdata: error: {error}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("synthdata: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=SynthDataGroup)
+@click.version_option(__version__, prog_name="synthdata")
+def main() -> None:
+    """Synthetic tabular and test data: fit a model on a table, sample rows, evaluate, seed databases."""

@@ -1,0 +1,177 @@
+"""The CTGAN networks and their training step, in one file read top to bottom.
+
+Generator: residual blocks (each concatenates its input to its output), then a linear
+layer to the encoded row; activations per span (tanh for scalars, Gumbel-softmax for
+one-hot spans). Critic: PacGAN packing of `pac` rows into one input, LeakyReLU and
+dropout, trained as a WGAN-GP critic. The generator also pays a cross-entropy loss
+for not producing the category it was conditioned on.
+
+Every random draw (noise, dropout masks, Gumbel noise, penalty mixing, weight
+initialisation) takes an explicit torch.Generator, so one seed fixes a whole fit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from synthdata.transform.table import Span
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """Sizes and training constants of the CTGAN design."""
+
+    embedding_dim: int = 128
+    generator_dims: tuple[int, ...] = (256, 256)
+    critic_dims: tuple[int, ...] = (256, 256)
+    pac: int = 10
+    gumbel_tau: float = 0.2
+    gradient_penalty: float = 10.0
+    learning_rate: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.9)
+    weight_decay: float = 1e-6
+
+
+def init_linear(layer: nn.Linear, generator: torch.Generator) -> None:
+    """PyTorch's default Linear initialisation, drawn from `generator`."""
+    bound = 1.0 / math.sqrt(layer.in_features)
+    with torch.no_grad():
+        layer.weight.uniform_(-bound, bound, generator=generator)
+        layer.bias.uniform_(-bound, bound, generator=generator)
+
+
+class SeededDropout(nn.Module):
+    """Dropout whose masks come from a given torch.Generator, not the global RNG."""
+
+    def __init__(self, p: float, generator: torch.Generator) -> None:
+        super().__init__()
+        self.p = p
+        self.generator = generator
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        keep = torch.rand(x.shape, device=x.device, generator=self.generator) >= self.p
+        return x * keep / (1.0 - self.p)
+
+
+class Residual(nn.Module):
+    """Linear -> BatchNorm -> ReLU, with the input concatenated to the output."""
+
+    def __init__(self, in_dim: int, out_dim: int, generator: torch.Generator) -> None:
+        super().__init__()
+        self.fc = nn.Linear(in_dim, out_dim)
+        self.bn = nn.BatchNorm1d(out_dim)
+        init_linear(self.fc, generator)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([F.relu(self.bn(self.fc(x))), x], dim=1)
+
+
+class Generator(nn.Module):
+    """Maps noise plus a condition vector to raw (pre-activation) encoded rows."""
+
+    def __init__(self, in_dim: int, dims: tuple[int, ...], data_dim: int, generator: torch.Generator):
+        super().__init__()
+        blocks: list[nn.Module] = []
+        width = in_dim
+        for dim in dims:
+            blocks.append(Residual(width, dim, generator))
+            width += dim
+        output = nn.Linear(width, data_dim)
+        init_linear(output, generator)
+        self.net = nn.Sequential(*blocks, output)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+
+class Critic(nn.Module):
+    """Scores packs of `pac` rows (with their conditions) as real or generated."""
+
+    def __init__(self, in_dim: int, dims: tuple[int, ...], pac: int, generator: torch.Generator):
+        super().__init__()
+        self.pac = pac
+        self.pac_dim = in_dim * pac
+        layers: list[nn.Module] = []
+        width = self.pac_dim
+        for dim in dims:
+            linear = nn.Linear(width, dim)
+            init_linear(linear, generator)
+            layers += [linear, nn.LeakyReLU(0.2), SeededDropout(0.5, generator)]
+            width = dim
+        output = nn.Linear(width, 1)
+        init_linear(output, generator)
+        self.net = nn.Sequential(*layers, output)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x.reshape(-1, self.pac_dim))
+
+
+class OutputActivation:
+    """Applies tanh to scalar spans and Gumbel-softmax to one-hot spans, all at once.
+
+    One-hot spans are gathered into a padded (batch, spans, width) block so the
+    softmax runs as one kernel over every span instead of a Python loop over columns.
+    """
+
+    def __init__(self, spans: list[Span], device: torch.device) -> None:
+        scalar = [span.start for span in spans if span.kind == "scalar"]
+        softmax = [span for span in spans if span.kind != "scalar"]
+        self.scalar_index = torch.tensor(scalar, dtype=torch.long, device=device)
+        self.padded_index, self.mask = _padded_index(softmax, device)
+        self.softmax_index = self.padded_index[self.mask]
+        category = [span for span in spans if span.kind == "category"]
+        self.category_index, self.category_mask = _padded_index(category, device)
+
+    def __call__(self, raw: torch.Tensor, tau: float, generator: torch.Generator) -> torch.Tensor:
+        logits = raw[:, self.padded_index].masked_fill(~self.mask, float("-inf"))
+        uniform = torch.rand(logits.shape, device=raw.device, generator=generator)
+        gumbel = -torch.log(-torch.log(uniform.clamp(1e-10, 1.0 - 1e-7)))
+        soft = torch.softmax((logits + gumbel) / tau, dim=-1)
+        activated = torch.zeros_like(raw)
+        activated = activated.index_copy(1, self.scalar_index, torch.tanh(raw[:, self.scalar_index]))
+        return activated.index_copy(1, self.softmax_index, soft[:, self.mask])
+
+    def condition_loss(
+        self, raw: torch.Tensor, columns: torch.Tensor, categories: torch.Tensor
+    ) -> torch.Tensor:
+        """Cross-entropy of the conditioned column's logits against the asked category."""
+        if self.category_index.numel() == 0:
+            return raw.new_zeros(())
+        index = self.category_index[columns]
+        logits = raw.gather(1, index).masked_fill(~self.category_mask[columns], float("-inf"))
+        return F.cross_entropy(logits, categories)
+
+
+def _padded_index(spans: list[Span], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max((span.width for span in spans), default=0)
+    offsets = torch.arange(width, device=device)
+    starts = torch.tensor([span.start for span in spans], dtype=torch.long, device=device)
+    widths = torch.tensor([span.width for span in spans], dtype=torch.long, device=device)
+    mask = offsets[None, :] < widths[:, None]
+    index = torch.where(mask, starts[:, None] + offsets[None, :], starts[:, None])
+    return index, mask
+
+
+def gradient_penalty(
+    critic: Critic,
+    real: torch.Tensor,
+    fake: torch.Tensor,
+    weight: float,
+    generator: torch.Generator,
+) -> torch.Tensor:
+    """WGAN-GP penalty on points between real and fake packs (one mix per pack)."""
+    packs = real.shape[0] // critic.pac
+    alpha = torch.rand(packs, 1, 1, device=real.device, generator=generator)
+    alpha = alpha.expand(packs, critic.pac, real.shape[1]).reshape(-1, real.shape[1])
+    mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+    scores = critic(mixed)
+    (gradients,) = torch.autograd.grad(scores.sum(), mixed, create_graph=True)
+    norms = gradients.reshape(-1, critic.pac_dim).norm(2, dim=1)
+    return weight * ((norms - 1.0) ** 2).mean()

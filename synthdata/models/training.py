@@ -1,0 +1,136 @@
+"""The adversarial training loop: critic step, generator step, epochs, time budget.
+
+The encoded table, the condition sampler and both networks live on one device; an
+epoch makes no host round trip except one at its end to report the mean losses.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+from synthdata.models.conditions import ConditionSampler, RealRowIndex
+from synthdata.models.ctgan import Critic, Generator, NetworkConfig, OutputActivation, gradient_penalty
+from synthdata.transform.table import Span
+
+
+@dataclass
+class EpochReport:
+    """Mean losses of one epoch and its throughput, for progress and history."""
+
+    epoch: int
+    generator_loss: float
+    critic_loss: float
+    seconds: float
+    rows_per_second: float
+
+
+class AdversarialTrainer:
+    """Owns the networks, their optimizers and the sampler for one fit."""
+
+    def __init__(
+        self,
+        encoded: torch.Tensor,
+        spans: list[Span],
+        *,
+        config: NetworkConfig,
+        batch_size: int,
+        generator: torch.Generator,
+    ) -> None:
+        device = encoded.device
+        self.data = encoded
+        self.config = config
+        self.batch_size = batch_size
+        self.random = generator
+        category_spans = [span for span in spans if span.kind == "category"]
+        self.real_rows = RealRowIndex(encoded, category_spans)
+        self.sampler = ConditionSampler(category_spans, self.real_rows.counts, device)
+        self.activation = OutputActivation(spans, device)
+        data_dim = encoded.shape[1]
+        self.generator = Generator(
+            config.embedding_dim + self.sampler.dim, config.generator_dims, data_dim, generator
+        ).to(device)
+        self.critic = Critic(
+            data_dim + self.sampler.dim, config.critic_dims, config.pac, generator
+        ).to(device)
+        optimizer_options = dict(
+            lr=config.learning_rate, betas=config.betas, weight_decay=config.weight_decay
+        )
+        self.generator_optimizer = torch.optim.Adam(self.generator.parameters(), **optimizer_options)
+        self.critic_optimizer = torch.optim.Adam(self.critic.parameters(), **optimizer_options)
+        self.steps_per_epoch = max(encoded.shape[0] // batch_size, 1)
+
+    def _noise(self, batch: int) -> torch.Tensor:
+        return torch.randn(
+            batch, self.config.embedding_dim, device=self.data.device, generator=self.random
+        )
+
+    def _critic_step(self) -> torch.Tensor:
+        conditions = self.sampler.sample_for_training(self.batch_size, self.random)
+        raw = self.generator(torch.cat([self._noise(self.batch_size), conditions.vectors], dim=1))
+        fake = self.activation(raw, self.config.gumbel_tau, self.random)
+        real = self.data[self.real_rows.draw(conditions, self.random)]
+        fake_input = torch.cat([fake, conditions.vectors], dim=1).detach()
+        real_input = torch.cat([real, conditions.vectors], dim=1)
+        wasserstein = self.critic(fake_input).mean() - self.critic(real_input).mean()
+        penalty = gradient_penalty(
+            self.critic, real_input, fake_input, self.config.gradient_penalty, self.random
+        )
+        loss = wasserstein + penalty
+        self.critic_optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.critic_optimizer.step()
+        return loss.detach()
+
+    def _generator_step(self) -> torch.Tensor:
+        conditions = self.sampler.sample_for_training(self.batch_size, self.random)
+        raw = self.generator(torch.cat([self._noise(self.batch_size), conditions.vectors], dim=1))
+        fake = self.activation(raw, self.config.gumbel_tau, self.random)
+        score = self.critic(torch.cat([fake, conditions.vectors], dim=1)).mean()
+        loss = -score + self.activation.condition_loss(raw, conditions.columns, conditions.categories)
+        self.generator_optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.generator_optimizer.step()
+        return loss.detach()
+
+    def run_epoch(self, epoch: int) -> EpochReport:
+        """One pass of `steps_per_epoch` critic and generator steps."""
+        self.generator.train()
+        self.critic.train()
+        started = time.perf_counter()
+        generator_total = torch.zeros((), device=self.data.device)
+        critic_total = torch.zeros((), device=self.data.device)
+        for _ in range(self.steps_per_epoch):
+            critic_total += self._critic_step()
+            generator_total += self._generator_step()
+        seconds = time.perf_counter() - started
+        rows = self.steps_per_epoch * self.batch_size
+        return EpochReport(
+            epoch=epoch,
+            generator_loss=float(generator_total) / self.steps_per_epoch,
+            critic_loss=float(critic_total) / self.steps_per_epoch,
+            seconds=seconds,
+            rows_per_second=rows / max(seconds, 1e-9),
+        )
+
+    def train(
+        self,
+        epochs: int,
+        *,
+        max_seconds: float | None = None,
+        on_epoch: Callable[[EpochReport], None] | None = None,
+    ) -> list[EpochReport]:
+        """Run up to `epochs` epochs, stopping early once `max_seconds` is spent."""
+        history: list[EpochReport] = []
+        started = time.perf_counter()
+        for epoch in range(epochs):
+            report = self.run_epoch(epoch)
+            history.append(report)
+            if on_epoch is not None:
+                on_epoch(report)
+            if max_seconds is not None and time.perf_counter() - started >= max_seconds:
+                break
+        return history

@@ -4,7 +4,8 @@ The public API, and nothing else: everything not imported here may change.
 """
 
 from synthdata.errors import SynthDataError
+from synthdata.schema import Schema
 
 __version__ = "0.1.0"
 
-__all__ = ["SynthDataError", "__version__"]
+__all__ = ["SynthDataError", "Schema", "__version__"]

@@ -1,0 +1,104 @@
+"""Dates written as strings: finding their one format, and reading and writing them.
+
+A date column from a CSV file is text until someone says how to read it. Inference
+tries the formats people use, on a sample, and keeps the one that reads every
+value; a column that mixes formats is refused with a message naming them, because
+guessing would silently swap days and months. The same format writes synthetic
+dates back, so the output reads like the input.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pandas as pd
+
+from synthdata.errors import SchemaError
+
+# Tried in this order: ISO forms first, then month-first before day-first (US data
+# is the common case; a day above 12 rules month-first out on its own).
+CANDIDATE_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%Y%m%dT%H%M%S",
+)
+
+_LOOKS_LIKE_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}.*)?|\d{8}T\d{6}")
+
+# A column is a date column when this share of its sampled values read in one format.
+MAJORITY = 0.98
+
+
+def looks_like_dates(values: list[str]) -> bool:
+    """A cheap first test: every sampled value has the digits and separators of a date."""
+    return bool(values) and all(_LOOKS_LIKE_DATE.fullmatch(value.strip()) for value in values)
+
+
+def find_format(name: str, values: list[str]) -> str | None:
+    """The one strftime format that reads all sampled values, or None if none fits.
+
+    Raises SchemaError when the values are dates but in more than one format.
+    """
+    if not looks_like_dates(values):
+        return None
+    sample = pd.Series(values, dtype=object)
+    best, best_share = None, 0.0
+    for fmt in CANDIDATE_FORMATS:
+        share = parse(sample, fmt).notna().mean()
+        if share == 1.0:
+            return fmt
+        if share > best_share:
+            best, best_share = fmt, share
+    if best is not None and best_share >= 0.5:
+        other = next(
+            (
+                fmt
+                for fmt in CANDIDATE_FORMATS
+                if fmt != best and parse(sample, fmt).notna().mean() > 0
+            ),
+            None,
+        )
+        raise SchemaError(
+            f"Column '{name}' mixes date formats ({best!r} in {best_share:.0%} of sampled values"
+            + (f", {other!r} in others" if other else "")
+            + "); declare one with `format:` in the schema."
+        )
+    return None
+
+
+def parse(values: pd.Series, fmt: str | None) -> pd.Series:
+    """Read dates with one format; values that do not fit become NaT.
+
+    A format ending in Z or %z gives UTC timestamps, others naive ones. None means the
+    values are already datetimes (or ISO strings pandas reads on its own).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if fmt is None:
+            return pd.to_datetime(values, errors="coerce")
+        if fmt.endswith("Z") and not fmt.endswith("%Z"):
+            # pandas reads a literal Z through its slow strptime path; %z reads it fast.
+            fmt = fmt[:-1] + "%z"
+        return pd.to_datetime(values, format=fmt, errors="coerce", utc=fmt.endswith("%z"))
+
+
+def to_iso(moment: pd.Timestamp) -> str:
+    """A JSON-able ISO string: a plain date when the time is midnight, else a timestamp."""
+    if moment == moment.normalize() and moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d")
+    return moment.isoformat()

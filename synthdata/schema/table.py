@@ -1,0 +1,155 @@
+"""A table's schema: its columns, key, locale, constraints and foreign keys.
+
+`Schema` is the one object the rest of synthdata passes around: inferred from data
+(`Schema.infer`), read from a schema file (`Schema.load`), stored inside a model
+file (`to_dict`/`from_dict`, plain JSON). Kinds are decided per column (see
+`infer`); this module only holds them together and moves them in and out of files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from synthdata.errors import SchemaError
+from synthdata.schema.column import Column
+from synthdata.schema.infer import choose_primary_key, infer_columns
+
+FORMAT_VERSION = 1
+
+
+class Schema:
+    """Columns in table order, plus what holds across them.
+
+    `columns` maps names to `Column`s in the table's order. `constraints` are rules
+    every generated row obeys; `foreign_keys` are `{column, references: "table.column"}`
+    mappings that tie this table to others.
+    """
+
+    def __init__(
+        self,
+        columns: Mapping[str, Column],
+        *,
+        table: str | None = None,
+        primary_key: str | None = None,
+        locale: str = "en_US",
+        constraints: Iterable[Any] = (),
+        foreign_keys: Iterable[Mapping[str, str]] = (),
+        version: int = FORMAT_VERSION,
+    ) -> None:
+        if version > FORMAT_VERSION:
+            raise SchemaError(
+                f"Schema version {version} is newer than this synthdata reads ({FORMAT_VERSION}); "
+                "upgrade synthdata."
+            )
+        self.columns: dict[str, Column] = dict(columns)
+        self.table = table
+        self.primary_key = primary_key
+        self.locale = locale
+        self.constraints = list(constraints)
+        self.foreign_keys = [dict(key) for key in foreign_keys]
+        self.version = version
+        if primary_key is not None and primary_key not in self.columns:
+            raise SchemaError(f"primary_key '{primary_key}' is not a column of the schema.")
+
+    @classmethod
+    def infer(cls, df: pd.DataFrame, *, table: str | None = None) -> Schema:
+        """The schema a DataFrame suggests: every column's kind, facts and the primary key."""
+        if not isinstance(df, pd.DataFrame):
+            raise SchemaError(f"Schema.infer needs a pandas DataFrame, got {type(df).__name__}.")
+        columns = infer_columns(df, table=table)
+        return cls(columns, table=table, primary_key=choose_primary_key(columns, table))
+
+    @property
+    def modelled_columns(self) -> list[Column]:
+        """The columns the model learns from data, in table order (the rest are generated)."""
+        return [column for column in self.columns.values() if column.is_modelled]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The schema as plain JSON-able data, in schema-file layout."""
+        out: dict[str, Any] = {"version": self.version}
+        if self.table is not None:
+            out["table"] = self.table
+        if self.primary_key is not None:
+            out["primary_key"] = self.primary_key
+        out["locale"] = self.locale
+        out["columns"] = {name: column.to_dict() for name, column in self.columns.items()}
+        if self.constraints:
+            out["constraints"] = [_constraint_dict(constraint) for constraint in self.constraints]
+        if self.foreign_keys:
+            out["foreign_keys"] = [dict(key) for key in self.foreign_keys]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Schema:
+        """Build a schema from `to_dict` output or a parsed schema file."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("columns"), Mapping):
+            raise SchemaError("A schema needs a `columns:` mapping of column names to their kinds.")
+        columns = {}
+        for name, spec in data["columns"].items():
+            if not isinstance(spec, Mapping) or "type" not in spec:
+                raise SchemaError(f"Column '{name}' needs a mapping with a `type:`.")
+            try:
+                columns[str(name)] = Column.from_dict(str(name), spec)
+            except TypeError as error:
+                raise SchemaError(f"Column '{name}': {error}; see schemas/synthdata.schema.json.") from None
+        return cls(
+            columns,
+            table=data.get("table"),
+            primary_key=data.get("primary_key"),
+            locale=data.get("locale", "en_US"),
+            constraints=data.get("constraints", ()),
+            foreign_keys=data.get("foreign_keys", ()),
+            version=int(data.get("version", FORMAT_VERSION)),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> Schema:
+        """Read a schema file: YAML (safe loader only) or JSON, by its suffix."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise SchemaError(f"Cannot read schema file {path}: {error.strerror}.") from None
+        try:
+            data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        except (json.JSONDecodeError, yaml.YAMLError) as error:
+            raise SchemaError(f"Schema file {path} is not valid {_syntax(path)}: {error}") from None
+        try:
+            return cls.from_dict(data)
+        except SchemaError as error:
+            raise SchemaError(f"{path}: {error}") from None
+
+    def save(self, path: str | Path) -> None:
+        """Write the schema file: JSON for a .json suffix, YAML otherwise."""
+        path = Path(path)
+        text = self.to_json() if path.suffix.lower() == ".json" else self.to_yaml()
+        path.write_text(text, encoding="utf-8")
+
+    def to_yaml(self) -> str:
+        """The schema file as YAML text, columns in table order."""
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True, width=100)
+
+    def to_json(self) -> str:
+        """The schema file as JSON text."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Schema) and self.to_dict() == other.to_dict()
+
+    def __repr__(self) -> str:
+        kinds = ", ".join(f"{name}: {column.type}" for name, column in self.columns.items())
+        return f"Schema(table={self.table!r}, primary_key={self.primary_key!r}, columns={{{kinds}}})"
+
+
+def _constraint_dict(constraint: Any) -> dict[str, Any]:
+    return constraint.to_dict() if hasattr(constraint, "to_dict") else dict(constraint)
+
+
+def _syntax(path: Path) -> str:
+    return "JSON" if path.suffix.lower() == ".json" else "YAML"

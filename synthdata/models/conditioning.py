@@ -1,0 +1,182 @@
+"""What a caller asks of sampled rows, resolved against the fitted encoders.
+
+Conditions come as a mapping (`{"GENDER": "F", "age": (30, 50)}`) or as expressions
+(`["GENDER=F", "age>=30"]`, what `--where` passes). One discrete condition is set
+natively in the generator's condition vector, so every row holds it with no
+rejection; further discrete conditions and numeric ranges are checked on the decoded
+rows and met by drawing more (bounded, see the model's sampler).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthdata.errors import SynthDataError
+from synthdata.schema.column import Column
+from synthdata.transform.categories import CategoryEncoder
+from synthdata.transform.numbers import to_floats
+from synthdata.transform.table import DataTransformer
+
+_EXPRESSION = re.compile(r"^\s*(?P<column>.+?)\s*(?P<op>>=|<=|==|=|>|<)\s*(?P<value>.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A numeric or date range; either end may be open."""
+
+    low: Any = None
+    high: Any = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+
+@dataclass
+class ResolvedConditions:
+    """Conditions split by how they are met."""
+
+    native: tuple[int, int] | None = None  # (discrete column index, slot)
+    pinned: dict[str, Any] = field(default_factory=dict)  # value written after decoding
+    exact: dict[str, Any] = field(default_factory=dict)  # discrete, checked on rows
+    intervals: dict[str, Interval] = field(default_factory=dict)
+
+    @property
+    def needs_rejection(self) -> bool:
+        return bool(self.exact or self.intervals)
+
+    def holds(self, rows: pd.DataFrame, columns: dict[str, Column]) -> np.ndarray:
+        """Which decoded rows satisfy the conditions checked after decoding."""
+        keep = np.ones(len(rows), dtype=bool)
+        for name, value in self.exact.items():
+            keep &= (rows[name].astype(str) == str(value)).to_numpy()
+        for name, interval in self.intervals.items():
+            values = to_floats(rows[name], columns[name])
+            low, high = _interval_floats(interval, columns[name])
+            if low is not None:
+                keep &= values >= low if interval.low_inclusive else values > low
+            if high is not None:
+                keep &= values <= high if interval.high_inclusive else values < high
+        return keep
+
+
+def parse_expressions(expressions: Sequence[str]) -> dict[str, Any]:
+    """`["GENDER=F", "age>=30", "age<50"]` -> `{"GENDER": "F", "age": Interval(30, 50, ...)}`."""
+    conditions: dict[str, Any] = {}
+    for expression in expressions:
+        match = _EXPRESSION.match(expression)
+        if match is None or not match["column"]:
+            raise SynthDataError(
+                f"Cannot read the condition {expression!r}; write COLUMN=VALUE, COLUMN>=VALUE "
+                f"or COLUMN<=VALUE (also > and <)."
+            )
+        name, op, value = match["column"], match["op"], match["value"]
+        if op in ("=", "=="):
+            conditions[name] = value
+            continue
+        current = conditions.get(name, Interval())
+        if not isinstance(current, Interval):
+            raise SynthDataError(f"Column {name!r} has both an equality and a range condition.")
+        if op.startswith(">"):
+            current = Interval(value, current.high, op == ">=", current.high_inclusive)
+        else:
+            current = Interval(current.low, value, current.low_inclusive, op == "<=")
+        conditions[name] = current
+    return conditions
+
+
+def resolve(
+    conditions: Mapping[str, Any] | Sequence[str] | None,
+    transformer: DataTransformer,
+    columns: dict[str, Column],
+) -> ResolvedConditions:
+    """Check every condition against the fitted model and decide how to meet it."""
+    resolved = ResolvedConditions()
+    if not conditions:
+        return resolved
+    if not isinstance(conditions, Mapping):
+        conditions = parse_expressions(list(conditions))
+    discrete = [span.column for span in transformer.category_spans]
+    for name, value in conditions.items():
+        if name not in columns:
+            raise SynthDataError(
+                f"Unknown column {name!r} in the conditions; the model has: "
+                f"{', '.join(columns)}."
+            )
+        column = columns[name]
+        if name in discrete:
+            _resolve_discrete(resolved, discrete.index(name), column, value, transformer)
+        elif column.type in ("numerical", "integer", "datetime"):
+            resolved.intervals[name] = _as_interval(value)
+        else:
+            raise SynthDataError(
+                f"Column {name!r} is a generated {column.type} column; its values are made "
+                f"afresh and cannot be conditioned on."
+            )
+    return resolved
+
+
+def _resolve_discrete(
+    resolved: ResolvedConditions,
+    index: int,
+    column: Column,
+    value: Any,
+    transformer: DataTransformer,
+) -> None:
+    if isinstance(value, Interval):
+        raise SynthDataError(f"Column {column.name!r} is {column.type}; ask for a value, not a range.")
+    encoder = transformer.encoders_[column.name]
+    assert isinstance(encoder, CategoryEncoder)
+    slot, real_value = _find_slot(encoder, value)
+    if slot is None:
+        known = [repr(c) for c in encoder.categories_ if c is not None][:20]
+        raise SynthDataError(
+            f"Column {column.name!r} never holds {value!r}; known values include: "
+            f"{', '.join(known)}."
+        )
+    if resolved.native is None:
+        resolved.native = (index, slot)
+        if encoder.has_pool and slot == encoder.n_categories - 1:
+            resolved.pinned[column.name] = real_value
+    else:
+        resolved.exact[column.name] = real_value
+
+
+def _find_slot(encoder: CategoryEncoder, value: Any) -> tuple[int | None, Any]:
+    """The one-hot slot holding `value` (compared as text, as the CLI passes it)."""
+    wanted = str(value)
+    slots = encoder.categories_[:-1] if encoder.has_pool else encoder.categories_
+    for slot, category in enumerate(slots):
+        if category is not None and (category == value or str(category) == wanted):
+            return slot, category
+    for member in encoder.pool_values_:
+        if member == value or str(member) == wanted:
+            return encoder.n_categories - 1, member
+    return None, None
+
+
+def _as_interval(value: Any) -> Interval:
+    if isinstance(value, Interval):
+        return value
+    if isinstance(value, tuple) and len(value) == 2:
+        return Interval(value[0], value[1])
+    return Interval(value, value)
+
+
+def _interval_floats(interval: Interval, column: Column) -> tuple[float | None, float | None]:
+    ends = []
+    for end in (interval.low, interval.high):
+        if end is None or end == "":
+            ends.append(None)
+            continue
+        try:
+            ends.append(float(to_floats(pd.Series([end], dtype=object), column)[0]))
+        except SynthDataError:
+            raise SynthDataError(
+                f"Condition on {column.name!r}: {end!r} is not a {column.type} value."
+            ) from None
+    return ends[0], ends[1]

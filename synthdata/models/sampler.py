@@ -1,0 +1,132 @@
+"""Turning a fitted generator into rows: noise in, the user's columns out.
+
+One chunk of rows is drawn from its own seed (derived from the call's seed and the
+chunk's position), so chunks can be produced in any order, on any machine, and still
+add up to the same table. Rows that break a declared constraint or a condition that
+cannot be set natively are dropped and drawn again, within a bounded budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from synthdata.errors import ConstraintError, SynthDataError
+from synthdata.models import conditioning
+from synthdata.models.conditioning import ResolvedConditions
+from synthdata.models.conditions import ConditionSampler
+from synthdata.models.ctgan import Generator, NetworkConfig, OutputActivation
+from synthdata.schema import Schema
+from synthdata.transform.table import DataTransformer
+
+# Rejection gives up after drawing this many times the rows asked for.
+MAX_OVERSAMPLING = 200
+
+
+class RowSampler:
+    """Draws decoded, constraint-checked rows from a fitted generator."""
+
+    def __init__(
+        self,
+        *,
+        generator: Generator,
+        transformer: DataTransformer,
+        schema: Schema,
+        category_counts: list[torch.Tensor],
+        config: NetworkConfig,
+        batch_size: int,
+        columns: list[str],
+        device: torch.device,
+    ) -> None:
+        self.generator = generator
+        self.transformer = transformer
+        self.schema = schema
+        self.config = config
+        self.columns = columns
+        self.device = device
+        self.batch_size = batch_size
+        self.activation = OutputActivation(transformer.spans_, device)
+        self.conditions = ConditionSampler(transformer.category_spans, category_counts, device)
+        self.modelled = {c.name: c for c in schema.columns.values() if c.is_modelled}
+
+    def resolve(self, conditions: Mapping[str, Any] | Sequence[str] | None) -> ResolvedConditions:
+        """Check the caller's conditions against the model (raises on unknown ones)."""
+        return conditioning.resolve(conditions, self.transformer, dict(self.schema.columns))
+
+    def empty_frame(self) -> pd.DataFrame:
+        return self.rows(0, ResolvedConditions(), seed=(0, 0), row_offset=0)
+
+    def rows(
+        self, size: int, resolved: ResolvedConditions, *, seed: tuple[int, int], row_offset: int
+    ) -> pd.DataFrame:
+        """`size` finished rows (all columns, in order) for one chunk."""
+        state = np.random.SeedSequence(list(seed)).generate_state(2)
+        random = torch.Generator(device=self.device).manual_seed(int(state[0]))
+        rng = np.random.default_rng(int(state[1]))
+        kept: list[pd.DataFrame] = []
+        have, drawn = 0, 0
+        while have < size or not kept:
+            wanted = size - have
+            batch = wanted if not resolved.needs_rejection else max(2 * wanted, 1_000)
+            candidates = self._decoded(batch, resolved, random, rng)
+            drawn += batch
+            keep = resolved.holds(candidates, self.modelled) & self._valid(candidates)
+            kept.append(candidates[keep].head(wanted))
+            have += int(min(keep.sum(), wanted))
+            if have < size and drawn >= MAX_OVERSAMPLING * max(size, 1):
+                self._give_up(candidates, resolved, have, drawn)
+        modelled = pd.concat(kept, ignore_index=True)
+        generated = self.schema.generate(size, seed=rng, context=modelled, row_offset=row_offset)
+        return self._assemble(modelled, generated)
+
+    def _decoded(
+        self,
+        batch: int,
+        resolved: ResolvedConditions,
+        random: torch.Generator,
+        rng: np.random.Generator,
+    ) -> pd.DataFrame:
+        with torch.no_grad():
+            if resolved.native is not None:
+                conditions = self.conditions.fixed(batch, *resolved.native)
+            else:
+                conditions = self.conditions.sample_as_in_data(batch, random)
+            noise = torch.randn(batch, self.config.embedding_dim, device=self.device, generator=random)
+            raw = self.generator(torch.cat([noise, conditions.vectors], dim=1))
+            activated = self.activation(raw, self.config.gumbel_tau, random)
+            if resolved.native is not None:
+                column, category = resolved.native
+                span = self.transformer.category_spans[column]
+                activated[:, span.start : span.stop] = 0.0
+                activated[:, span.start + category] = 1.0
+        reshaped = self.transformer.inverse_transform(activated, rng=rng)
+        rows = self.schema.reverse_transform(reshaped)
+        for name, value in resolved.pinned.items():
+            rows[name] = pd.Series([value] * len(rows), dtype=rows[name].dtype)
+        return rows
+
+    def _valid(self, rows: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.schema.is_valid(rows), dtype=bool)
+
+    def _give_up(
+        self, candidates: pd.DataFrame, resolved: ResolvedConditions, have: int, drawn: int
+    ) -> None:
+        share = have / max(drawn, 1)
+        if not self._valid(candidates).any():
+            raise ConstraintError(
+                f"Sampled rows break the schema's constraints every time ({drawn} drawn, "
+                f"{have} kept); check that the constraints can hold together on this data."
+            )
+        asked = {**resolved.exact, **{k: v for k, v in resolved.intervals.items()}}
+        raise SynthDataError(
+            f"Only {share:.3%} of generated rows meet the conditions {asked}; the region is too "
+            f"rare for the model. Widen the ranges or drop a condition."
+        )
+
+    def _assemble(self, modelled: pd.DataFrame, generated: pd.DataFrame) -> pd.DataFrame:
+        parts = {**{c: modelled[c] for c in modelled.columns}, **{c: generated[c] for c in generated.columns}}
+        return pd.DataFrame({name: parts[name].reset_index(drop=True) for name in self.columns})

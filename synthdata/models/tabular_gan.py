@@ -1,0 +1,342 @@
+"""TabularGAN: the estimator users fit, sample, save and load.
+
+It wires the pipeline of DESIGN.md together and owns nothing else: the schema says
+what each column is and reparametrizes constrained columns, the DataTransformer
+encodes the modelled ones, the AdversarialTrainer learns them, and sampling runs
+the same chain backwards before the schema fills in generated columns (ids, Faker
+values) that the model never sees.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import torch
+from tqdm.auto import tqdm
+
+from synthdata import __version__
+from synthdata.errors import NotFittedError, SynthDataError
+from synthdata.models.ctgan import Generator, NetworkConfig
+from synthdata.models.duration import parse_duration
+from synthdata.models.sampler import RowSampler
+from synthdata.models.training import AdversarialTrainer, EpochReport
+from synthdata.persist import load_model, save_model
+from synthdata.schema import Schema
+from synthdata.transform.table import DataTransformer
+
+DeviceName = Literal["auto", "cpu", "cuda"] | str
+
+
+class TabularGAN:
+    """A conditional tabular GAN (the CTGAN design) for one table.
+
+    >>> gan = TabularGAN(epochs=300).fit(df)
+    >>> gan.sample(1000, conditions={"GENDER": "F"})
+
+    Same seed, same data and same device give the same model and the same samples.
+    """
+
+    def __init__(
+        self,
+        *,
+        epochs: int = 300,
+        batch_size: int = 500,
+        embedding_dim: int = 128,
+        generator_dims: Sequence[int] = (256, 256),
+        critic_dims: Sequence[int] = (256, 256),
+        pac: int = 10,
+        learning_rate: float = 2e-4,
+        max_time: str | float | None = None,
+        device: DeviceName = "auto",
+        seed: int = 0,
+        verbose: bool = True,
+    ) -> None:
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.embedding_dim = embedding_dim
+        self.generator_dims = tuple(generator_dims)
+        self.critic_dims = tuple(critic_dims)
+        self.pac = pac
+        self.learning_rate = learning_rate
+        self.max_time = max_time
+        self.device = device
+        self.seed = seed
+        self.verbose = verbose
+
+    # -- fitting -----------------------------------------------------------------
+
+    def fit(self, data: pd.DataFrame, *, schema: Schema | None = None) -> TabularGAN:
+        """Learn `data`; the schema is inferred when not given. Returns self."""
+        self._check_options()
+        data = _checked_frame(data)
+        device = resolve_device(self.device)
+        rng = np.random.default_rng(self.seed)
+        torch_random = torch.Generator(device=device).manual_seed(self.seed)
+
+        self.schema_ = schema if schema is not None else Schema.infer(data)
+        _check_schema_covers(self.schema_, data)
+        self.schema_.fit_constraints(data)
+        reshaped = self.schema_.transform(data)
+        modelled = [c for c in self.schema_.columns_after_transform() if c.is_modelled]
+        with _phase("Encoding columns", self.verbose):
+            self.transformer_ = DataTransformer().fit(reshaped, modelled, rng=rng)
+            encoded = self.transformer_.transform(reshaped, rng=rng).to(device)
+
+        trainer = AdversarialTrainer(
+            encoded,
+            self.transformer_.spans_,
+            config=self._network_config(),
+            batch_size=self.batch_size,
+            generator=torch_random,
+        )
+        self.history_ = self._train(trainer)
+        self.generator_ = trainer.generator.eval()
+        self.category_counts_ = [counts.cpu() for counts in trainer.real_rows.counts]
+        self.n_rows_ = len(data)
+        self.columns_ = list(data.columns)
+        self.device_ = device
+        return self
+
+    def _check_options(self) -> None:
+        if self.batch_size <= 0 or self.batch_size % self.pac != 0:
+            raise SynthDataError(
+                f"batch_size ({self.batch_size}) must be a positive multiple of pac ({self.pac})."
+            )
+        if self.epochs <= 0:
+            raise SynthDataError(f"epochs must be at least 1, got {self.epochs}.")
+
+    def _network_config(self) -> NetworkConfig:
+        return NetworkConfig(
+            embedding_dim=self.embedding_dim,
+            generator_dims=self.generator_dims,
+            critic_dims=self.critic_dims,
+            pac=self.pac,
+            learning_rate=self.learning_rate,
+        )
+
+    def _train(self, trainer: AdversarialTrainer) -> list[EpochReport]:
+        max_seconds = parse_duration(self.max_time) if self.max_time is not None else None
+        with tqdm(
+            total=self.epochs, desc="Training", unit="epoch", disable=not _show_progress(self.verbose)
+        ) as bar:
+
+            def report(epoch: EpochReport) -> None:
+                bar.set_postfix(
+                    G=f"{epoch.generator_loss:.3f}",
+                    D=f"{epoch.critic_loss:.3f}",
+                    rows_s=f"{epoch.rows_per_second:,.0f}",
+                )
+                bar.update(1)
+
+            return trainer.train(self.epochs, max_seconds=max_seconds, on_epoch=report)
+
+    # -- sampling ----------------------------------------------------------------
+
+    def sample(
+        self,
+        n: int,
+        *,
+        conditions: Mapping[str, Any] | Sequence[str] | None = None,
+        seed: int | None = None,
+    ) -> pd.DataFrame:
+        """`n` synthetic rows with the real table's columns and dtypes.
+
+        `conditions` fixes discrete values (`{"GENDER": "F"}`) or numeric ranges
+        (`{"age": (30, 50)}`, or `["age>=30"]`). `seed` defaults to the model's seed,
+        so the same call returns the same rows.
+        """
+        chunks = list(self.sample_chunks(n, conditions=conditions, seed=seed))
+        if not chunks:
+            return self._row_sampler().empty_frame()
+        return pd.concat(chunks, ignore_index=True)
+
+    def sample_chunks(
+        self,
+        n: int,
+        *,
+        conditions: Mapping[str, Any] | Sequence[str] | None = None,
+        seed: int | None = None,
+        chunk_size: int = 100_000,
+        shard: tuple[int, int] = (0, 1),
+    ) -> Iterator[pd.DataFrame]:
+        """Yield `n` rows in chunks, so any number of rows streams in bounded memory.
+
+        With `shard=(i, count)` only the i-th of `count` contiguous slices of the `n`
+        rows is produced; the slices of all shards, concatenated, equal the rows of
+        one unsharded call with the same seed.
+        """
+        if not isinstance(n, (int, np.integer)) or n < 0:
+            raise SynthDataError(f"The number of rows must be a whole number >= 0, got {n!r}.")
+        index, count = shard
+        if count < 1 or not 0 <= index < count:
+            raise SynthDataError(f"Shard {index}/{count} does not exist; use 0 <= I < N.")
+        sampler = self._row_sampler()
+        resolved = sampler.resolve(conditions)
+        base_seed = self.seed if seed is None else seed
+        first, last = n * index // count, n * (index + 1) // count
+        with tqdm(
+            total=last - first, desc="Sampling", unit="row", disable=not _show_progress(self.verbose)
+        ) as bar:
+            for chunk_index in range(first // chunk_size, -(-last // chunk_size)):
+                chunk_first = chunk_index * chunk_size
+                size = min(chunk_size, n - chunk_first)
+                rows = sampler.rows(size, resolved, seed=(base_seed, chunk_index), row_offset=chunk_first)
+                rows = rows.iloc[max(first - chunk_first, 0) : last - chunk_first]
+                bar.update(len(rows))
+                yield rows.reset_index(drop=True)
+
+    def _row_sampler(self) -> RowSampler:
+        if not hasattr(self, "generator_"):
+            raise NotFittedError("This TabularGAN is not fitted yet; call fit(data) first.")
+        return RowSampler(
+            generator=self.generator_,
+            transformer=self.transformer_,
+            schema=self.schema_,
+            category_counts=self.category_counts_,
+            config=self._network_config(),
+            batch_size=self.batch_size,
+            columns=self.columns_,
+            device=self.device_,
+        )
+
+    # -- persistence -------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the fitted model to a `.synth` file (atomically); returns the path."""
+        self._row_sampler()
+        meta = {
+            "synthdata_version": __version__,
+            "options": self.get_params(),
+            "schema": self.schema_.to_dict(),
+            "transformer": self.transformer_.state(),
+            "columns": self.columns_,
+            "n_rows": self.n_rows_,
+            "training": {
+                "epochs_run": len(self.history_),
+                "seconds": sum(epoch.seconds for epoch in self.history_),
+                "device": str(self.device_),
+                "losses": [
+                    [round(e.generator_loss, 5), round(e.critic_loss, 5)] for e in self.history_
+                ],
+            },
+        }
+        tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
+        tensors.update({f"category_counts.{i}": c for i, c in enumerate(self.category_counts_)})
+        return save_model(path, meta, tensors)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, device: DeviceName = "auto") -> TabularGAN:
+        """Read a model written by `save`; the file is checked, never unpickled."""
+        meta, tensors = load_model(path)
+        try:
+            model = cls(**{**meta["options"], "device": device})
+            model.schema_ = Schema.from_dict(meta["schema"])
+            model.transformer_ = DataTransformer.from_state(meta["transformer"])
+            model.columns_ = list(meta["columns"])
+            model.n_rows_ = int(meta["n_rows"])
+            model.history_ = []
+            model.training_ = meta["training"]
+            model.device_ = resolve_device(device)
+            model.category_counts_ = [
+                tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))
+            ]
+            model.generator_ = model._restore_generator(tensors)
+        except (KeyError, TypeError, ValueError, RuntimeError) as error:
+            raise SynthDataError(
+                f"The model file {path} is inconsistent ({type(error).__name__}: {error}); "
+                f"it was damaged or edited. Fit the model again."
+            ) from None
+        return model
+
+    def _restore_generator(self, tensors: dict[str, torch.Tensor]) -> Generator:
+        config = self._network_config()
+        condition_dim = sum(span.width for span in self.transformer_.category_spans)
+        placeholder = torch.Generator().manual_seed(0)
+        generator = Generator(
+            config.embedding_dim + condition_dim,
+            config.generator_dims,
+            self.transformer_.output_dim,
+            placeholder,
+        )
+        prefix = "generator."
+        state = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
+        generator.load_state_dict(state, strict=True)
+        return generator.to(self.device_).eval()
+
+    def get_params(self) -> dict[str, Any]:
+        """The hyper-parameters given to `__init__` (sklearn convention)."""
+        return {
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "embedding_dim": self.embedding_dim,
+            "generator_dims": list(self.generator_dims),
+            "critic_dims": list(self.critic_dims),
+            "pac": self.pac,
+            "learning_rate": self.learning_rate,
+            "max_time": self.max_time,
+            "device": self.device,
+            "seed": self.seed,
+            "verbose": self.verbose,
+        }
+
+
+def resolve_device(name: DeviceName) -> torch.device:
+    """`auto` is CUDA when available, else the CPU; anything else as torch reads it."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise SynthDataError(f"Unknown device {name!r}; use auto, cpu or cuda.") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise SynthDataError("device='cuda' was asked for, but no CUDA GPU is available.")
+    return device
+
+
+def _checked_frame(data: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(data, pd.DataFrame):
+        raise SynthDataError(f"fit expects a pandas DataFrame, got {type(data).__name__}.")
+    if data.shape[1] == 0:
+        raise SynthDataError("The table has no columns; there is nothing to learn.")
+    if len(data) == 0:
+        raise SynthDataError("The table has no rows; fit needs at least one row of data.")
+    duplicated = data.columns[data.columns.duplicated()].tolist()
+    if duplicated:
+        raise SynthDataError(f"Column names must be unique; repeated: {duplicated}.")
+    return data.reset_index(drop=True)
+
+
+def _check_schema_covers(schema: Schema, data: pd.DataFrame) -> None:
+    missing = [name for name in schema.columns if name not in data.columns]
+    if missing:
+        raise SynthDataError(f"The schema declares columns the data lacks: {missing}.")
+    undeclared = [name for name in data.columns if name not in schema.columns]
+    if undeclared:
+        raise SynthDataError(
+            f"The data has columns the schema does not declare: {undeclared}; add them to the "
+            f"schema or drop them from the data."
+        )
+
+
+def _show_progress(verbose: bool) -> bool:
+    return verbose and sys.stderr.isatty()
+
+
+class _phase:
+    """A one-line progress note for a step that has no natural count."""
+
+    def __init__(self, description: str, verbose: bool) -> None:
+        self.bar = tqdm(total=1, desc=description, disable=not _show_progress(verbose), leave=False)
+
+    def __enter__(self) -> _phase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.update(1)
+        self.bar.close()

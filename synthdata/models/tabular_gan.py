@@ -26,7 +26,7 @@ from synthdata.models.ctgan import Generator, NetworkConfig
 from synthdata.models.duration import parse_duration
 from synthdata.models.sampler import RowSampler
 from synthdata.models.training import AdversarialTrainer, EpochReport
-from synthdata.persist import load_model, save_model
+from synthdata.persist import FORMAT_VERSION, load_model, save_model
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer
 
@@ -96,6 +96,13 @@ class TabularGAN:
             generator=torch_random,
         )
         self.history_ = self._train(trainer)
+        self.training_ = {
+            "epochs_run": len(self.history_),
+            "seconds": round(sum(epoch.seconds for epoch in self.history_), 3),
+            "device": str(device),
+            "losses": [[round(e.generator_loss, 5), round(e.critic_loss, 5)] for e in self.history_],
+        }
+        self.file_versions_ = (__version__, FORMAT_VERSION)
         self.generator_ = trainer.generator.eval()
         self.category_counts_ = [counts.cpu() for counts in trainer.real_rows.counts]
         self.n_rows_ = len(data)
@@ -217,14 +224,7 @@ class TabularGAN:
             "transformer": self.transformer_.state(),
             "columns": self.columns_,
             "n_rows": self.n_rows_,
-            "training": {
-                "epochs_run": len(self.history_),
-                "seconds": sum(epoch.seconds for epoch in self.history_),
-                "device": str(self.device_),
-                "losses": [
-                    [round(e.generator_loss, 5), round(e.critic_loss, 5)] for e in self.history_
-                ],
-            },
+            "training": self.training_,
         }
         tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
         tensors.update({f"category_counts.{i}": c for i, c in enumerate(self.category_counts_)})
@@ -242,6 +242,7 @@ class TabularGAN:
             model.n_rows_ = int(meta["n_rows"])
             model.history_ = []
             model.training_ = meta["training"]
+            model.file_versions_ = (meta["synthdata_version"], meta["format_version"])
             model.device_ = resolve_device(device)
             model.category_counts_ = [
                 tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))
@@ -268,6 +269,22 @@ class TabularGAN:
         state = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
         generator.load_state_dict(state, strict=True)
         return generator.to(self.device_).eval()
+
+    def info(self) -> dict[str, Any]:
+        """What the model is: versions, rows learned, training run, options, column kinds."""
+        self._row_sampler()
+        kinds = {}
+        for column in self.schema_.columns.values():
+            detail = column.provider or column.format if not column.is_modelled else None
+            kinds[column.name] = f"{column.type} ({detail})" if detail else column.type
+        return {
+            "synthdata_version": self.file_versions_[0],
+            "format_version": self.file_versions_[1],
+            "n_rows": self.n_rows_,
+            "training": {k: v for k, v in self.training_.items() if k != "losses"},
+            "options": self.get_params(),
+            "columns": {name: kinds.get(name, "?") for name in self.columns_},
+        }
 
     def get_params(self) -> dict[str, Any]:
         """The hyper-parameters given to `__init__` (sklearn convention)."""

@@ -1,0 +1,48 @@
+"""`synthdata fit DATA`: learn a table and write a `.synth` model file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from synthdata import Schema, TabularGAN, read_table
+from synthdata_cli.options import source_name
+
+
+@click.command()
+@click.argument("data")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Model file to write [default: NAME.synth here].")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False), help="Schema file (YAML or JSON) to use instead of inferring one.")
+@click.option("--table", help="Table to read when DATA is a database URL.")
+@click.option("--query", help="SQL query to read when DATA is a database URL.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True, help="Fit on a uniform sample of at most this many rows.")
+@click.option("--epochs", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=10), default=500, show_default=True, help="A multiple of 10 (the critic packs 10 rows).")
+@click.option("--max-time", help="Stop training after this long, e.g. 90s, 10m, 1h.")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def fit(
+    data: str,
+    output: str | None,
+    schema_path: str | None,
+    table: str | None,
+    query: str | None,
+    max_rows: int,
+    epochs: int,
+    batch_size: int,
+    max_time: str | None,
+    device: str,
+    seed: int,
+    quiet: bool,
+) -> None:
+    """Learn the table DATA (a .csv, .parquet or .jsonl file, or a database URL)."""
+    frame = read_table(data, table=table, query=query, max_rows=max_rows, seed=seed, verbose=not quiet)
+    schema = Schema.load(schema_path) if schema_path else None
+    model = TabularGAN(
+        epochs=epochs, batch_size=batch_size, max_time=max_time, device=device, seed=seed, verbose=not quiet
+    ).fit(frame, schema=schema)
+    target = Path(output) if output else Path(f"{source_name(data, table)}.synth")
+    written = model.save(target)
+    click.echo(f"synthdata: wrote model {written} ({len(frame):,} rows learned)", err=True)

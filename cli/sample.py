@@ -1,0 +1,63 @@
+"""`synthdata sample`: synthetic rows from a model file (or from a schema alone)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from synthdata import Schema, TabularGAN, open_sink
+from synthdata_cli.options import newest_model, parse_shard
+
+
+@click.command()
+@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), help="Model file [default: the newest *.synth here].")
+@click.option("-n", "--rows", type=click.IntRange(min=1), required=True, help="Number of rows to produce.")
+@click.option("-o", "--output", help="File to write (.csv, .parquet, .jsonl), or - for CSV on stdout [default: NAME.synthetic.csv].")
+@click.option("--where", "where", multiple=True, help="Condition, e.g. GENDER=F or age>=30; repeat to combine.")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False), help="Generate from this schema alone, with no model.")
+@click.option("--to", "database", help="Database URL to write to instead of a file.")
+@click.option("--table", help="Table to write with --to.")
+@click.option("--if-exists", type=click.Choice(["fail", "append", "replace"]), default="fail", show_default=True)
+@click.option("--shard", help="Produce only slice I of N (I/N), for parallel generation.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "jsonl"]), help="Output format when the file name does not say.")
+@click.option("--seed", type=int, help="Random seed [default: the model's].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def sample(
+    model_path: str | None,
+    rows: int,
+    output: str | None,
+    where: tuple[str, ...],
+    schema_path: str | None,
+    database: str | None,
+    table: str | None,
+    if_exists: str,
+    shard: str | None,
+    fmt: str | None,
+    seed: int | None,
+    quiet: bool,
+) -> None:
+    """Write ROWS synthetic rows to a file, standard output or a database table."""
+    if database and not table:
+        raise click.UsageError("--to needs --table to name the table to write.")
+    shard_index = parse_shard(shard)
+    if schema_path:
+        if where or shard:
+            raise click.UsageError("--where and --shard need a model; --schema generates from the schema alone.")
+        schema = Schema.load(schema_path)
+        chunks = [schema.sample(rows, seed=seed or 0)]
+        name = Path(schema_path).name.split(".")[0]
+    else:
+        path = Path(model_path) if model_path else newest_model(Path("."))
+        if not model_path:
+            click.echo(f"synthdata: using model {path}", err=True)
+        model = TabularGAN.load(path)
+        model.verbose = not quiet
+        chunks = model.sample_chunks(rows, conditions=list(where), seed=seed, shard=shard_index)
+        name = path.name.removesuffix(".synth")
+    target = database or output or f"{name}.synthetic.csv"
+    with open_sink(target, table=table, if_exists=if_exists, fmt=fmt, verbose=not quiet) as sink:
+        for chunk in chunks:
+            sink.write(chunk)
+    if target != "-":
+        click.echo(f"synthdata: wrote {sink.rows_written:,} rows to {target}" + (f" table {table}" if table else ""), err=True)

@@ -3,9 +3,11 @@
 The public API, and nothing else: everything not imported here may change.
 """
 
+__version__ = "0.1.0"  # before the imports: submodules read it
+
 from synthdata.errors import SynthDataError
+from synthdata.io import open_sink, read_table, write_table
+from synthdata.models.tabular_gan import TabularGAN
 from synthdata.schema import Schema
 
-__version__ = "0.1.0"
-
-__all__ = ["SynthDataError", "Schema", "__version__"]
+__all__ = ["SynthDataError", "open_sink", "read_table", "write_table", "Schema", "TabularGAN", "__version__"]

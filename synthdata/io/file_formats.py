@@ -1,0 +1,43 @@
+"""Which file formats synthdata reads and writes, told apart by extension.
+
+Reading and writing agree on one table of extensions so that whatever `write_table`
+produces, `read_table` reads back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from synthdata.errors import SynthDataError
+
+FileFormat = Literal["csv", "tsv", "parquet", "jsonl", "json"]
+
+FORMATS_BY_SUFFIX: dict[str, FileFormat] = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+}
+SUPPORTED = ", ".join(FORMATS_BY_SUFFIX)
+
+
+def file_format(path: Path, fmt: str | None = None) -> FileFormat:
+    """The format of `path`: `fmt` when given, else the one its extension names."""
+    if fmt is not None:
+        if fmt not in FORMATS_BY_SUFFIX.values():
+            raise SynthDataError(
+                f"unknown file format {fmt!r}; use one of {', '.join(sorted(set(FORMATS_BY_SUFFIX.values())))}"
+            )
+        return fmt  # type: ignore[return-value]
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS_BY_SUFFIX:
+        shown = f"extension {suffix!r}" if suffix else "no extension"
+        raise SynthDataError(
+            f"{path} has {shown}, which synthdata cannot read or write; "
+            f"use {SUPPORTED}, or a database URL such as sqlite:///file.db"
+        )
+    return FORMATS_BY_SUFFIX[suffix]

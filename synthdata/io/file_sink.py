@@ -1,0 +1,254 @@
+"""Writing rows to a CSV, TSV, Parquet, JSON Lines or JSON file, atomically.
+
+Rows go to a temporary file beside the target and the finished file is renamed onto
+the target in one step (`os.replace`), so a reader sees the old file or the complete
+new one, never a part; a failure or an interrupt removes the temporary file. Writing
+in chunks keeps memory bounded for outputs of any size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+from synthdata.errors import SynthDataError
+from synthdata.io.file_formats import FileFormat, file_format
+from synthdata.io.file_source import read_file
+from synthdata.io.sink import IfExists, TableSink
+from synthdata.io.text_layout import detect_layout
+
+
+class _ChunkWriter:
+    """Writes successive chunks of one table in one format to an open file."""
+
+    def __init__(self, handle: IO) -> None:
+        self.handle = handle
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Write whatever the format needs after the last row."""
+
+
+class _DelimitedWriter(_ChunkWriter):
+    def __init__(self, handle: IO, *, delimiter: str) -> None:
+        super().__init__(handle)
+        self.delimiter = delimiter
+        self.header_written = False
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        chunk.to_csv(
+            self.handle, sep=self.delimiter, index=False, header=not self.header_written, lineterminator="\n"
+        )
+        self.header_written = True
+
+
+class _JsonLinesWriter(_ChunkWriter):
+    def write(self, chunk: pd.DataFrame) -> None:
+        if len(chunk):
+            self.handle.write(chunk.to_json(orient="records", lines=True, date_format="iso"))
+
+
+class _JsonArrayWriter(_ChunkWriter):
+    """One JSON array of objects, streamed: the brackets are written once, around all chunks."""
+
+    def __init__(self, handle: IO) -> None:
+        super().__init__(handle)
+        self.handle.write("[")
+        self.empty = True
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        body = chunk.to_json(orient="records", date_format="iso")[1:-1]
+        if body:
+            self.handle.write(body if self.empty else "," + body)
+            self.empty = False
+
+    def close(self) -> None:
+        self.handle.write("]\n")
+
+
+class _ParquetWriter(_ChunkWriter):
+    """One Parquet file whose row groups are the chunks; the first chunk fixes the column types."""
+
+    def __init__(self, handle: IO) -> None:
+        super().__init__(handle)
+        self.writer = None
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            if self.writer is None:
+                table = pa.Table.from_pandas(chunk, preserve_index=False)
+                self.writer = pq.ParquetWriter(self.handle, table.schema)
+            else:
+                table = pa.Table.from_pandas(chunk, schema=self.writer.schema, preserve_index=False)
+        except (pa.ArrowException, ValueError) as error:
+            raise SynthDataError(
+                f"cannot write these rows as Parquet ({error}); give every column one type throughout"
+            ) from None
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def _chunk_writer(fmt: FileFormat, handle: IO, *, delimiter: str | None) -> _ChunkWriter:
+    if fmt == "parquet":
+        return _ParquetWriter(handle)
+    if fmt == "jsonl":
+        return _JsonLinesWriter(handle)
+    if fmt == "json":
+        return _JsonArrayWriter(handle)
+    return _DelimitedWriter(handle, delimiter=delimiter or ("\t" if fmt == "tsv" else ","))
+
+
+class _ColumnCheck:
+    """Holds every chunk to the columns of the first, in the same order."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.columns: list | None = None
+
+    def __call__(self, chunk: pd.DataFrame) -> pd.DataFrame:
+        if self.columns is None:
+            self.columns = list(chunk.columns)
+            return chunk
+        if list(chunk.columns) == self.columns:
+            return chunk
+        missing = [name for name in self.columns if name not in chunk.columns]
+        extra = [name for name in chunk.columns if name not in self.columns]
+        if missing or extra or chunk.columns.has_duplicates:
+            raise SynthDataError(
+                f"rows for {self.target} do not have its columns (missing {missing}, unexpected {extra}); "
+                "write tables with the same columns, or write to a new file"
+            )
+        return chunk[self.columns]
+
+
+class FileSink(TableSink):
+    """Rows written to a temporary file beside `path` and renamed onto it at commit.
+
+    `if_exists="append"` copies the existing rows into the new file first (a CSV keeps
+    its delimiter), so appending is as atomic as writing.
+    """
+
+    def __init__(self, path: Path, *, fmt: str | None = None, if_exists: IfExists = "fail") -> None:
+        self.path = path
+        self.format = file_format(path, fmt)
+        self.if_exists = if_exists
+        self.rows_written = 0
+        existing = self._existing_rows()
+        delimiter = None
+        if existing is not None and self.format in ("csv", "tsv"):
+            delimiter = detect_layout(path).delimiter
+        self._temporary = _create_temporary(path)
+        mode = "wb" if self.format == "parquet" else "w"
+        self._handle = open(  # noqa: SIM115 - closed at commit or abort
+            self._temporary, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
+        )
+        self._writer = _chunk_writer(self.format, self._handle, delimiter=delimiter)
+        self._check_columns = _ColumnCheck(str(path))
+        self._open = True
+        if existing is not None:
+            self._write_rows(existing)
+
+    def _existing_rows(self) -> pd.DataFrame | None:
+        if self.path.is_dir():
+            raise SynthDataError(f"{self.path} is a folder; give a file name to write to")
+        if not self.path.exists() or self.if_exists == "replace":
+            return None
+        if self.if_exists == "fail":
+            raise SynthDataError(
+                f"{self.path} already exists; remove it, choose another name, or replace or append "
+                "(if_exists='replace' or 'append')"
+            )
+        return read_file(self.path)
+
+    def _write_rows(self, chunk: pd.DataFrame) -> None:
+        chunk = self._check_columns(chunk)
+        try:
+            self._writer.write(chunk)
+        except OSError as error:
+            self.abort()
+            raise SynthDataError(f"cannot write {self.path}: {error.strerror or error}; nothing was written") from None
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        if not self._open:
+            raise SynthDataError(f"the output to {self.path} is already closed")
+        self._write_rows(chunk)
+        self.rows_written += len(chunk)
+
+    def commit(self) -> None:
+        if not self._open:
+            return
+        try:
+            self._writer.close()
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+            if self.if_exists == "fail" and self.path.exists():
+                raise SynthDataError(f"{self.path} appeared while it was being written; nothing was written")
+            os.replace(self._temporary, self.path)
+        except OSError as error:
+            self.abort()
+            raise SynthDataError(f"cannot write {self.path}: {error.strerror or error}; nothing was written") from None
+        except BaseException:
+            self.abort()
+            raise
+        self._open = False
+
+    def abort(self) -> None:
+        if not self._open:
+            return
+        self._open = False
+        # The writer may be mid-way through a failed chunk; its file is thrown away anyway.
+        with contextlib.suppress(Exception):
+            self._writer.close()
+        self._handle.close()
+        self._temporary.unlink(missing_ok=True)
+
+
+def _create_temporary(path: Path) -> Path:
+    """A new, empty file beside `path`, hidden by a leading dot, created with the usual permissions."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise SynthDataError(f"cannot write {path}: the folder {folder} does not exist; create it first")
+    temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except PermissionError:
+        raise SynthDataError(
+            f"cannot write {path}: permission denied in {folder}; choose an output path you can write to"
+        ) from None
+    except OSError as error:
+        raise SynthDataError(f"cannot write {path}: {error.strerror or error}") from None
+    return temporary
+
+
+class StdoutSink(TableSink):
+    """CSV rows printed to standard output as they come: a pipe cannot be taken back."""
+
+    def __init__(self) -> None:
+        self.rows_written = 0
+        self._writer = _DelimitedWriter(sys.stdout, delimiter=",")
+        self._check_columns = _ColumnCheck("standard output")
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        self._writer.write(self._check_columns(chunk))
+        self.rows_written += len(chunk)
+
+    def commit(self) -> None:
+        sys.stdout.flush()
+
+    def abort(self) -> None:
+        sys.stdout.flush()

@@ -1,0 +1,52 @@
+"""The contract every destination of rows keeps: write in chunks, commit all at once.
+
+Synthetic tables can be far bigger than memory, so rows go out chunk by chunk; and
+an interrupted or failed run must leave nothing half written. A sink is therefore a
+context manager: leaving the block normally commits everything written, leaving it
+by any exception (KeyboardInterrupt included) throws all of it away.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Literal
+
+import pandas as pd
+
+IfExists = Literal["fail", "append", "replace"]
+IF_EXISTS: tuple[IfExists, ...] = ("fail", "append", "replace")
+
+
+class TableSink:
+    """A destination for rows, written chunk by chunk and committed at the end.
+
+    Use it as a context manager; `rows_written` counts the rows handed to `write`.
+    """
+
+    rows_written: int = 0
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        """Add the rows of `chunk`; they become visible only at `commit`."""
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        """Make everything written visible at once."""
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        """Throw away everything written; the destination stays as it was."""
+        raise NotImplementedError
+
+    def __enter__(self) -> TableSink:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()

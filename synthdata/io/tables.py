@@ -1,0 +1,123 @@
+"""The public ways in and out: `read_table`, `write_table` and `open_sink`.
+
+One call reads or writes a table wherever it lives, a DataFrame, a file or a
+database, so the CLI and user code never branch on where data comes from. These
+functions only route; the files and databases modules do the work.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthdata.errors import SynthDataError
+from synthdata.io.file_sink import FileSink, StdoutSink
+from synthdata.io.file_source import read_file
+from synthdata.io.reservoir import sample_rows
+from synthdata.io.sink import IF_EXISTS, IfExists, TableSink
+
+Source = str | os.PathLike | pd.DataFrame
+Target = str | os.PathLike
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_database_url(text: str) -> bool:
+    """Whether `text` is a SQLAlchemy database URL (``dialect[+driver]://...``) rather than a path."""
+    return bool(_URL.match(text))
+
+
+def read_table(
+    source: Source,
+    *,
+    table: str | None = None,
+    query: str | None = None,
+    max_rows: int | None = None,
+    seed: int | np.random.Generator = 0,
+    verbose: bool = True,
+) -> pd.DataFrame:
+    """The table at `source`: a DataFrame, a file path, or a database URL with `table` or `query`.
+
+    Files are read by extension (.csv, .tsv, .parquet, .jsonl/.ndjson, .json as an
+    array of records). With `max_rows`, a uniform random sample of at most that many
+    rows is returned, in table order, the same one for the same `seed`. Anything
+    wrong with the source raises SynthDataError saying what and where.
+    """
+    if isinstance(source, pd.DataFrame):
+        _refuse_database_options(table, query, "a DataFrame")
+        return sample_rows(source, max_rows, seed=seed)
+    text = _source_text(source)
+    if is_database_url(text):
+        raise SynthDataError("reading from databases is not available yet")
+    _refuse_database_options(table, query, text)
+    return sample_rows(read_file(Path(text)), max_rows, seed=seed)
+
+
+def open_sink(
+    target: Target,
+    *,
+    table: str | None = None,
+    if_exists: IfExists = "fail",
+    fmt: str | None = None,
+    schema: Any = None,
+    verbose: bool = True,
+) -> TableSink:
+    """A destination for rows written in chunks, committed at the end of a `with` block.
+
+    `target` is a file path (format from its extension or `fmt`), ``-`` for CSV on
+    standard output, or a database URL with `table`. `if_exists` says what to do
+    when the file or table is already there: "fail" (the default), "append" or
+    "replace". Nothing becomes visible until the block ends without an exception.
+    """
+    if if_exists not in IF_EXISTS:
+        raise SynthDataError(f"if_exists must be one of {', '.join(IF_EXISTS)}, got {if_exists!r}")
+    text = _source_text(target)
+    if is_database_url(text):
+        raise SynthDataError("writing to databases is not available yet")
+    _refuse_database_options(table, None, text)
+    if text == "-":
+        if fmt not in (None, "csv"):
+            raise SynthDataError(f"standard output takes CSV only, not {fmt!r}")
+        return StdoutSink()
+    return FileSink(Path(text), fmt=fmt, if_exists=if_exists)
+
+
+def write_table(
+    frame: pd.DataFrame,
+    target: Target,
+    *,
+    table: str | None = None,
+    if_exists: IfExists = "fail",
+    schema: Any = None,
+    verbose: bool = True,
+) -> int:
+    """Write `frame` to `target` (a file path, ``-`` or a database URL with `table`) all at once.
+
+    Atomic: the target ends up with the old content or the complete new one, never
+    a part. Returns the number of rows written.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise SynthDataError(f"write_table takes a pandas DataFrame, not {type(frame).__name__}")
+    with open_sink(target, table=table, if_exists=if_exists, schema=schema, verbose=verbose) as sink:
+        sink.write(frame)
+    return sink.rows_written
+
+
+def _source_text(source: Any) -> str:
+    try:
+        return os.fspath(source)
+    except TypeError:
+        raise SynthDataError(
+            f"expected a file path, a database URL or a DataFrame, not {type(source).__name__}"
+        ) from None
+
+
+def _refuse_database_options(table: str | None, query: str | None, source: str) -> None:
+    if table is not None or query is not None:
+        option = "table" if table is not None else "query"
+        raise SynthDataError(f"{option}= only applies to database URLs, and {source} is not one")

@@ -8,6 +8,6 @@ __version__ = "0.1.0"  # before the imports: submodules read it
 from synthdata.errors import SynthDataError
 from synthdata.io import open_sink, read_table, write_table
 from synthdata.models.tabular_gan import TabularGAN
-from synthdata.schema import Schema
+from synthdata.schema import Schema, constraints
 
-__all__ = ["SynthDataError", "open_sink", "read_table", "write_table", "Schema", "TabularGAN", "__version__"]
+__all__ = ["SynthDataError", "open_sink", "read_table", "write_table", "Schema", "constraints", "TabularGAN", "__version__"]

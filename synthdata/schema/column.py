@@ -9,8 +9,12 @@ real identifier or personal value is ever learned or stored.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
 
 ColumnType = Literal[
     "numerical",
@@ -88,3 +92,15 @@ class Column:
         if "from" in spec:
             spec["from_columns"] = spec.pop("from")
         return cls(name=name, **spec)
+
+
+def json_scalar(value: Any) -> Any:
+    """A value a schema or model file can hold: NumPy scalars unwrapped, timestamps as
+    ISO text, every kind of null as None."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return json_scalar(value.item())
+    return value

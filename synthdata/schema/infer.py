@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from synthdata.errors import SchemaError
-from synthdata.schema.column import Column
+from synthdata.schema.column import Column, json_scalar
 from synthdata.schema.dates import find_format, parse, to_iso
 from synthdata.schema.names import (
     DOCUMENT_PROVIDERS,
@@ -94,7 +94,7 @@ def _number_column(present: pd.Series, facts: dict[str, Any], table: str | None)
     distinct = present.nunique()
     unique = distinct == len(present)
     if distinct == 1:
-        return Column(type="constant", value=_plain(present.iloc[0]), **facts)
+        return Column(type="constant", value=json_scalar(present.iloc[0]), **facts)
     values = present.to_numpy(dtype=np.float64)
     low, high = values.min(), values.max()
     integral = pd.api.types.is_integer_dtype(present.dtype) or bool(np.all(values == np.round(values)))
@@ -123,7 +123,7 @@ def _string_column(present: pd.Series, facts: dict[str, Any], table: str | None)
     if labels is not None:
         return Column(type="boolean", values=labels, **facts)
     if len(distinct) == 1:
-        return Column(type="constant", value=_plain(distinct[0]), **facts)
+        return Column(type="constant", value=json_scalar(distinct[0]), **facts)
     if share_matching(UUID, sample) == 1.0:
         if unique:
             return Column(type="id", format="uuid", unique=True, **facts)
@@ -202,9 +202,9 @@ def _boolean_labels(distinct: np.ndarray) -> list[Any] | None:
         return None
     words = [str(value).strip().lower() for value in distinct]
     if words[0] in _FALSE_WORDS and words[1] in _TRUE_WORDS:
-        return [_plain(distinct[0]), _plain(distinct[1])]
+        return [json_scalar(distinct[0]), json_scalar(distinct[1])]
     if words[1] in _FALSE_WORDS and words[0] in _TRUE_WORDS:
-        return [_plain(distinct[1]), _plain(distinct[0])]
+        return [json_scalar(distinct[1]), json_scalar(distinct[0])]
     return None
 
 
@@ -229,7 +229,3 @@ def _decimals(values: np.ndarray) -> int:
             return places
     return MAX_DECIMALS
 
-
-def _plain(value: Any) -> Any:
-    """A Python scalar JSON can write (NumPy scalars are not)."""
-    return value.item() if isinstance(value, np.generic) else value

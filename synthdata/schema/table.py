@@ -2,8 +2,21 @@
 
 `Schema` is the one object the rest of synthdata passes around: inferred from data
 (`Schema.infer`), read from a schema file (`Schema.load`), stored inside a model
-file (`to_dict`/`from_dict`, plain JSON). Kinds are decided per column (see
-`infer`); this module only holds them together and moves them in and out of files.
+file (`to_dict`/`from_dict`, plain JSON, learned constraint state included). Kinds
+are decided per column (see `infer`); constraints live in `constraints`.
+
+What a model does with a schema, in this order:
+
+    schema.fit_constraints(df)                 # learn what the constraints need
+    df_t = schema.transform(df)                # reparametrized: gaps, combined columns
+    learn = [c for c in schema.columns_after_transform() if c.is_modelled]
+    ...                                        # fit on df_t[learn], sample rows_t
+    rows = schema.reverse_transform(rows_t)    # the user's modelled columns, repaired
+    keep = schema.is_valid(rows)               # the rest, for bounded rejection
+    generated = schema.generate(n, seed=..., context=rows)   # ids, Faker, constants
+
+`is_valid` skips rules over columns a frame lacks, so it can be asked before the
+generated columns exist and again on the finished table.
 """
 
 from __future__ import annotations
@@ -13,11 +26,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
+from synthdata.schema.constraints import Constraint, ConstraintChain, constraint_from_dict
 from synthdata.schema.infer import choose_primary_key, infer_columns
 
 FORMAT_VERSION = 1
@@ -38,7 +53,7 @@ class Schema:
         table: str | None = None,
         primary_key: str | None = None,
         locale: str = "en_US",
-        constraints: Iterable[Any] = (),
+        constraints: Iterable[Constraint | Mapping[str, Any]] = (),
         foreign_keys: Iterable[Mapping[str, str]] = (),
         version: int = FORMAT_VERSION,
     ) -> None:
@@ -51,7 +66,7 @@ class Schema:
         self.table = table
         self.primary_key = primary_key
         self.locale = locale
-        self.constraints = list(constraints)
+        self.constraints: list[Constraint] = [constraint_from_dict(c) for c in constraints]
         self.foreign_keys = [dict(key) for key in foreign_keys]
         self.version = version
         if primary_key is not None and primary_key not in self.columns:
@@ -70,6 +85,40 @@ class Schema:
         """The columns the model learns from data, in table order (the rest are generated)."""
         return [column for column in self.columns.values() if column.is_modelled]
 
+    # -- constraints, in the order a model calls them ---------------------------------
+
+    def fit_constraints(self, df: pd.DataFrame | None) -> Schema:
+        """Learn what each constraint needs from the real table (None: declarations only)."""
+        self._chain().fit(df, columns=self.columns)
+        return self
+
+    def transform(self, df: pd.DataFrame) -> pd.DataFrame:
+        """The user's frame reparametrized for the model (see `columns_after_transform`)."""
+        return self._chain().transform(df)
+
+    def columns_after_transform(self) -> list[Column]:
+        """The columns of `transform`'s output, in order: gaps numerical, combinations
+        categorical, derived columns gone, everything else as declared."""
+        return self._chain().columns_after_transform(list(self.columns.values()))
+
+    def reverse_transform(self, df: pd.DataFrame, *, seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+        """Sampled rows back in the user's columns, in schema order, with every
+        constraint that can be repaired in place made to hold. `seed` drives the few
+        random repairs (a null filled where a value is required)."""
+        restored = self._chain().reverse_transform(df, rng=np.random.default_rng(seed if seed is not None else 0))
+        return self._in_schema_order(restored)
+
+    def is_valid(self, df: pd.DataFrame) -> pd.Series:
+        """Per row, whether every constraint holds (rules over absent columns pass)."""
+        return self._chain().is_valid(df)
+
+    def _chain(self) -> ConstraintChain:
+        return ConstraintChain(self.constraints)
+
+    def _in_schema_order(self, df: pd.DataFrame) -> pd.DataFrame:
+        ordered = [name for name in self.columns if name in df.columns]
+        return df[ordered + [name for name in df.columns if name not in self.columns]]
+
     def to_dict(self) -> dict[str, Any]:
         """The schema as plain JSON-able data, in schema-file layout."""
         out: dict[str, Any] = {"version": self.version}
@@ -80,7 +129,7 @@ class Schema:
         out["locale"] = self.locale
         out["columns"] = {name: column.to_dict() for name, column in self.columns.items()}
         if self.constraints:
-            out["constraints"] = [_constraint_dict(constraint) for constraint in self.constraints]
+            out["constraints"] = [constraint.to_dict() for constraint in self.constraints]
         if self.foreign_keys:
             out["foreign_keys"] = [dict(key) for key in self.foreign_keys]
         return out
@@ -145,10 +194,6 @@ class Schema:
     def __repr__(self) -> str:
         kinds = ", ".join(f"{name}: {column.type}" for name, column in self.columns.items())
         return f"Schema(table={self.table!r}, primary_key={self.primary_key!r}, columns={{{kinds}}})"
-
-
-def _constraint_dict(constraint: Any) -> dict[str, Any]:
-    return constraint.to_dict() if hasattr(constraint, "to_dict") else dict(constraint)
 
 
 def _syntax(path: Path) -> str:

@@ -1,0 +1,173 @@
+"""`low <= high` between two columns (numbers or dates), strict or not.
+
+The model never sees `high`: it learns the gap `high - low` in its place, a
+non-negative column named "HIGH - LOW", and `high` is rebuilt as `low + gap` with
+the gap clipped at zero (one step when strict). A person's age at death, not a death
+date that could precede the birth, is what gets learned, so no sampled row can
+break the rule.
+
+When the data holds rows with `high` but no `low`, the gap would lose those values;
+the constraint then keeps both columns and repairs sampled rows by raising `high`
+to `low` where it fell below (mode "clip"). Nulls on either side always pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from synthdata.errors import SchemaError
+from synthdata.schema.column import Column
+from synthdata.schema.constraints.base import Constraint, column_of, first_rows, with_cells
+from synthdata.schema.constraints.values import NumberView
+
+
+class Inequality(Constraint):
+    """`low` <= `high` (or < when strict) on every row where both are present."""
+
+    type = "inequality"
+    reshapes = True
+
+    def __init__(self, *, low: str, high: str, strict: bool = False) -> None:
+        if low == high:
+            raise SchemaError(f"Constraint 'inequality' compares '{low}' with itself.")
+        self.low = low
+        self.high = high
+        self.strict = strict
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.low, self.high]
+
+    @property
+    def removes(self) -> list[str]:
+        return [self.high] if self.fitted and self.mode_ == "gap" else []
+
+    @property
+    def gap_column(self) -> str:
+        return f"{self.high} - {self.low}"
+
+    def describe(self) -> str:
+        return f"{self.type} {self.low} {'<' if self.strict else '<='} {self.high}"
+
+    def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
+        self.low_view_ = NumberView.learn(None if df is None else df[self.low], column_of(self.low, df, columns))
+        self.high_view_ = NumberView.learn(None if df is None else df[self.high], column_of(self.high, df, columns))
+        if self.low_view_.kind != self.high_view_.kind:
+            raise SchemaError(
+                f"Constraint '{self.describe()}' compares a {self.low_view_.kind} with a "
+                f"{self.high_view_.kind}; both sides must be numbers or both dates."
+            )
+        if self.low_view_.kind == "datetime":
+            # Both sides must count in the same unit: seconds when either has times.
+            unit: Literal["D", "s"] = "D" if {self.low_view_.unit, self.high_view_.unit} == {"D"} else "s"
+            self.low_view_ = dataclasses.replace(self.low_view_, unit=unit)
+            self.high_view_ = dataclasses.replace(self.high_view_, unit=unit)
+        self.mode_ = "gap"
+        self.max_gap_: float | None = None
+        if df is None:
+            return
+        low, high = self.low_view_.to_numbers(df[self.low]), self.high_view_.to_numbers(df[self.high])
+        broken = ~self._compare(low, high)
+        if broken.any():
+            raise SchemaError(
+                f"The data breaks constraint '{self.describe()}' on {int(broken.sum())} rows "
+                f"(first rows: {first_rows(pd.Series(broken))}); fix those rows or drop the constraint."
+            )
+        if (np.isnan(low) & ~np.isnan(high)).any():
+            self.mode_ = "clip"
+        gaps = high - low
+        self.max_gap_ = float(np.nanmax(gaps)) if np.isfinite(gaps).any() else None
+
+    def _compare(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        either_missing = np.isnan(low) | np.isnan(high)
+        holds = high > low if self.strict else high >= low
+        return either_missing | holds
+
+    @property
+    def _least_gap(self) -> float:
+        return self.high_view_.step if self.strict else 0.0
+
+    def transform(self, df: pd.DataFrame) -> pd.DataFrame:
+        self._require_fitted()
+        if self.mode_ != "gap":
+            return df
+        if self.gap_column in df.columns:
+            raise SchemaError(f"Column '{self.gap_column}' already exists; rename it to use '{self.describe()}'.")
+        gaps = self.high_view_.to_numbers(df[self.high]) - self.low_view_.to_numbers(df[self.low])
+        out = df.copy()
+        out[self.high] = gaps
+        return out.rename(columns={self.high: self.gap_column})
+
+    def transformed_columns(self, columns: list[Column]) -> list[Column]:
+        if self.mode_ != "gap":
+            return columns
+        return [self._gap_declaration(column) if column.name == self.high else column for column in columns]
+
+    def _gap_declaration(self, high: Column) -> Column:
+        whole = self.high_view_.kind == "datetime" and self.high_view_.unit == "D" or self.high_view_.integer
+        return Column(
+            name=self.gap_column,
+            type="integer" if whole else "numerical",
+            dtype="float64",
+            nullable=high.nullable,
+            min=self._least_gap,
+            max=self.max_gap_,
+            decimals=None if whole else self.high_view_.decimals,
+        )
+
+    def reverse_transform(self, df: pd.DataFrame, *, rng: np.random.Generator) -> pd.DataFrame:
+        self._require_fitted()
+        if self.mode_ != "gap":
+            return super().reverse_transform(df, rng=rng)
+        low = self.low_view_.to_numbers(df[self.low])
+        gaps = np.maximum(pd.to_numeric(df[self.gap_column], errors="coerce").to_numpy(dtype=np.float64), self._least_gap)
+        out = df.copy()
+        out[self.gap_column] = self.high_view_.from_numbers(self._raised(low, low + gaps), index=df.index)
+        return out.rename(columns={self.gap_column: self.high})
+
+    def repair(self, df: pd.DataFrame, *, rng: np.random.Generator) -> pd.DataFrame:
+        low = self.low_view_.to_numbers(df[self.low])
+        high = self.high_view_.to_numbers(df[self.high])
+        broken = ~self._compare(low, high)
+        if not broken.any():
+            return df
+        raised = self.high_view_.from_numbers(self._raised(low, high), index=df.index)
+        return with_cells(df, self.high, broken, raised)
+
+    def _raised(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """`high` at least `low` (plus a step when strict), after rounding to its precision."""
+        high = self.high_view_.round(high)
+        floor = self.high_view_.round(low) + self._least_gap
+        too_low = high < floor
+        if too_low.any():
+            high = high.copy()
+            high[too_low] = floor[too_low]
+            still_low = high < low + self._least_gap
+            high[still_low] += self.high_view_.step
+        return high
+
+    def _holds(self, df: pd.DataFrame) -> np.ndarray:
+        self._require_fitted()
+        return self._compare(self.low_view_.to_numbers(df[self.low]), self.high_view_.to_numbers(df[self.high]))
+
+    def options(self) -> dict[str, Any]:
+        return {"low": self.low, "high": self.high, **({"strict": True} if self.strict else {})}
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode_,
+            "low_view": self.low_view_.to_dict(),
+            "high_view": self.high_view_.to_dict(),
+            "max_gap": self.max_gap_,
+        }
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        self.mode_ = state["mode"]
+        self.low_view_ = NumberView.from_dict(dict(state["low_view"]))
+        self.high_view_ = NumberView.from_dict(dict(state["high_view"]))
+        self.max_gap_ = state["max_gap"]

@@ -20,6 +20,7 @@ from synthdata.io.file_sink import FileSink, StdoutSink
 from synthdata.io.file_source import read_file
 from synthdata.io.reservoir import sample_rows
 from synthdata.io.sink import IF_EXISTS, IfExists, TableSink
+from synthdata.io.sql_source import read_sql
 
 Source = str | os.PathLike | pd.DataFrame
 Target = str | os.PathLike
@@ -44,16 +45,19 @@ def read_table(
     """The table at `source`: a DataFrame, a file path, or a database URL with `table` or `query`.
 
     Files are read by extension (.csv, .tsv, .parquet, .jsonl/.ndjson, .json as an
-    array of records). With `max_rows`, a uniform random sample of at most that many
-    rows is returned, in table order, the same one for the same `seed`. Anything
-    wrong with the source raises SynthDataError saying what and where.
+    array of records). Database URLs are SQLAlchemy's (sqlite:///shop.db,
+    postgresql://host/db, mysql://root@host/db); their rows are streamed in chunks
+    with a progress bar (when `verbose` and on a terminal). With `max_rows`, a uniform
+    random sample of at most that many rows is returned, in table order, the same
+    one for the same `seed`, and memory stays bounded by it. Anything wrong with the
+    source raises SynthDataError saying what and where.
     """
     if isinstance(source, pd.DataFrame):
         _refuse_database_options(table, query, "a DataFrame")
         return sample_rows(source, max_rows, seed=seed)
     text = _source_text(source)
     if is_database_url(text):
-        raise SynthDataError("reading from databases is not available yet")
+        return read_sql(text, table=table, query=query, max_rows=max_rows, seed=seed, verbose=verbose)
     _refuse_database_options(table, query, text)
     return sample_rows(read_file(Path(text)), max_rows, seed=seed)
 

@@ -1,0 +1,112 @@
+"""Database URLs: which driver serves them, how they are shown, and how their errors read.
+
+People type the short forms (`postgresql://`, `mysql://`); synthdata picks the driver
+it ships with (psycopg 3, PyMySQL) when the one SQLAlchemy would pick is absent. A URL
+may carry a password, so it is only ever shown masked, and database errors are
+turned into SynthDataErrors that name the masked URL and scrub the password from the
+driver's text as well.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from synthdata.errors import SynthDataError
+
+# Short dialect names, and the driver to use when SQLAlchemy's default one is not installed.
+_DRIVERS = {
+    "postgres": ("postgresql", "psycopg2", "psycopg"),
+    "postgresql": ("postgresql", "psycopg2", "psycopg"),
+    "mysql": ("mysql", "MySQLdb", "pymysql"),
+    "mariadb": ("mariadb", "MySQLdb", "pymysql"),
+}
+_EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+
+
+def parse_url(text: str) -> sa.URL:
+    """The SQLAlchemy URL for `text`, with a driver synthdata can load."""
+    try:
+        url = sa.make_url(text)
+    except (sa.exc.ArgumentError, ValueError):
+        raise SynthDataError(
+            "cannot parse the database URL; write it as dialect://user@host:port/database, "
+            "e.g. postgresql://localhost/test or sqlite:///shop.db"
+        ) from None
+    if url.drivername in _DRIVERS:
+        dialect, default_module, shipped_driver = _DRIVERS[url.drivername]
+        if importlib.util.find_spec(default_module) is None:
+            url = url.set(drivername=f"{dialect}+{shipped_driver}")
+        else:
+            url = url.set(drivername=dialect)
+    return url
+
+
+def masked(url: sa.URL) -> str:
+    """The URL as it may be shown: the password replaced by ***."""
+    return url.render_as_string(hide_password=True)
+
+
+def create_engine(url: sa.URL) -> sa.Engine:
+    """An engine for `url`; SQLite gets real transactions around DDL too, so writes stay all-or-nothing."""
+    try:
+        engine = sa.create_engine(url)
+    except sa.exc.NoSuchModuleError:
+        raise SynthDataError(f"unknown database kind {url.drivername!r} in {masked(url)}") from None
+    except ImportError as error:
+        extra = _EXTRAS.get(url.get_backend_name())
+        hint = f"pip install 'synthdata[{extra}]'" if extra else f"install the {error.name} driver"
+        raise SynthDataError(f"{masked(url)} needs the {error.name} driver: {hint}") from None
+    if engine.dialect.name == "sqlite":
+        # The sqlite3 module begins a transaction only before INSERT/UPDATE/DELETE, so a
+        # CREATE TABLE would commit on its own; take over BEGIN as SQLAlchemy documents.
+        @sa.event.listens_for(engine, "connect")
+        def _no_implicit_transactions(dbapi_connection, _record) -> None:
+            dbapi_connection.isolation_level = None
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(connection) -> None:
+            connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def sqlite_file(url: sa.URL) -> Path | None:
+    """The file an SQLite URL names, or None for other databases and in-memory ones."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """Exception types the drivers raise where SQLAlchemy does not wrap them (COPY, raw cursors)."""
+    import sqlite3
+
+    errors: list[type[BaseException]] = [sa.exc.SQLAlchemyError, sqlite3.Error]
+    for module, name in (("psycopg", "Error"), ("pymysql", "Error")):
+        if importlib.util.find_spec(module) is not None:
+            errors.append(getattr(importlib.import_module(module), name))
+    return tuple(errors)
+
+
+def reason(error: BaseException, url: sa.URL) -> str:
+    """The first line of what the database said, without the password."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip() or type(original).__name__
+    line = text.splitlines()[0]
+    if url.password:
+        line = line.replace(str(url.password), "***")
+    return line
+
+
+@contextlib.contextmanager
+def database_errors(url: sa.URL, doing: str) -> Iterator[None]:
+    """Turn what the database or its driver raises into one SynthDataError: '<doing> <url>: <reason>'."""
+    try:
+        yield
+    except _driver_errors() as error:
+        raise SynthDataError(f"{doing} {masked(url)}: {reason(error, url)}") from None

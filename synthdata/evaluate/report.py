@@ -1,0 +1,135 @@
+"""The result of an evaluation: scores, per-column and per-pair tables, and the ways to read them.
+
+`scores` is a flat dict of numbers for pipelines and CI gates; `columns` and `pairs` are
+DataFrames for digging in; `to_json` writes all of it for machines, `to_html` a
+self-contained page for people, and `str(report)` a compact table for a terminal.
+Files are written under a temporary name and renamed, so a reader never sees half a
+report.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthdata.errors import SynthDataError
+from synthdata.evaluate.profiles import ColumnProfile
+
+_SUMMARY_KEYS = (
+    "quality",
+    "column_shapes",
+    "column_pair_trends",
+    "column_pair_trends_all",
+    "detection_auc",
+    "detection_score",
+    "utility_real",
+    "utility_synthetic",
+    "dcr_share_closer_to_train",
+    "dcr_p5_ratio",
+    "exact_copy_rate",
+)
+
+
+@dataclass
+class Report:
+    """Everything `evaluate` measured.
+
+    `detection_features` ranks the columns by how much the real-vs-synthetic classifier
+    relied on them; `utility` holds one row per metric (real, synthetic) when a target
+    was given; `settings` records the rows and subsamples each metric used.
+    """
+
+    scores: dict[str, float]
+    columns: pd.DataFrame
+    pairs: pd.DataFrame
+    detection_features: pd.DataFrame
+    utility: pd.DataFrame | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    profiles: dict[str, ColumnProfile] = field(default_factory=dict, repr=False)
+    dcr: dict[str, np.ndarray] | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Scores, tables and settings as plain JSON data (NaN becomes null)."""
+        return _plain(
+            {
+                "scores": self.scores,
+                "columns": self.columns.to_dict(orient="records"),
+                "pairs": self.pairs.to_dict(orient="records"),
+                "detection_features": self.detection_features.to_dict(orient="records"),
+                "utility": None if self.utility is None else self.utility.to_dict(orient="records"),
+                "settings": self.settings,
+            }
+        )
+
+    def to_json(self, path: str | os.PathLike) -> Path:
+        """Write `to_dict()` as JSON; returns the path written."""
+        return _write_text(Path(path), json.dumps(self.to_dict(), indent=2) + "\n")
+
+    def to_html(self, path: str | os.PathLike) -> Path:
+        """Write a self-contained HTML page (plots embedded, no external assets); returns the path."""
+        try:
+            from synthdata.evaluate.html import render_report
+        except ImportError as error:
+            raise SynthDataError(
+                f"The HTML report needs matplotlib ({error}); install it with `pip install synthdata[report]`."
+            ) from None
+        return _write_text(Path(path), render_report(self))
+
+    def __str__(self) -> str:
+        lines = [
+            f"synthdata evaluation: {self.settings.get('real_rows', '?'):,} real rows, "
+            f"{self.settings.get('synthetic_rows', '?'):,} synthetic rows, {len(self.columns)} columns"
+        ]
+        width = max(len(key) for key in _SUMMARY_KEYS)
+        lines += [f"  {key:<{width}}  {_number(self.scores[key])}" for key in _SUMMARY_KEYS if key in self.scores]
+        worst = self.columns.nsmallest(3, "score")
+        if len(worst):
+            listed = ", ".join(f"{row.column} {_number(row.score)}" for row in worst.itertuples())
+            lines.append(f"  worst columns: {listed}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{key}={_number(self.scores[key])}" for key in ("quality", "detection_auc") if key in self.scores)
+        return f"Report({shown})"
+
+
+def _number(value: float) -> str:
+    return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.4f}"
+
+
+def _plain(value: Any) -> Any:
+    """JSON-able copies: numpy scalars to Python, NaN and NaT to None."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def _write_text(path: Path, text: str) -> Path:
+    """Write `text` beside `path` under a temporary name (usual permissions), then rename it into place."""
+    if not path.parent.is_dir():
+        raise SynthDataError(f"cannot write {path}: the folder {path.parent} does not exist; create it first")
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise SynthDataError(f"cannot write {path}: {error.strerror or error}") from None
+    return path

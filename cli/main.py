@@ -33,10 +33,12 @@ def main() -> None:
     """Synthetic tabular and test data: fit a model on a table, sample rows, evaluate, seed databases."""
 
 
-from synthdata_cli.fit import fit  # noqa: E402  (commands register after the group exists)
+from synthdata_cli.evaluate import evaluate_command  # noqa: E402  (commands register after the group exists)
+from synthdata_cli.fit import fit  # noqa: E402
 from synthdata_cli.info import info  # noqa: E402
 from synthdata_cli.sample import sample  # noqa: E402
 
 main.add_command(fit)
 main.add_command(sample)
 main.add_command(info)
+main.add_command(evaluate_command)

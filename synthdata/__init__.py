@@ -6,8 +6,9 @@ The public API, and nothing else: everything not imported here may change.
 __version__ = "0.1.0"  # before the imports: submodules read it
 
 from synthdata.errors import SynthDataError
+from synthdata.evaluate import Report, evaluate
 from synthdata.io import open_sink, read_table, write_table
 from synthdata.models.tabular_gan import TabularGAN
 from synthdata.schema import Schema, constraints
 
-__all__ = ["SynthDataError", "open_sink", "read_table", "write_table", "Schema", "constraints", "TabularGAN", "__version__"]
+__all__ = ["SynthDataError", "evaluate", "Report", "open_sink", "read_table", "write_table", "Schema", "constraints", "TabularGAN", "__version__"]

@@ -7,10 +7,12 @@ value counts 1, two nulls 0. A numeric column that is constant in the reference 
 compared for equality, as SDMetrics does.
 
 All query x reference pairs are scored, in blocks, with torch on the given device
-(100,000 x 100,000 rows is ten billion pairs): numbers accumulate |a - b| (clamped only
-in blocks holding values outside the reference range or nulls), categories with few
-values count matches by one-hot matrix products, categories with many by comparing
-codes, and each block keeps only its row minima.
+(100,000 x 100,000 rows is ten billion pairs), keeping only each block's row minima.
+Categories with few values count matches with one one-hot matrix product. Every other
+column is a "line" of floats where min(|a - b|, 1) is its distance: numbers scaled by
+the reference range, and category codes (two different codes are at least 1 apart);
+the cap is applied only in blocks that hold values outside [0, 1], which is where it
+can matter.
 """
 
 from __future__ import annotations
@@ -27,19 +29,21 @@ from synthdata.evaluate.kinds import CONTINUOUS_KINDS, MetricKind, as_float
 # Reference values are scaled into [0, 1]; query values are clipped into [-1, 2], which
 # keeps min(|a - b|, 1) unchanged, and nulls sit at 10, at distance >= 1 from any value.
 _QUERY_LOW, _QUERY_HIGH, _NULL_POSITION = -1.0, 2.0, 10.0
-# Above this many distinct reference values a one-hot product costs more than comparing codes.
-_ONE_HOT_LIMIT = 40
-_BLOCKS = {"cpu": (512, 4096), "cuda": (4096, 16384)}
+# Measured on a CPU, a line costs about as much as 16 one-hot values in the matrix
+# product: up to this many values a category is one-hot encoded, beyond it is a line of codes.
+_ONE_HOT_LIMIT = 16
+# (query rows, reference rows) per block: a few MB on a CPU, to stay in cache; larger on a GPU.
+_CPU_BLOCKS = (512, 4096)
+_ACCELERATOR_BLOCKS = (4096, 16384)
 
 
 @dataclass
 class _Encoded:
-    """One table in distance space: scaled numbers, one-hot categories, codes of the rest."""
+    """One table in distance space, column-major so each line's block is contiguous."""
 
-    numbers: torch.Tensor
-    outside: np.ndarray  # per row and numeric column: a value outside [0, 1] (or a null)
-    one_hot: torch.Tensor
-    codes: torch.Tensor
+    lines: torch.Tensor  # (lines, rows): scaled numbers and category codes
+    beyond_unit: np.ndarray  # (lines, rows): where min(|a - b|, 1) needs its cap
+    one_hot: torch.Tensor  # (rows, one-hot width)
 
 
 def resolve_device(device: str | torch.device) -> torch.device:
@@ -62,12 +66,12 @@ def distance_to_closest_record(
     `on_block` receives the number of query rows finished after each block (progress).
     """
     device = resolve_device(device)
-    query_block, reference_block = _BLOCKS.get(device.type, _BLOCKS["cuda"])
-    encode = _DistanceSpace(reference, kinds)
-    query = encode(queries, device=device, is_reference=False)
-    ref = encode(reference, device=device, is_reference=True)
-    query_flags = _block_flags(query.outside, query_block)
-    reference_flags = _block_flags(ref.outside, reference_block)
+    query_block, reference_block = _CPU_BLOCKS if device.type == "cpu" else _ACCELERATOR_BLOCKS
+    space = _DistanceSpace(reference, kinds)
+    query = space.encode(queries, device=device, is_reference=False)
+    ref = space.encode(reference, device=device, is_reference=True)
+    query_caps = _block_flags(query.beyond_unit, query_block)
+    reference_caps = _block_flags(ref.beyond_unit, reference_block)
     buffers = torch.empty(2, query_block * reference_block, device=device)
     nearest = torch.empty(len(queries), device=device)
     for qi, q_start in enumerate(range(0, len(queries), query_block)):
@@ -77,27 +81,30 @@ def distance_to_closest_record(
             r_stop = min(r_start + reference_block, len(reference))
             shape = (q_stop - q_start, r_stop - r_start)
             total, part = (buffer[: shape[0] * shape[1]].view(shape) for buffer in buffers)
-            torch.mm(query.one_hot[q_start:q_stop], ref.one_hot[r_start:r_stop].T, out=total)
-            total.neg_()
-            for k in range(query.codes.shape[1]):
-                total.sub_(query.codes[q_start:q_stop, k, None] == ref.codes[None, r_start:r_stop, k])
-            clamp = query_flags[qi] | reference_flags[ri]
-            for k in range(query.numbers.shape[1]):
-                torch.sub(query.numbers[q_start:q_stop, k, None], ref.numbers[None, r_start:r_stop, k], out=part)
-                part.abs_()
-                if clamp[k]:
-                    part.clamp_(max=1.0)
-                total.add_(part)
+            capped = query_caps[qi] | reference_caps[ri]
+            if len(query.lines) == 0:
+                total.zero_()
+            for k in range(len(query.lines)):
+                target = total if k == 0 else part
+                torch.sub(query.lines[k, q_start:q_stop, None], ref.lines[k, None, r_start:r_stop], out=target)
+                target.abs_()
+                if capped[k]:
+                    target.clamp_(max=1.0)
+                if k > 0:
+                    total.add_(part)
+            # Minus the one-hot matches: the mismatch count is (one-hot columns - matches).
+            if query.one_hot.shape[1]:
+                total.addmm_(query.one_hot[q_start:q_stop], ref.one_hot[r_start:r_stop].T, alpha=-1.0)
             best = torch.minimum(best, total.amin(dim=1))
         nearest[q_start:q_stop] = best
         if on_block is not None:
             on_block(q_stop - q_start)
-    matched_columns = encode.categorical_columns
-    return ((nearest.cpu().numpy().astype(np.float64) + matched_columns) / len(kinds)).clip(0.0, 1.0)
+    summed = nearest.cpu().numpy().astype(np.float64) + space.one_hot_columns
+    return (summed / len(kinds)).clip(0.0, 1.0)
 
 
 class _DistanceSpace:
-    """What the reference table fixes: numeric ranges and the category values."""
+    """What the reference table fixes: numeric ranges and category values."""
 
     def __init__(self, reference: pd.DataFrame, kinds: Mapping[str, MetricKind]) -> None:
         self.ranges: dict[str, tuple[float, float]] = {}
@@ -110,30 +117,33 @@ class _DistanceSpace:
                     self.ranges[name] = (low, high - low)
                     continue
             self.values[name] = pd.Index(pd.unique(pd.Series(column)))
-        self.categorical_columns = len(self.values)
+        self.one_hot = [name for name, values in self.values.items() if len(values) <= _ONE_HOT_LIMIT]
+        self.coded = [name for name, values in self.values.items() if len(values) > _ONE_HOT_LIMIT]
+        self.one_hot_columns = len(self.one_hot)
 
-    def __call__(self, frame: pd.DataFrame, *, device: torch.device, is_reference: bool) -> _Encoded:
-        numbers = np.empty((len(frame), len(self.ranges)), dtype=np.float32)
+    def encode(self, frame: pd.DataFrame, *, device: torch.device, is_reference: bool) -> _Encoded:
+        """Scaled numbers and category codes as lines, few-valued categories one-hot."""
+        lines = np.empty((len(self.ranges) + len(self.coded), len(frame)), dtype=np.float32)
+        beyond_unit = np.ones(lines.shape, dtype=bool)
         for k, (name, (low, span)) in enumerate(self.ranges.items()):
             scaled = (as_float(frame[name]) - low) / span
             if not is_reference:
                 scaled = np.clip(scaled, _QUERY_LOW, _QUERY_HIGH)
-            numbers[:, k] = np.where(np.isnan(scaled), _NULL_POSITION, scaled)
-        few = [name for name, values in self.values.items() if len(values) <= _ONE_HOT_LIMIT]
-        many = [name for name, values in self.values.items() if len(values) > _ONE_HOT_LIMIT]
-        one_hot = np.zeros((len(frame), sum(len(self.values[name]) for name in few)), dtype=np.float32)
+            lines[k] = np.where(np.isnan(scaled), _NULL_POSITION, scaled)
+            beyond_unit[k] = (lines[k] < 0.0) | (lines[k] > 1.0)
+        for k, name in enumerate(self.coded, start=len(self.ranges)):
+            lines[k] = self._codes(frame, name)
+        one_hot = np.zeros((len(frame), sum(len(self.values[name]) for name in self.one_hot)), dtype=np.float32)
         offset = 0
-        for name in few:
+        for name in self.one_hot:
             codes = self._codes(frame, name)
             known = codes >= 0
             one_hot[np.flatnonzero(known), offset + codes[known]] = 1.0
             offset += len(self.values[name])
-        codes = np.column_stack([self._codes(frame, name) for name in many] or [np.empty((len(frame), 0))])
         return _Encoded(
-            numbers=torch.from_numpy(numbers).to(device),
-            outside=(numbers < 0.0) | (numbers > 1.0),
+            lines=torch.from_numpy(lines).to(device),
+            beyond_unit=beyond_unit,
             one_hot=torch.from_numpy(one_hot).to(device),
-            codes=torch.from_numpy(codes.astype(np.int32)).to(device),
         )
 
     def _codes(self, frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -144,8 +154,8 @@ class _DistanceSpace:
         return self.values[name].get_indexer(column)
 
 
-def _block_flags(outside: np.ndarray, block: int) -> np.ndarray:
-    """Per block of rows and numeric column: whether any value needs the cap at 1."""
-    if outside.shape[1] == 0 or len(outside) == 0:
-        return np.zeros((max(1, -(-len(outside) // block)), outside.shape[1]), dtype=bool)
-    return np.logical_or.reduceat(outside, np.arange(0, len(outside), block), axis=0)
+def _block_flags(beyond_unit: np.ndarray, block: int) -> np.ndarray:
+    """Per block of rows (first axis) and line: whether any value needs the cap at 1."""
+    if len(beyond_unit) == 0 or beyond_unit.shape[1] == 0:
+        return np.zeros((max(1, -(-beyond_unit.shape[1] // block)), len(beyond_unit)), dtype=bool)
+    return np.logical_or.reduceat(beyond_unit, np.arange(0, beyond_unit.shape[1], block), axis=1).T

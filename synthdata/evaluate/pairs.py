@@ -12,7 +12,7 @@ column each on its own edges, and the largest value shares the top bin with null
 SDMetrics' report averages only the pairs that carry a trend in the real data: |rho| >
 0.5 for two numbers, Cramer's V > 0.3 otherwise. `meets_threshold` marks them; the
 average of all pairs is reported too. Contingency tables are built on at most
-`subsample_positions` rows of each table (SDMetrics draws 50,000), drawn once from `seed`
+`subsample_rows` rows of each table (SDMetrics draws 50,000), drawn once from `seed`
 so that a report can be reproduced.
 """
 
@@ -48,14 +48,14 @@ def column_pair_trends(
     synthetic: pd.DataFrame,
     kinds: Mapping[str, MetricKind],
     *,
-    subsample_positions: int = PAIR_SUBSAMPLE_ROWS,
+    subsample_rows: int = PAIR_SUBSAMPLE_ROWS,
     seed: int | np.random.Generator = 0,
 ) -> pd.DataFrame:
     """One row per column pair: metric, score, real/synthetic correlation, real association, whether it counts."""
     rng = np.random.default_rng(seed)
     real_view, synthetic_view = _pair_views(real, synthetic, kinds)
-    real_rows = sample_positions(len(real), subsample_positions, rng)
-    synthetic_rows = sample_positions(len(synthetic), subsample_positions, rng)
+    real_rows = sample_positions(len(real), subsample_rows, rng)
+    synthetic_rows = sample_positions(len(synthetic), subsample_rows, rng)
     rows = []
     for first, second in itertools.combinations(kinds, 2):
         if kinds[first] in CONTINUOUS_KINDS and kinds[second] in CONTINUOUS_KINDS:

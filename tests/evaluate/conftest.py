@@ -1,4 +1,4 @@
-"""Real tables and deterministically damaged copies of them, the inputs of the evaluation tests.
+"""Real tables, deterministically damaged copies of them, and SDMetrics run on the same inputs.
 
 A damaged copy is a stand-in for a mediocre synthetic table: some columns shuffled
 (pair trends broken), noise on numbers and dates, rare categories dropped, nulls
@@ -7,6 +7,7 @@ injected. The same seed always gives the same damage, so scores can be compared.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,8 +15,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synthdata import Schema
+
 ADULT_ROWS = 3000
 DATE_FORMAT = "%Y-%m-%d"
+SDTYPES = {
+    "numerical": "numerical",
+    "integer": "numerical",
+    "datetime": "datetime",
+    "categorical": "categorical",
+    "boolean": "boolean",
+}
 
 
 def damage(frame: pd.DataFrame, *, seed: int, dates: Sequence[str] = ()) -> pd.DataFrame:
@@ -67,3 +77,30 @@ def ma_patients(ma_patients_path: Path) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def damaged_ma_patients(ma_patients: pd.DataFrame) -> pd.DataFrame:
     return damage(ma_patients, seed=2, dates=["BIRTHDATE", "DEATHDATE"])
+
+
+def sdmetrics_metadata(frame: pd.DataFrame, schema: Schema) -> dict:
+    """SDMetrics metadata saying what `schema` says: same kinds, same date formats, the rest ids."""
+    columns = {}
+    for name in frame.columns:
+        column = schema.columns[name]
+        sdtype = SDTYPES.get(column.type, "id")
+        columns[name] = {"sdtype": sdtype}
+        if sdtype == "datetime" and column.format:
+            columns[name]["datetime_format"] = column.format
+    return {"columns": columns}
+
+
+@pytest.fixture(scope="session")
+def sdmetrics_quality():
+    """Runs SDMetrics' classic single-table QualityReport on two frames under a schema."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        from sdmetrics.reports.single_table import QualityReport
+
+    def run(real: pd.DataFrame, synthetic: pd.DataFrame, schema: Schema) -> QualityReport:
+        report = QualityReport()
+        report.generate(real, synthetic, sdmetrics_metadata(real, schema), verbose=False)
+        return report
+
+    return run

@@ -127,7 +127,9 @@ def _string_column(present: pd.Series, facts: dict[str, Any], table: str | None)
     if share_matching(UUID, sample) == 1.0:
         if unique:
             return Column(type="id", format="uuid", unique=True, **facts)
-        return Column(type="reference", **facts)
+        # How many rows share a parent: what a generated reference should repeat like.
+        rows_per_value = round(len(present) / len(distinct), 3)
+        return Column(type="reference", args={"rows_per_value": rows_per_value}, **facts)
     date_format = find_format(name, sample)
     if date_format is not None:
         return _datetime_column(present, date_format, facts)

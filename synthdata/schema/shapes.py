@@ -3,9 +3,12 @@
 Inference checks a bounded sample of values against the formats of well-known
 identifiers (uuid, e-mail, SSN, phone, IPv4, card numbers) and, for codes of the
 user's own systems, learns a regular expression of their shape: `S99995827` and
-`S99982785` become `S\\d{8}`, `999-49-3983` becomes `999-\\d{2}-\\d{4}`. Only the
+`S99982785` become `S\\d{8}`, `AB-1234` becomes `AB-\\d{4}`. Only the
 shape is kept, never a value, so a generated id looks like the real ones without
-being one of them.
+being one of them. A digit every value shares is still generalised to a digit
+class, so that generated codes spread over a space far larger than the real ones:
+S99995827 gives `S\\d{8}`, not `S999\\d{5}`, whose 100,000 codes a few thousand
+draws would already hit by chance.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ VALUE_FORMATS: list[tuple[str, re.Pattern[str]]] = [
 # typos or placeholders should not hide an e-mail column.
 FORMAT_SHARE = 0.95
 SAMPLE_SIZE = 1000
-# A letter or digit every value shares is part of the format (the S of S99995827) only
-# when enough values agree on it; two values share a digit by chance one time in ten.
+# A letter every value shares is part of the format (the S of S99995827) only when
+# enough values agree on it; two values share a letter by chance one time in 26.
 MIN_VALUES_FOR_LITERALS = 10
 
 _REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
@@ -87,8 +90,8 @@ def learn_pattern(values: list[str]) -> str | None:
     """A regular expression for the common shape of the values, or None if they share none.
 
     Values of one length are compared position by position: a character every value
-    has there stays literal (letters and digits only when there are enough values to
-    tell a format from chance), others become their class (digit, upper, lower,
+    has there stays literal (a letter only when there are enough values to tell a
+    format from chance, a digit never), others become their class (digit, upper, lower,
     alphanumeric). Values of varying length must agree on their sequence of
     character classes; the runs then get {min,max} repeat counts. Strings with
     spaces are text, not codes, and get no pattern.
@@ -124,7 +127,7 @@ def _literal(char: str) -> str:
 
 def _position_token(chars: tuple[str, ...], keep_literals: bool) -> str:
     distinct = set(chars)
-    if len(distinct) == 1 and (keep_literals or not chars[0].isalnum()):
+    if len(distinct) == 1 and (keep_literals and not chars[0].isdigit() or not chars[0].isalnum()):
         return _literal(chars[0])
     classes = {_char_class(char) for char in distinct}
     if len(classes) == 1:

@@ -32,7 +32,8 @@ import yaml
 
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
-from synthdata.schema.constraints import Constraint, ConstraintChain, constraint_from_dict
+from synthdata.schema.constraints import Constraint, ConstraintChain, NotNull, Unique, constraint_from_dict
+from synthdata.schema.generate import generate_columns
 from synthdata.schema.infer import choose_primary_key, infer_columns
 
 FORMAT_VERSION = 1
@@ -111,6 +112,39 @@ class Schema:
     def is_valid(self, df: pd.DataFrame) -> pd.Series:
         """Per row, whether every constraint holds (rules over absent columns pass)."""
         return self._chain().is_valid(df)
+
+    # -- generated columns ---------------------------------------------------------
+
+    def generate(
+        self,
+        n: int,
+        *,
+        seed: int | np.random.Generator | None = 0,
+        context: pd.DataFrame | None = None,
+        row_offset: int = 0,
+    ) -> pd.DataFrame:
+        """The generated columns (id, faker, text, constant, reference) for `n` rows.
+
+        `context` is the frame of modelled columns already sampled for these rows
+        (for `from:` bindings); `row_offset` is the number of the first row, so that
+        sequential ids continue and every row's values stay the same however the rows
+        are chunked. The primary key and `unique` columns never repeat within a call.
+        """
+        unique = {c.columns[0] for c in self.constraints if isinstance(c, Unique) and len(c.columns) == 1}
+        required = {c.column for c in self.constraints if isinstance(c, NotNull)}
+        if self.primary_key is not None:
+            unique.add(self.primary_key)
+            required.add(self.primary_key)
+        return generate_columns(
+            self.columns.values(),
+            n,
+            seed=seed,
+            locale=self.locale,
+            context=context,
+            row_offset=row_offset,
+            unique=unique,
+            required=required,
+        )
 
     def _chain(self) -> ConstraintChain:
         return ConstraintChain(self.constraints)

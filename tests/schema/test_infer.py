@@ -29,7 +29,7 @@ def test_modern_patients_table(patients_path):
         assert columns[name].type in PERSONAL_OR_ID, name
     assert columns["FIRST"].provider == "first_name"
     assert columns["SSN"].provider == "ssn"
-    assert columns["DRIVERS"].pattern == r"S999\d{5}"
+    assert columns["DRIVERS"].pattern == r"S\d{8}"
     for name in ("GENDER", "RACE", "ETHNICITY", "MARITAL", "CITY", "BIRTHPLACE", "ZIP"):
         assert columns[name].type == "categorical", name
     for name in ("LAT", "LON", "HEALTHCARE_EXPENSES"):

@@ -92,7 +92,7 @@ def read_catalog(url: str, table: str) -> TableCatalog:
             inspector = sa.inspect(connection)
             if not inspector.has_table(table):
                 raise missing_table_error(table, inspector, parsed)
-            return _table_catalog(inspector, connection, table)
+            return table_catalog(inspector, connection, table)
     finally:
         engine.dispose()
 
@@ -105,7 +105,7 @@ def read_database_catalog(url: str) -> DatabaseCatalog:
         with database_errors(parsed, "cannot read the catalog of"), engine.connect() as connection:
             inspector = sa.inspect(connection)
             names = [name for name, _ in inspector.get_sorted_table_and_fkc_names() if name is not None]
-            tables = {name: _table_catalog(inspector, connection, name) for name in names}
+            tables = {name: table_catalog(inspector, connection, name) for name in names}
     finally:
         engine.dispose()
     return DatabaseCatalog(tables=tables, order=tuple(names))
@@ -119,7 +119,8 @@ def missing_table_error(table: str, inspector: sa.Inspector, url: sa.URL) -> Syn
     return SynthDataError(f"no table {table!r} in {masked(url)}; {known}")
 
 
-def _table_catalog(inspector: sa.Inspector, connection: sa.Connection, table: str) -> TableCatalog:
+def table_catalog(inspector: sa.Inspector, connection: sa.Connection, table: str) -> TableCatalog:
+    """The catalog facts of `table`, read on an open connection."""
     primary_key = tuple(inspector.get_pk_constraint(table).get("constrained_columns") or ())
     unique = _unique_column_sets(inspector, connection, table)
     foreign_keys = tuple(

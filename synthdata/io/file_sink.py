@@ -20,7 +20,7 @@ import pandas as pd
 from synthdata.errors import SynthDataError
 from synthdata.io.file_formats import FileFormat, file_format
 from synthdata.io.file_source import read_file
-from synthdata.io.sink import IfExists, TableSink
+from synthdata.io.sink import ColumnCheck, IfExists, TableSink
 from synthdata.io.text_layout import detect_layout
 
 
@@ -112,29 +112,6 @@ def _chunk_writer(fmt: FileFormat, handle: IO, *, delimiter: str | None) -> _Chu
     return _DelimitedWriter(handle, delimiter=delimiter or ("\t" if fmt == "tsv" else ","))
 
 
-class _ColumnCheck:
-    """Holds every chunk to the columns of the first, in the same order."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self.columns: list | None = None
-
-    def __call__(self, chunk: pd.DataFrame) -> pd.DataFrame:
-        if self.columns is None:
-            self.columns = list(chunk.columns)
-            return chunk
-        if list(chunk.columns) == self.columns:
-            return chunk
-        missing = [name for name in self.columns if name not in chunk.columns]
-        extra = [name for name in chunk.columns if name not in self.columns]
-        if missing or extra or chunk.columns.has_duplicates:
-            raise SynthDataError(
-                f"rows for {self.target} do not have its columns (missing {missing}, unexpected {extra}); "
-                "write tables with the same columns, or write to a new file"
-            )
-        return chunk[self.columns]
-
-
 class FileSink(TableSink):
     """Rows written to a temporary file beside `path` and renamed onto it at commit.
 
@@ -144,6 +121,7 @@ class FileSink(TableSink):
 
     def __init__(self, path: Path, *, fmt: str | None = None, if_exists: IfExists = "fail") -> None:
         self.path = path
+        self.description = str(path)
         self.format = file_format(path, fmt)
         self.if_exists = if_exists
         self.rows_written = 0
@@ -157,7 +135,7 @@ class FileSink(TableSink):
             self._temporary, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
         )
         self._writer = _chunk_writer(self.format, self._handle, delimiter=delimiter)
-        self._check_columns = _ColumnCheck(str(path))
+        self._check_columns = ColumnCheck(str(path))
         self._open = True
         if existing is not None:
             self._write_rows(existing)
@@ -240,8 +218,9 @@ class StdoutSink(TableSink):
 
     def __init__(self) -> None:
         self.rows_written = 0
+        self.description = "standard output"
         self._writer = _DelimitedWriter(sys.stdout, delimiter=",")
-        self._check_columns = _ColumnCheck("standard output")
+        self._check_columns = ColumnCheck(self.description)
 
     def write(self, chunk: pd.DataFrame) -> None:
         self._writer.write(self._check_columns(chunk))

@@ -13,6 +13,8 @@ from typing import Literal
 
 import pandas as pd
 
+from synthdata.errors import SynthDataError
+
 IfExists = Literal["fail", "append", "replace"]
 IF_EXISTS: tuple[IfExists, ...] = ("fail", "append", "replace")
 
@@ -20,10 +22,12 @@ IF_EXISTS: tuple[IfExists, ...] = ("fail", "append", "replace")
 class TableSink:
     """A destination for rows, written chunk by chunk and committed at the end.
 
-    Use it as a context manager; `rows_written` counts the rows handed to `write`.
+    Use it as a context manager; `rows_written` counts the rows handed to `write`,
+    `description` names the destination in a form fit to print (passwords masked).
     """
 
     rows_written: int = 0
+    description: str = ""
 
     def write(self, chunk: pd.DataFrame) -> None:
         """Add the rows of `chunk`; they become visible only at `commit`."""
@@ -50,3 +54,26 @@ class TableSink:
             self.commit()
         else:
             self.abort()
+
+
+class ColumnCheck:
+    """Holds every chunk to the columns of the first, in the same order."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.columns: list | None = None
+
+    def __call__(self, chunk: pd.DataFrame) -> pd.DataFrame:
+        if self.columns is None:
+            self.columns = list(chunk.columns)
+            return chunk
+        if list(chunk.columns) == self.columns:
+            return chunk
+        missing = [name for name in self.columns if name not in chunk.columns]
+        extra = [name for name in chunk.columns if name not in self.columns]
+        if missing or extra or chunk.columns.has_duplicates:
+            raise SynthDataError(
+                f"rows for {self.target} do not have its columns (missing {missing}, unexpected {extra}); "
+                "write tables with the same columns, or write to a new file"
+            )
+        return chunk[self.columns]

@@ -82,7 +82,7 @@ def sqlite_file(url: sa.URL) -> Path | None:
     return Path(url.database)
 
 
-def _driver_errors() -> tuple[type[BaseException], ...]:
+def driver_errors() -> tuple[type[BaseException], ...]:
     """Exception types the drivers raise where SQLAlchemy does not wrap them (COPY, raw cursors)."""
     import sqlite3
 
@@ -108,5 +108,5 @@ def database_errors(url: sa.URL, doing: str) -> Iterator[None]:
     """Turn what the database or its driver raises into one SynthDataError: '<doing> <url>: <reason>'."""
     try:
         yield
-    except _driver_errors() as error:
+    except driver_errors() as error:
         raise SynthDataError(f"{doing} {masked(url)}: {reason(error, url)}") from None

@@ -20,6 +20,7 @@ from synthdata.io.file_sink import FileSink, StdoutSink
 from synthdata.io.file_source import read_file
 from synthdata.io.reservoir import sample_rows
 from synthdata.io.sink import IF_EXISTS, IfExists, TableSink
+from synthdata.io.sql_sink import SqlSink
 from synthdata.io.sql_source import read_sql
 
 Source = str | os.PathLike | pd.DataFrame
@@ -76,13 +77,21 @@ def open_sink(
     `target` is a file path (format from its extension or `fmt`), ``-`` for CSV on
     standard output, or a database URL with `table`. `if_exists` says what to do
     when the file or table is already there: "fail" (the default), "append" or
-    "replace". Nothing becomes visible until the block ends without an exception.
+    "replace". Nothing becomes visible until the block ends without an exception:
+    files are renamed into place, database rows are committed in one transaction
+    (a replaced table is swapped for the fully loaded new one). A new database table
+    takes its types from the dtypes and from `schema`: a synthdata Schema gives the
+    primary key, a TableCatalog (see `read_catalog`) every column's declared type,
+    length, NOT NULL and key. `sink.description` names the target with any password
+    masked.
     """
     if if_exists not in IF_EXISTS:
         raise SynthDataError(f"if_exists must be one of {', '.join(IF_EXISTS)}, got {if_exists!r}")
     text = _source_text(target)
     if is_database_url(text):
-        raise SynthDataError("writing to databases is not available yet")
+        if fmt is not None:
+            raise SynthDataError(f"a file format ({fmt!r}) does not apply to a database")
+        return SqlSink(text, table=table, if_exists=if_exists, schema=schema, verbose=verbose)
     _refuse_database_options(table, None, text)
     if text == "-":
         if fmt not in (None, "csv"):

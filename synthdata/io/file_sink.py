@@ -223,11 +223,27 @@ class StdoutSink(TableSink):
         self._check_columns = ColumnCheck(self.description)
 
     def write(self, chunk: pd.DataFrame) -> None:
-        self._writer.write(self._check_columns(chunk))
+        chunk = self._check_columns(chunk)
+        try:
+            self._writer.write(chunk)
+        except BrokenPipeError:
+            self._silence_closed_pipe()
+            raise SynthDataError(
+                f"standard output was closed after {self.rows_written:,} rows; the rest were not written"
+            ) from None
         self.rows_written += len(chunk)
 
     def commit(self) -> None:
-        sys.stdout.flush()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            self._silence_closed_pipe()
 
     def abort(self) -> None:
-        sys.stdout.flush()
+        self.commit()
+
+    @staticmethod
+    def _silence_closed_pipe() -> None:
+        """Point standard output at /dev/null, so the interpreter's last flush does not fail again."""
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -27,6 +27,7 @@ from synthdata.io.sink import ColumnCheck, IfExists, TableSink
 from synthdata.io.sql_load import load_rows
 from synthdata.io.sql_types import column_names, table_definition
 from synthdata.io.sql_url import create_engine, database_errors, driver_errors, masked, parse_url
+from synthdata.schema import Schema
 
 
 class RenameTables(sa.schema.ExecutableDDLElement):
@@ -67,7 +68,7 @@ class SqlSink(TableSink):
         *,
         table: str | None,
         if_exists: IfExists = "fail",
-        schema: Any = None,
+        schema: Schema | TableCatalog | None = None,
         verbose: bool = True,
     ) -> None:
         if not isinstance(table, str) or not table:
@@ -151,7 +152,7 @@ class SqlSink(TableSink):
     def _primary_key(self, chunk: pd.DataFrame) -> tuple[str, ...]:
         if isinstance(self.schema, TableCatalog):
             key = self.schema.primary_key
-        elif getattr(self.schema, "primary_key", None):
+        elif isinstance(self.schema, Schema) and self.schema.primary_key:
             key = (self.schema.primary_key,)
         elif self._old_catalog is not None:
             key = self._old_catalog.primary_key

@@ -66,14 +66,18 @@ def read_sql(
 def _table_statement(
     connection: sa.Connection, url: sa.URL, table: str
 ) -> tuple[sa.Select, dict[str, SqlKind], int]:
-    """SELECT every column of `table`, the kinds of its columns, and its row count for the progress bar."""
+    """SELECT every column of `table`, the kinds of its columns, and its row count for the progress bar.
+
+    Rows come in primary key order when there is one: a server may otherwise start a
+    scan anywhere in a big table, and the same seed must give the same sample.
+    """
     inspector = sa.inspect(connection)
     if not inspector.has_table(table):
         raise missing_table_error(table, inspector, url)
     reflected = sa.Table(table, sa.MetaData(), autoload_with=connection)
     kinds = {column.name: kind_of(column.type) for column in reflected.columns}
     total = connection.scalar(sa.select(sa.func.count()).select_from(reflected))
-    return sa.select(reflected), kinds, total
+    return sa.select(reflected).order_by(*reflected.primary_key.columns), kinds, total
 
 
 def settle_dtypes(frame: pd.DataFrame, kinds: dict[str, SqlKind] | None) -> pd.DataFrame:

@@ -16,12 +16,14 @@ import numpy as np
 import pandas as pd
 
 from synthdata.errors import SynthDataError
+from synthdata.io.catalog import TableCatalog
 from synthdata.io.file_sink import FileSink, StdoutSink
 from synthdata.io.file_source import read_file
 from synthdata.io.reservoir import sample_rows
 from synthdata.io.sink import IF_EXISTS, IfExists, TableSink
 from synthdata.io.sql_sink import SqlSink
 from synthdata.io.sql_source import read_sql
+from synthdata.schema import Schema
 
 Source = str | os.PathLike | pd.DataFrame
 Target = str | os.PathLike
@@ -69,7 +71,7 @@ def open_sink(
     table: str | None = None,
     if_exists: IfExists = "fail",
     fmt: str | None = None,
-    schema: Any = None,
+    schema: Schema | TableCatalog | None = None,
     verbose: bool = True,
 ) -> TableSink:
     """A destination for rows written in chunks, committed at the end of a `with` block.
@@ -106,7 +108,7 @@ def write_table(
     *,
     table: str | None = None,
     if_exists: IfExists = "fail",
-    schema: Any = None,
+    schema: Schema | TableCatalog | None = None,
     verbose: bool = True,
 ) -> int:
     """Write `frame` to `target` (a file path, ``-`` or a database URL with `table`) all at once.

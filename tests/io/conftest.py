@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import secrets
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -53,6 +54,26 @@ def _as_unprivileged(action: Callable[[], object]) -> str:
 def unprivileged() -> Callable[[Callable[[], object]], str]:
     """Runs a function as an unprivileged user and returns 'ok' or 'ErrorType: message'."""
     return _as_unprivileged
+
+
+# Loads synthdata.io without the package's model code (and torch), so a child process starts in a second.
+_IO_ONLY = """
+import sys, types
+package = types.ModuleType("synthdata")
+package.__path__ = [{package!r}]
+sys.modules["synthdata"] = package
+"""
+
+
+@pytest.fixture
+def io_script() -> Callable[..., list[str]]:
+    """The command line that runs a Python script, with arguments, in a child with synthdata.io loaded."""
+    package = str(Path(__file__).resolve().parents[2] / "synthdata")
+
+    def command(script: str, *arguments: str) -> list[str]:
+        return [sys.executable, "-c", _IO_ONLY.format(package=package) + script, *arguments]
+
+    return command
 
 
 @pytest.fixture

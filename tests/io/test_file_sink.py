@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -160,3 +161,24 @@ def test_stdout_sink_streams_csv(capsys):
         sink.write(pd.DataFrame({"a": [1], "b": ["x, y"]}))
         sink.write(pd.DataFrame({"a": [2], "b": ["z"]}))
     assert capsys.readouterr().out == 'a,b\n1,"x, y"\n2,z\n'
+
+
+def test_closed_pipe_is_one_line_on_stderr(io_script):
+    script = """
+import pandas as pd
+from synthdata.errors import SynthDataError
+from synthdata.io.tables import open_sink
+try:
+    with open_sink("-") as sink:
+        for _ in range(100):
+            sink.write(pd.DataFrame({"a": range(10_000)}))
+except SynthDataError as error:
+    print(error, file=sys.stderr)
+    sys.exit(1)
+"""
+    child = subprocess.Popen(io_script(script), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout.readline() == "a\n"
+    child.stdout.close()
+    assert child.wait() == 1
+    lines = child.stderr.read().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("standard output was closed after")

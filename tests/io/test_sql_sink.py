@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -200,15 +198,10 @@ def test_duplicate_column_names_are_refused(sqlite_url):
 
 
 # The writer that gets killed: it replaces the table chunk by chunk and reports each chunk.
-# It loads only synthdata.io (not the package's model code and torch), to start in a second.
 KILLED_WRITER = """
-import sys, types
-package = types.ModuleType("synthdata")
-package.__path__ = [sys.argv[1]]
-sys.modules["synthdata"] = package
 import numpy as np, pandas as pd
 from synthdata.io.tables import open_sink
-url, table, chunks, rows = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+url, table, chunks, rows = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 with open_sink(url, table=table, if_exists="replace", verbose=False) as sink:
     for index in range(chunks):
         sink.write(pd.DataFrame({"id": np.arange(index * rows, (index + 1) * rows), "label": "new"}))
@@ -216,14 +209,12 @@ with open_sink(url, table=table, if_exists="replace", verbose=False) as sink:
 """
 
 
-def test_a_killed_writer_leaves_the_old_rows_or_the_new_never_a_part(database_url, table_name):
+def test_a_killed_writer_leaves_the_old_rows_or_the_new_never_a_part(database_url, table_name, io_script):
     old = pd.DataFrame({"id": np.arange(100), "label": "old"})
     write_table(old, database_url, table=table_name, verbose=False)
     before = table_names(database_url)
-    chunks, rows = 20, 20_000
-    package = Path(__file__).resolve().parents[2] / "synthdata"
     writer = subprocess.Popen(
-        [sys.executable, "-c", KILLED_WRITER, str(package), database_url, table_name, str(chunks), str(rows)],
+        io_script(KILLED_WRITER, database_url, table_name, "20", "20000"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

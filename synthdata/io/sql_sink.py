@@ -81,8 +81,8 @@ class SqlSink(TableSink):
         self.rows_written = 0
         self._doing = f"cannot write table {table!r} to"
         self._check_columns = ColumnCheck(self.description)
-        self._bar = tqdm(unit=" rows", desc=f"writing {table}", disable=None if verbose else True, delay=0.5)
         self._engine = create_engine(self.url)
+        self._bar = tqdm(unit=" rows", desc=f"writing {table}", disable=None if verbose else True, delay=0.5)
         self._atomic_ddl = self._engine.dialect.name in ("postgresql", "sqlite")
         self._target: sa.Table | None = None
         self._staging: str | None = None

@@ -33,8 +33,10 @@ import yaml
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import Constraint, ConstraintChain, NotNull, Unique, constraint_from_dict
+from synthdata.schema.dirty import make_dirty
 from synthdata.schema.generate import generate_columns
 from synthdata.schema.infer import choose_primary_key, infer_columns
+from synthdata.schema.sampling import sample_table
 
 FORMAT_VERSION = 1
 
@@ -145,6 +147,40 @@ class Schema:
             unique=unique,
             required=required,
         )
+
+    # -- test data without a model -------------------------------------------------
+
+    def sample(
+        self,
+        n: int,
+        *,
+        seed: int | np.random.Generator | None = 0,
+        dirty: float = 0.0,
+        marker: str | None = None,
+    ) -> pd.DataFrame:
+        """`n` rows from the declarations alone (distributions, Faker, ids), every
+        constraint holding; `dirty` then replaces that share of cells by edge cases
+        (see `make_dirty`)."""
+        table = sample_table(self, n, seed=seed)
+        if dirty or marker is not None:
+            table = self.make_dirty(table, dirty, seed=seed, marker=marker)
+        return table
+
+    def make_dirty(
+        self,
+        df: pd.DataFrame,
+        share: float,
+        *,
+        seed: int | np.random.Generator | None = 0,
+        marker: str | None = None,
+    ) -> pd.DataFrame:
+        """`df` with about `share` of its cells replaced by edge cases of their kind
+        (nulls, odd strings, limits, boundary dates). The primary key stays intact and
+        `not_null` columns get no nulls; `marker` names a column listing, per row, the
+        columns dirtied."""
+        protected = {self.primary_key} if self.primary_key else set()
+        required = {c.column for c in self.constraints if isinstance(c, NotNull)} | protected
+        return make_dirty(df, self.columns, share, seed=seed, protected=protected, required=required, marker=marker)
 
     def _chain(self) -> ConstraintChain:
         return ConstraintChain(self.constraints)

@@ -51,6 +51,11 @@ class Constraint:
         return []
 
     @property
+    def fills(self) -> list[str]:
+        """Columns whose every value `repair` provides (so test data need not declare them)."""
+        return []
+
+    @property
     def fitted(self) -> bool:
         return hasattr(self, "fitted_")
 
@@ -132,6 +137,8 @@ class Constraint:
     # -- helpers -------------------------------------------------------------------
 
     def _check_columns(self, df: pd.DataFrame | None, columns: Mapping[str, Column] | None) -> None:
+        if df is None and columns is None:
+            return
         known = set(df.columns) if df is not None else set(columns or {})
         missing = [name for name in self.columns if name not in known]
         if missing:

@@ -51,9 +51,10 @@ class Range(Constraint):
     def _bound_number(self, bound: Any) -> float | None:
         if bound is None:
             return None
-        if self.view_.kind == "number":
-            return float(bound)
-        return float(NumberView(self.column, "datetime", "object", unit=self.view_.unit).to_numbers(pd.Series([bound]))[0])
+        number = self.view_.bound_to_number(bound)
+        if np.isnan(number):
+            raise SchemaError(f"Constraint '{self.describe()}': bound {bound!r} is not a date; write it as YYYY-MM-DD.")
+        return number
 
     def _limits(self) -> tuple[float, float]:
         self._require_fitted()

@@ -6,6 +6,8 @@ categorical column whose categories are the combinations seen (numbered by
 frequency, most common first), so every sampled row carries a real combination,
 split back into the members afterwards. The combinations are categories the model
 learns anyway; members must therefore be modelled kinds, never personal data.
+Without data (test data from a schema alone) the schema lists them under
+`combinations:`; with data, a listed set is checked against the rows.
 """
 
 from __future__ import annotations
@@ -29,10 +31,20 @@ class FixedCombinations(Constraint):
     type = "fixed_combinations"
     reshapes = True
 
-    def __init__(self, *, columns: list[str]) -> None:
+    def __init__(self, *, columns: list[str], combinations: list[list[Any]] | None = None) -> None:
         if not isinstance(columns, (list, tuple)) or len(columns) < 2 or len(set(columns)) != len(columns):
             raise SchemaError("Constraint 'fixed_combinations' needs a list of two or more distinct columns.")
+        if combinations is not None and (
+            not isinstance(combinations, (list, tuple))
+            or not combinations
+            or any(not isinstance(row, (list, tuple)) or len(row) != len(columns) for row in combinations)
+        ):
+            raise SchemaError(
+                f"Constraint 'fixed_combinations' on {', '.join(columns)}: `combinations:` must be a list of "
+                f"lists of {len(columns)} values each."
+            )
         self._members = list(columns)
+        self.combinations = [list(row) for row in combinations] if combinations is not None else None
 
     @property
     def columns(self) -> list[str]:
@@ -43,12 +55,17 @@ class FixedCombinations(Constraint):
         return self.columns
 
     @property
+    def fills(self) -> list[str]:
+        return self.columns
+
+    @property
     def combined_column(self) -> str:
         return "+".join(self._members)
 
     def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
         if df is None:
-            raise SchemaError(f"Constraint '{self.describe()}' learns its combinations from data; fit with data.")
+            self._learn_declared(columns)
+            return
         for name in self._members:
             column = column_of(name, df, columns)
             if not column.is_modelled:
@@ -56,13 +73,33 @@ class FixedCombinations(Constraint):
                     f"Column '{name}' in '{self.describe()}' is {column.type}; combinations are learned "
                     "from real values, so declare it categorical (or drop it from the list)."
                 )
-        counts = _keys(df[self._members]).value_counts(sort=True)
-        first_rows = _keys(df[self._members]).drop_duplicates().index
-        seen = df.loc[first_rows, self._members]
+        keys = _keys(df[self._members])
+        counts = keys.value_counts(sort=True)
+        seen = df.loc[keys.drop_duplicates().index, self._members]
         seen.index = _keys(seen)
         ordered = seen.loc[counts.index]
         self.combinations_ = [[json_scalar(value) for value in row] for row in ordered.itertuples(index=False)]
         self.dtypes_ = [str(df[name].dtype) for name in self._members]
+        if self.combinations is not None:
+            declared = pd.DataFrame(self.combinations, columns=self._members, dtype=object)
+            for name in self._members:
+                declared[name] = _as_dtype(declared[name], str(df[name].dtype))
+            outside = ~keys.isin(set(_keys(declared)))
+            if outside.any():
+                raise SchemaError(
+                    f"{int(outside.sum())} rows hold combinations of {', '.join(self._members)} that "
+                    f"'{self.describe()}' does not list (first: row {int(np.flatnonzero(outside)[0])})."
+                )
+
+    def _learn_declared(self, columns: Mapping[str, Column]) -> None:
+        """Without data, the combinations listed in the schema are the allowed ones."""
+        if self.combinations is None:
+            raise SchemaError(
+                f"Constraint '{self.describe()}' learns its combinations from data; without data, "
+                "list them under `combinations:`."
+            )
+        self.combinations_ = [[json_scalar(value) for value in row] for row in self.combinations]
+        self.dtypes_ = [columns[name].dtype or "object" if name in columns else "object" for name in self._members]
 
     def _codes(self, df: pd.DataFrame) -> np.ndarray:
         """Each row's combination number, -1 for a combination never seen."""
@@ -131,7 +168,10 @@ class FixedCombinations(Constraint):
         return self._codes(df) >= 0
 
     def options(self) -> dict[str, Any]:
-        return {"columns": list(self._members)}
+        out: dict[str, Any] = {"columns": list(self._members)}
+        if self.combinations is not None:
+            out["combinations"] = [list(row) for row in self.combinations]
+        return out
 
     def state(self) -> dict[str, Any]:
         return {"combinations": self.combinations_, "dtypes": self.dtypes_}

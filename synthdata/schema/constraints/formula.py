@@ -43,6 +43,10 @@ class Formula(Constraint):
     def removes(self) -> list[str]:
         return [self.column]
 
+    @property
+    def fills(self) -> list[str]:
+        return [self.column]
+
     def describe(self) -> str:
         return f"{self.type} {self.column} = {self.expression}"
 

@@ -7,8 +7,9 @@ date that could precede the birth, is what gets learned, so no sampled row can
 break the rule.
 
 When the data holds rows with `high` but no `low`, the gap would lose those values;
-the constraint then keeps both columns and repairs sampled rows by raising `high`
-to `low` where it fell below (mode "clip"). Nulls on either side always pass.
+the constraint then keeps both columns and repairs sampled rows by swapping the two
+values where they are the wrong way round (mode "clip"), as it does for test data
+sampled without a model. Nulls on either side always pass.
 """
 
 from __future__ import annotations
@@ -131,13 +132,17 @@ class Inequality(Constraint):
         return out.rename(columns={self.gap_column: self.high})
 
     def repair(self, df: pd.DataFrame, *, rng: np.random.Generator) -> pd.DataFrame:
+        """Swap the two values where they are the wrong way round (a step apart when
+        strict): both stay values the columns can hold, and no bound gets a pile-up."""
         low = self.low_view_.to_numbers(df[self.low])
         high = self.high_view_.to_numbers(df[self.high])
         broken = ~self._compare(low, high)
         if not broken.any():
             return df
-        raised = self.high_view_.from_numbers(self._raised(low, high), index=df.index)
-        return with_cells(df, self.high, broken, raised)
+        smaller, larger = np.fmin(low, high), np.fmax(low, high)
+        out = with_cells(df, self.low, broken, self.low_view_.from_numbers(smaller, index=df.index))
+        raised = self.high_view_.from_numbers(self._raised(smaller, larger), index=df.index)
+        return with_cells(out, self.high, broken, raised)
 
     def _raised(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
         """`high` at least `low` (plus a step when strict), after rounding to its precision."""

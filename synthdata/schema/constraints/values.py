@@ -10,6 +10,7 @@ the column holds dates only, seconds when it has times.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -89,6 +90,15 @@ class NumberView:
         nanoseconds = moments.astype("datetime64[ns]").to_numpy().astype(np.int64).astype(np.float64)
         nanoseconds[moments.isna().to_numpy()] = np.nan
         return nanoseconds / _UNIT_NANOSECONDS[self.unit or "s"]
+
+    def bound_to_number(self, bound: Any) -> float:
+        """A declared bound (a number, or a date in ISO form or the column's format) as a number."""
+        if self.kind == "number":
+            return float(bound)
+        iso = dataclasses.replace(self, format=None).to_numbers(pd.Series([bound], dtype=object))[0]
+        if not np.isnan(iso) or self.format is None:
+            return float(iso)
+        return float(self.to_numbers(pd.Series([bound], dtype=object))[0])
 
     def round(self, numbers: np.ndarray) -> np.ndarray:
         """Numbers rounded to what the column can hold (whole days, seconds, decimals)."""

@@ -51,3 +51,17 @@ def test_members_must_be_modelled_and_distinct(patients):
         FixedCombinations(columns=["CITY", "SSN"]).fit(patients, columns={"SSN": Column("SSN", "faker")})
     with pytest.raises(SchemaError, match="two or more"):
         FixedCombinations(columns=["CITY"])
+
+
+def test_declared_combinations_serve_without_data_and_are_checked_with_it(patients):
+    listed = patients[PLACE].drop_duplicates().head(5)
+    declared = [[None if pd.isna(v) else v for v in row] for row in listed.itertuples(index=False)]
+    rule = FixedCombinations(columns=PLACE, combinations=declared).fit(None)
+    assert len(rule.combinations_) == 5 and rule.to_dict()["combinations"] == declared
+    drawn = rule.repair(patients, rng=RNG)
+    assert rule.is_valid(drawn).all()
+    with pytest.raises(SchemaError, match="does not list"):
+        FixedCombinations(columns=PLACE, combinations=declared).fit(patients)
+    FixedCombinations(columns=PLACE, combinations=declared).fit(patients.loc[listed.index])
+    with pytest.raises(SchemaError, match="without data"):
+        FixedCombinations(columns=PLACE).fit(None)

@@ -73,7 +73,7 @@ def prepare_table(
     prepared = {}
     for name, column in columns.items():
         kind = _KIND_OF_TYPE[column.type]
-        series = frame[name]
+        series = frame[name].reset_index(drop=True)
         if kind == "numerical":
             prepared[name] = _as_numbers(series, role)
         elif kind == "datetime":

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import torch
+from threadpoolctl import threadpool_limits
 
 from synthdata import Schema
 
@@ -26,6 +28,21 @@ SDTYPES = {
     "categorical": "categorical",
     "boolean": "boolean",
 }
+
+
+@pytest.fixture(scope="package", autouse=True)
+def one_thread_per_worker():
+    """Run these tests single-threaded (OpenMP, BLAS, torch).
+
+    The suite runs under `pytest -n 2` on two cores: multi-threaded gradient boosting in
+    both workers at once spins OpenMP threads against each other and runs many times
+    slower than one thread each.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with threadpool_limits(limits=1):
+        yield
+    torch.set_num_threads(threads)
 
 
 def damage(frame: pd.DataFrame, *, seed: int, dates: Sequence[str] = ()) -> pd.DataFrame:

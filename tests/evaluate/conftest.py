@@ -18,6 +18,7 @@ import torch
 from threadpoolctl import threadpool_limits
 
 from synthdata import Schema
+from synthdata.evaluate.kinds import MetricKind, evaluated_columns, metric_kinds, prepare_table
 
 ADULT_ROWS = 3000
 DATE_FORMAT = "%Y-%m-%d"
@@ -121,3 +122,20 @@ def sdmetrics_quality():
         return report
 
     return run
+
+
+@pytest.fixture(scope="session")
+def prepared():
+    """Reads two frames as the metrics do under a schema: (real table, synthetic table, kinds)."""
+
+    def prepare(
+        real: pd.DataFrame, synthetic: pd.DataFrame, schema: Schema | None = None
+    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, MetricKind]]:
+        columns = evaluated_columns(real, schema)
+        return (
+            prepare_table(real, columns, role="real"),
+            prepare_table(synthetic, columns, role="synthetic"),
+            metric_kinds(columns),
+        )
+
+    return prepare

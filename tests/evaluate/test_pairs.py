@@ -9,25 +9,14 @@ from scipy.stats import pearsonr
 from scipy.stats.contingency import association
 
 from synthdata import Schema
-from synthdata.evaluate.kinds import evaluated_columns, metric_kinds, prepare_table
 from synthdata.evaluate.pairs import column_pair_trends, cramers_v, pearson, trend_averages
 
 
-def _pairs(real: pd.DataFrame, synthetic: pd.DataFrame, schema: Schema, **options) -> pd.DataFrame:
-    columns = evaluated_columns(real, schema)
-    return column_pair_trends(
-        prepare_table(real, columns, role="real"),
-        prepare_table(synthetic, columns, role="synthetic"),
-        metric_kinds(columns),
-        **options,
-    )
-
-
 @pytest.mark.parametrize("tables", [("adult_sample", "damaged_adult"), ("ma_patients", "damaged_ma_patients")])
-def test_pairs_match_sdmetrics(tables, request, sdmetrics_quality):
+def test_pairs_match_sdmetrics(tables, request, prepared, sdmetrics_quality):
     real, synthetic = (request.getfixturevalue(name) for name in tables)
     schema = Schema.infer(real)
-    ours = _pairs(real, synthetic, schema)
+    ours = column_pair_trends(*prepared(real, synthetic, schema))
     theirs = sdmetrics_quality(real, synthetic, schema).get_details("Column Pair Trends")
     assert list(zip(ours["column_1"], ours["column_2"])) == list(zip(theirs["Column 1"], theirs["Column 2"]))
     assert (ours["metric"] == theirs["Metric"]).all()
@@ -43,20 +32,20 @@ def test_pairs_match_sdmetrics(tables, request, sdmetrics_quality):
     assert ours_average == pytest.approx(theirs.loc[scored, "Score"].mean(), abs=1e-9)
 
 
-def test_shuffling_a_column_breaks_its_correlations(adult_sample):
+def test_shuffling_a_column_breaks_its_correlations(adult_sample, prepared):
     shuffled = adult_sample.copy()
     shuffled["education-num"] = np.random.default_rng(0).permutation(shuffled["education-num"].to_numpy())
-    pairs = _pairs(adult_sample, shuffled, Schema.infer(adult_sample)).set_index(["column_1", "column_2"])
+    pairs = column_pair_trends(*prepared(adult_sample, shuffled)).set_index(["column_1", "column_2"])
     assert pairs.loc[("education", "education-num"), "score"] < 0.6
     assert pairs.loc[("education", "education-num"), "meets_threshold"]
     assert pairs.loc[("workclass", "occupation"), "score"] == 1.0
 
 
-def test_contingency_tables_use_a_seeded_subsample_of_large_tables(adult):
-    schema = Schema.infer(adult)
-    first = _pairs(adult, adult, schema, subsample_rows=5000, seed=1)
-    again = _pairs(adult, adult, schema, subsample_rows=5000, seed=1)
-    other = _pairs(adult, adult, schema, subsample_rows=5000, seed=2)
+def test_contingency_tables_use_a_seeded_subsample_of_large_tables(adult, prepared):
+    tables = prepared(adult, adult)
+    first = column_pair_trends(*tables, subsample_rows=5000, seed=1)
+    again = column_pair_trends(*tables, subsample_rows=5000, seed=1)
+    other = column_pair_trends(*tables, subsample_rows=5000, seed=2)
     pd.testing.assert_frame_equal(first, again)
     contingency = first["metric"] == "ContingencySimilarity"
     assert not np.allclose(first.loc[contingency, "score"], other.loc[contingency, "score"])

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from synthdata import Schema
-from synthdata.evaluate.kinds import evaluated_columns, metric_kinds, prepare_table
 from synthdata.evaluate.shapes import column_shapes, ks_complement, tv_complement
 
 with warnings.catch_warnings():
@@ -17,20 +16,11 @@ with warnings.catch_warnings():
     from sdmetrics.single_column import KSComplement, TVComplement
 
 
-def _shapes(real: pd.DataFrame, synthetic: pd.DataFrame, schema: Schema) -> pd.DataFrame:
-    columns = evaluated_columns(real, schema)
-    return column_shapes(
-        prepare_table(real, columns, role="real"),
-        prepare_table(synthetic, columns, role="synthetic"),
-        metric_kinds(columns),
-    )
-
-
 @pytest.mark.parametrize("tables", [("adult_sample", "damaged_adult"), ("ma_patients", "damaged_ma_patients")])
-def test_every_column_matches_sdmetrics_to_1e9(tables, request, sdmetrics_quality):
+def test_every_column_matches_sdmetrics_to_1e9(tables, request, prepared, sdmetrics_quality):
     real, synthetic = (request.getfixturevalue(name) for name in tables)
     schema = Schema.infer(real)
-    ours = _shapes(real, synthetic, schema).set_index("column")
+    ours = column_shapes(*prepared(real, synthetic, schema)).set_index("column")
     theirs = sdmetrics_quality(real, synthetic, schema).get_details("Column Shapes").set_index("Column")
     assert list(ours.index) == list(theirs.index)
     assert (ours["metric"] == theirs["Metric"]).all()
@@ -38,8 +28,8 @@ def test_every_column_matches_sdmetrics_to_1e9(tables, request, sdmetrics_qualit
     assert ours["score"].min() < 0.95, "the damage must show in some column"
 
 
-def test_patients_dates_are_compared_as_dates(ma_patients, damaged_ma_patients):
-    shapes = _shapes(ma_patients, damaged_ma_patients, Schema.infer(ma_patients)).set_index("column")
+def test_patients_dates_are_compared_as_dates(ma_patients, damaged_ma_patients, prepared):
+    shapes = column_shapes(*prepared(ma_patients, damaged_ma_patients)).set_index("column")
     assert shapes.loc["BIRTHDATE", "kind"] == "datetime"
     assert shapes.loc["BIRTHDATE", "metric"] == "KSComplement"
     assert "ID" not in shapes.index and "SSN" not in shapes.index

@@ -34,6 +34,7 @@ from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import Constraint, ConstraintChain, NotNull, Unique, constraint_from_dict
 from synthdata.schema.dirty import make_dirty
+from synthdata.schema.file_check import check_format, read_schema_file
 from synthdata.schema.generate import generate_columns
 from synthdata.schema.infer import choose_primary_key, infer_columns
 from synthdata.schema.sampling import sample_table
@@ -205,18 +206,16 @@ class Schema:
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Schema:
-        """Build a schema from `to_dict` output or a parsed schema file."""
-        if not isinstance(data, Mapping) or not isinstance(data.get("columns"), Mapping):
-            raise SchemaError("A schema needs a `columns:` mapping of column names to their kinds.")
-        columns = {}
-        for name, spec in data["columns"].items():
-            if not isinstance(spec, Mapping) or "type" not in spec:
-                raise SchemaError(f"Column '{name}' needs a mapping with a `type:`.")
-            try:
-                columns[str(name)] = Column.from_dict(str(name), spec)
-            except TypeError as error:
-                raise SchemaError(f"Column '{name}': {error}; see schemas/synthdata.schema.json.") from None
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "schema") -> Schema:
+        """Build a schema from `to_dict` output or a parsed schema file, checked against
+        the format (schemas/synthdata.schema.json)."""
+        if isinstance(data, Mapping) and isinstance(data.get("version"), int) and data["version"] > FORMAT_VERSION:
+            raise SchemaError(
+                f"{source} has format version {data['version']}, newer than this synthdata reads "
+                f"({FORMAT_VERSION}); upgrade synthdata."
+            )
+        check_format(data, source=source)
+        columns = {str(name): Column.from_dict(str(name), spec) for name, spec in data["columns"].items()}
         return cls(
             columns,
             table=data.get("table"),
@@ -229,20 +228,15 @@ class Schema:
 
     @classmethod
     def load(cls, path: str | Path) -> Schema:
-        """Read a schema file: YAML (safe loader only) or JSON, by its suffix."""
+        """Read a schema file (YAML with the safe loader, or JSON), checked against the
+        format with line numbers in every message."""
         path = Path(path)
+        data = read_schema_file(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise SchemaError(f"Cannot read schema file {path}: {error.strerror}.") from None
-        try:
-            data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-        except (json.JSONDecodeError, yaml.YAMLError) as error:
-            raise SchemaError(f"Schema file {path} is not valid {_syntax(path)}: {error}") from None
-        try:
-            return cls.from_dict(data)
+            return cls.from_dict(data, source=str(path))
         except SchemaError as error:
-            raise SchemaError(f"{path}: {error}") from None
+            message = str(error)
+            raise SchemaError(message if str(path) in message else f"{path}: {message}") from None
 
     def save(self, path: str | Path) -> None:
         """Write the schema file: JSON for a .json suffix, YAML otherwise."""
@@ -264,7 +258,3 @@ class Schema:
     def __repr__(self) -> str:
         kinds = ", ".join(f"{name}: {column.type}" for name, column in self.columns.items())
         return f"Schema(table={self.table!r}, primary_key={self.primary_key!r}, columns={{{kinds}}})"
-
-
-def _syntax(path: Path) -> str:
-    return "JSON" if path.suffix.lower() == ".json" else "YAML"

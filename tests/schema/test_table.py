@@ -40,7 +40,7 @@ def test_schema_file_problems_are_schema_errors(tmp_path):
         Schema.from_dict({"version": 99, "columns": {}})
     with pytest.raises(SchemaError, match="primary_key"):
         Schema({"a": Column("a", "integer")}, primary_key="b")
-    with pytest.raises(SchemaError, match="'x'"):
+    with pytest.raises(SchemaError, match=r"columns\.x: unknown key.*'colour'"):
         Schema.from_dict({"columns": {"x": {"type": "integer", "colour": "red"}}})
 
 

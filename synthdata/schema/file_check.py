@@ -1,0 +1,131 @@
+"""Checking a schema file against the JSON Schema of the format, with line numbers.
+
+The format is defined once, in `synthdata.schema.json` (shipped in the package; the
+repository's `schemas/synthdata.schema.json` points at it). A file is parsed with
+`yaml.safe_load` (JSON parses too) and checked against it; every problem is reported
+as `file:line: where: what`, the line found by walking YAML's own node tree along
+the error's path, so a person can jump straight to it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from synthdata.errors import SchemaError
+
+# Problems listed in one error message; more are counted, not shown.
+MAX_LISTED = 10
+
+
+@lru_cache(maxsize=1)
+def format_document() -> dict[str, Any]:
+    """The JSON Schema of schema files."""
+    text = resources.files("synthdata.schema").joinpath("synthdata.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(format_document())
+
+
+def format_problems(data: Any) -> list[tuple[list[Any], str]]:
+    """(path, message) for every way `data` breaks the format, in document order."""
+    errors = sorted(_validator().iter_errors(data), key=lambda error: [str(step) for step in error.absolute_path])
+    return [(list(error.absolute_path), _message(error)) for error in _most_specific(errors)]
+
+
+def check_format(data: Any, *, source: str = "schema", text: str | None = None) -> None:
+    """Raise SchemaError listing each problem (with line numbers when `text` is YAML/JSON)."""
+    problems = format_problems(data)
+    if not problems:
+        return
+    root = _compose(text) if text is not None else None
+    located = sorted(
+        ((_line_of(root, path) if root is not None else None, path, message) for path, message in problems),
+        key=lambda item: item[0] or 0,
+    )
+    lines = []
+    for line, path, message in located[:MAX_LISTED]:
+        where = ".".join(str(step) for step in path) or "(top level)"
+        lines.append(f"{source}:{line}: {where}: {message}" if line else f"{source}: {where}: {message}")
+    more = len(problems) - MAX_LISTED
+    if more > 0:
+        lines.append(f"... and {more} more problems")
+    raise SchemaError(
+        f"{source} does not follow the schema-file format (schemas/synthdata.schema.json):\n" + "\n".join(lines)
+    )
+
+
+def read_schema_file(path: Path) -> dict[str, Any]:
+    """Parse and check a schema file; any problem is a SchemaError naming file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SchemaError(f"Cannot read schema file {path}: {error.strerror}.") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(error, "problem", None) or str(error)
+        raise SchemaError(f"{where}: not valid YAML or JSON: {problem}.") from None
+    check_format(data, source=str(path), text=text)
+    return data
+
+
+def _most_specific(errors: Iterable[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
+    """Errors of an if/then or oneOf replaced by what inside them went wrong."""
+    out = []
+    for error in errors:
+        if error.context:
+            out.extend(_most_specific(error.context))
+        else:
+            out.append(error)
+    return out
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    if "propertyNames" in error.absolute_schema_path:
+        return f"unknown key {error.instance!r}; allowed: {', '.join(map(str, error.validator_value))}"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(repr, error.validator_value))}"
+    if error.validator == "additionalProperties" or error.validator == "propertyNames":
+        return f"unknown key: {error.message}"
+    return error.message
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+
+
+def _line_of(node: yaml.Node | None, path: list[Any]) -> int | None:
+    """The 1-based line of the node at `path` (or of the deepest node found on the way)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for step in path:
+        child = _child(node, step)
+        if child is None:
+            break
+        node, line = child, child.start_mark.line + 1
+    return line
+
+
+def _child(node: yaml.Node | None, step: Any) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == str(step):
+                return value
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        return node.value[step]
+    return None

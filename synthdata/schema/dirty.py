@@ -66,13 +66,15 @@ def make_dirty(
     seed: int | np.random.Generator | None = 0,
     protected: Collection[str] = (),
     required: Collection[str] = (),
+    unique: Collection[str] = (),
     marker: str | None = None,
 ) -> pd.DataFrame:
     """`table` with about `share` of its cells replaced by edge cases.
 
     `protected` columns (the primary key) stay untouched; `required` ones (not_null)
-    get no nulls. With `marker`, a column of that name lists each row's dirtied
-    columns, comma-separated.
+    get no nulls; in `unique` ones each text edge case carries its row number (so
+    two rows never share one) and numbers are only nulled. With `marker`, a column
+    of that name lists each row's dirtied columns, comma-separated.
     """
     if not 0.0 <= share <= 1.0:
         raise SynthDataError(f"dirty must be a share between 0 and 1, got {share!r}.")
@@ -88,7 +90,10 @@ def make_dirty(
         if cells.size == 0 or not edges:
             continue
         picks = random.subset(cells).child("edge").integers(0, len(edges))
-        out[name] = _with_values(out[name], cells, [edges[pick] for pick in picks])
+        chosen = [edges[pick] for pick in picks]
+        if name in unique:
+            chosen = _kept_distinct(chosen, cells)
+        out[name] = _with_values(out[name], cells, chosen)
         dirtied.iloc[cells, dirtied.columns.get_loc(name)] = True
     if marker is not None:
         if marker in out.columns:
@@ -96,6 +101,11 @@ def make_dirty(
         names = np.array(table.columns, dtype=object)
         out[marker] = [",".join(names[row]) for row in dirtied.to_numpy()]
     return out
+
+
+def _kept_distinct(values: list, cells: np.ndarray) -> list:
+    """Edge cases for a unique column: text made distinct by its row, other values nulled."""
+    return [f"{value} #{row}" if isinstance(value, str) else None for value, row in zip(values, cells)]
 
 
 def _edges(series: pd.Series, column: Column | None, *, allow_null: bool) -> list:

@@ -38,6 +38,7 @@ from synthdata.schema.file_check import check_format, read_schema_file
 from synthdata.schema.generate import generate_columns
 from synthdata.schema.infer import choose_primary_key, infer_columns
 from synthdata.schema.sampling import sample_table
+from synthdata.schema.validate import ValidationReport, validate_table
 
 FORMAT_VERSION = 1
 
@@ -149,6 +150,12 @@ class Schema:
             required=required,
         )
 
+    def validate(self, df: pd.DataFrame) -> ValidationReport:
+        """Check a table against the schema: missing or unknown columns, values of the
+        wrong kind or outside declared values and bounds, null or repeated keys, and
+        broken constraints, each with a count and the first offending rows."""
+        return validate_table(self, df)
+
     # -- test data without a model -------------------------------------------------
 
     def sample(
@@ -176,12 +183,17 @@ class Schema:
         marker: str | None = None,
     ) -> pd.DataFrame:
         """`df` with about `share` of its cells replaced by edge cases of their kind
-        (nulls, odd strings, limits, boundary dates). The primary key stays intact and
-        `not_null` columns get no nulls; `marker` names a column listing, per row, the
-        columns dirtied."""
+        (nulls, odd strings, limits, boundary dates). The primary key stays intact,
+        `not_null` columns get no nulls and unique columns no repeats, so the table
+        still loads; `marker` names a column listing, per row, the columns dirtied."""
         protected = {self.primary_key} if self.primary_key else set()
         required = {c.column for c in self.constraints if isinstance(c, NotNull)} | protected
-        return make_dirty(df, self.columns, share, seed=seed, protected=protected, required=required, marker=marker)
+        unique = {c.name for c in self.columns.values() if c.unique} | {
+            c.columns[0] for c in self.constraints if isinstance(c, Unique) and len(c.columns) == 1
+        }
+        return make_dirty(
+            df, self.columns, share, seed=seed, protected=protected, required=required, unique=unique, marker=marker
+        )
 
     def _chain(self) -> ConstraintChain:
         return ConstraintChain(self.constraints)

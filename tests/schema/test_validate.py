@@ -1,0 +1,54 @@
+"""Tables checked against schemas: counts and first offending rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from synthdata import Schema, SynthDataError, read_table
+from tests.conftest import REPO
+
+PATIENTS_SCHEMA = REPO / "schemas" / "patients.yaml"
+
+
+@pytest.fixture()
+def patients(patients_path) -> pd.DataFrame:
+    return read_table(patients_path, verbose=False)
+
+
+def test_the_real_table_fits_its_schema(patients):
+    report = Schema.load(PATIENTS_SCHEMA).validate(patients)
+    assert report.ok, str(report)
+    assert str(report) == "111 rows: valid"
+
+
+def test_every_kind_of_problem_is_counted_with_rows(patients):
+    broken = patients.astype({"LAT": object}).drop(columns=["SSN"]).assign(EXTRA=1)
+    broken.loc[3, "BIRTHDATE"] = "2099-01-01"
+    broken.loc[4, "BIRTHDATE"] = "31/12/1990"
+    broken.loc[5, "LAT"] = "north"
+    broken.loc[7, "Id"] = broken.loc[8, "Id"]
+    broken.loc[9, "DRIVERS"] = "D123"
+    broken.loc[10, "GENDER"] = "X"
+    broken.loc[11, "CITY"] = "Atlantis"
+    report = Schema.load(PATIENTS_SCHEMA).validate(broken)
+    found = {(problem.where, problem.kind): problem for problem in report.problems}
+    assert ("table", "missing columns") in found and ("table", "unknown columns") in found
+    assert found[("column 'Id'", "duplicate")].rows == [8]
+    assert found[("column 'BIRTHDATE'", "range")].rows == [3]
+    assert found[("column 'BIRTHDATE'", "type")].rows == [4]
+    assert found[("column 'LAT'", "type")].count == 1
+    assert found[("column 'DRIVERS'", "type")].rows == [9]
+    assert found[("column 'GENDER'", "value")].rows == [10]
+    combinations = found[("constraint 'fixed_combinations on CITY, COUNTY, STATE, FIPS, ZIP'", "constraint")]
+    assert combinations.rows == [11]
+    assert not report.ok and report.to_dict()["problems"][0]["where"] == "table"
+
+
+def test_inferred_schema_validates_its_own_table_and_catches_others(adult):
+    schema = Schema.infer(adult)
+    assert schema.validate(adult).ok
+    other = adult.assign(age=adult["age"] + 0.5)
+    assert any(problem.message.endswith("values are not whole numbers") for problem in schema.validate(other).problems)
+    with pytest.raises(SynthDataError, match="DataFrame"):
+        schema.validate([1, 2])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -108,31 +108,33 @@ class Range(Constraint):
         self.bounds_ = tuple(state["bounds"])
 
 
-class Positive(Range):
+class _ZeroBound(Range):
+    """A bound at zero on one side of `column`; subclasses say which side."""
+
+    side: ClassVar[str]
+    symbols: ClassVar[tuple[str, str]]  # (strict, not strict)
+
+    def __init__(self, *, column: str, strict: bool = False) -> None:
+        super().__init__(column=column, strict=strict, **{self.side: 0})
+
+    def describe(self) -> str:
+        return f"{self.type} {self.column} {self.symbols[0] if self.strict else self.symbols[1]} 0"
+
+    def options(self) -> dict[str, Any]:
+        return {"column": self.column, **({"strict": True} if self.strict else {})}
+
+
+class Positive(_ZeroBound):
     """`column` >= 0 (> 0 when strict)."""
 
     type = "positive"
-
-    def __init__(self, *, column: str, strict: bool = False) -> None:
-        super().__init__(column=column, min=0, strict=strict)
-
-    def describe(self) -> str:
-        return f"{self.type} {self.column} {'>' if self.strict else '>='} 0"
-
-    def options(self) -> dict[str, Any]:
-        return {"column": self.column, **({"strict": True} if self.strict else {})}
+    side = "min"
+    symbols = (">", ">=")
 
 
-class Negative(Range):
+class Negative(_ZeroBound):
     """`column` <= 0 (< 0 when strict)."""
 
     type = "negative"
-
-    def __init__(self, *, column: str, strict: bool = False) -> None:
-        super().__init__(column=column, max=0, strict=strict)
-
-    def describe(self) -> str:
-        return f"{self.type} {self.column} {'<' if self.strict else '<='} 0"
-
-    def options(self) -> dict[str, Any]:
-        return {"column": self.column, **({"strict": True} if self.strict else {})}
+    side = "max"
+    symbols = ("<", "<=")

@@ -2,7 +2,8 @@
 
 The model never sees `high`: it learns the gap `high - low` in its place, a
 non-negative column named "HIGH - LOW", and `high` is rebuilt as `low + gap` with
-the gap clipped at zero (one step when strict). A person's age at death, not a death
+the gap clipped at zero (one step when strict) and `high` kept within its column's
+declared min/max wherever the rule allows. A person's age at death, not a death
 date that could precede the birth, is what gets learned, so no sampled row can
 break the rule.
 
@@ -68,6 +69,11 @@ class Inequality(Constraint):
             unit: Literal["D", "s"] = "D" if {self.low_view_.unit, self.high_view_.unit} == {"D"} else "s"
             self.low_view_ = dataclasses.replace(self.low_view_, unit=unit)
             self.high_view_ = dataclasses.replace(self.high_view_, unit=unit)
+        high_column = column_of(self.high, df, columns)
+        self.high_range_ = [
+            None if bound is None else self.high_view_.bound_to_number(bound)
+            for bound in (high_column.min, high_column.max)
+        ]
         self.mode_ = "gap"
         self.max_gap_: float | None = None
         if df is None:
@@ -128,7 +134,7 @@ class Inequality(Constraint):
         low = self.low_view_.to_numbers(df[self.low])
         gaps = np.maximum(pd.to_numeric(df[self.gap_column], errors="coerce").to_numpy(dtype=np.float64), self._least_gap)
         out = df.copy()
-        out[self.gap_column] = self.high_view_.from_numbers(self._raised(low, low + gaps), index=df.index)
+        out[self.gap_column] = self.high_view_.from_numbers(self._raised(low, self._in_range(low + gaps)), index=df.index)
         return out.rename(columns={self.gap_column: self.high})
 
     def repair(self, df: pd.DataFrame, *, rng: np.random.Generator) -> pd.DataFrame:
@@ -143,6 +149,11 @@ class Inequality(Constraint):
         out = with_cells(df, self.low, broken, self.low_view_.from_numbers(smaller, index=df.index))
         raised = self.high_view_.from_numbers(self._raised(smaller, larger), index=df.index)
         return with_cells(out, self.high, broken, raised)
+
+    def _in_range(self, high: np.ndarray) -> np.ndarray:
+        """`high` within its column's declared min/max (the rule then still wins over them)."""
+        lowest, highest = (np.nan if bound is None else bound for bound in self.high_range_)
+        return np.clip(high, np.nan_to_num(lowest, nan=-np.inf), np.nan_to_num(highest, nan=np.inf))
 
     def _raised(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
         """`high` at least `low` (plus a step when strict), after rounding to its precision."""
@@ -169,6 +180,7 @@ class Inequality(Constraint):
             "low_view": self.low_view_.to_dict(),
             "high_view": self.high_view_.to_dict(),
             "max_gap": self.max_gap_,
+            "high_range": self.high_range_,
         }
 
     def restore(self, state: Mapping[str, Any]) -> None:
@@ -176,3 +188,4 @@ class Inequality(Constraint):
         self.low_view_ = NumberView.from_dict(dict(state["low_view"]))
         self.high_view_ = NumberView.from_dict(dict(state["high_view"]))
         self.max_gap_ = state["max_gap"]
+        self.high_range_ = list(state.get("high_range", [None, None]))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
@@ -94,7 +95,7 @@ def detect(
 
 
 def _auc_lost_when_shuffled(
-    classifier, features: np.ndarray, labels: np.ndarray, auc: float, rng: np.random.Generator
+    classifier: BaseEstimator, features: np.ndarray, labels: np.ndarray, auc: float, rng: np.random.Generator
 ) -> np.ndarray:
     """Permutation importance, (columns, repeats): the AUC lost when one column is shuffled.
 

@@ -25,6 +25,7 @@ import pandas as pd
 import torch
 
 from synthdata.evaluate.kinds import CONTINUOUS_KINDS, MetricKind, as_float
+from synthdata.models.tabular_gan import resolve_device
 
 # Reference values are scaled into [0, 1]; query values are clipped into [-1, 2], which
 # keeps min(|a - b|, 1) unchanged, and nulls sit at 10, at distance >= 1 from any value.
@@ -46,13 +47,6 @@ class _Encoded:
     one_hot: torch.Tensor  # (rows, one-hot width)
 
 
-def resolve_device(device: str | torch.device) -> torch.device:
-    """`"auto"` is the GPU when torch sees one, else the CPU."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
-
-
 def distance_to_closest_record(
     queries: pd.DataFrame,
     reference: pd.DataFrame,
@@ -65,7 +59,7 @@ def distance_to_closest_record(
 
     `on_block` receives the number of query rows finished after each block (progress).
     """
-    device = resolve_device(device)
+    device = resolve_device(str(device))
     query_block, reference_block = _CPU_BLOCKS if device.type == "cpu" else _ACCELERATOR_BLOCKS
     space = _DistanceSpace(reference, kinds)
     query = space.encode(queries, device=device, is_reference=False)

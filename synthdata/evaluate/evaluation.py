@@ -20,7 +20,6 @@ from tqdm.auto import tqdm
 from synthdata import __version__
 from synthdata.errors import SynthDataError
 from synthdata.evaluate.detection import DETECTION_ROWS, detect
-from synthdata.evaluate.distance import resolve_device
 from synthdata.evaluate.kinds import MetricKind, evaluated_columns, metric_kinds, prepare_table
 from synthdata.evaluate.pairs import PAIR_SUBSAMPLE_ROWS, column_pair_trends, trend_averages
 from synthdata.evaluate.privacy import QUERY_ROWS, REFERENCE_ROWS, exact_copy_rate, measure_privacy
@@ -28,6 +27,7 @@ from synthdata.evaluate.profiles import profile_columns
 from synthdata.evaluate.report import Report
 from synthdata.evaluate.shapes import column_shapes
 from synthdata.evaluate.utility import UTILITY_ROWS, Utility, train_synthetic_test_real
+from synthdata.models.tabular_gan import resolve_device
 from synthdata.schema import Schema
 
 _TEST_SHARE = 0.2
@@ -57,10 +57,7 @@ def evaluate(
     """
     if detection not in ("hgb", "logistic"):
         raise SynthDataError(f"detection={detection!r} is not a detection model; use 'hgb' or 'logistic'.")
-    try:
-        device = resolve_device(device)
-    except (RuntimeError, TypeError) as error:
-        raise SynthDataError(f"device={device!r} is not a torch device ({error}); use 'auto', 'cpu' or 'cuda'.") from None
+    device = resolve_device(str(device))
     for role, frame in (("real", real), ("synthetic", synthetic), ("holdout", holdout)):
         if frame is not None and not isinstance(frame, pd.DataFrame):
             raise SynthDataError(f"The {role} table must be a pandas DataFrame, got {type(frame).__name__}.")
@@ -118,14 +115,7 @@ def evaluate(
             progress.set_postfix_str("utility")
             utility = _utility(real_table, synthetic_table, holdout_table, kinds, target, utility_seed)
             scores.update(_utility_scores(utility))
-            settings.update(
-                target=target,
-                utility_task=utility.task,
-                utility_headline=utility.headline,
-                utility_rows_cap=UTILITY_ROWS,
-                utility_test="the real hold-out" if holdout_table is not None else f"{_TEST_SHARE:.0%} of the real rows",
-                **{f"utility_{key}_rows": value for key, value in utility.rows.items()},
-            )
+            settings.update(_utility_settings(utility, holdout_given=holdout_table is not None))
             progress.update()
         dcr = None
         if holdout_table is not None:
@@ -144,9 +134,9 @@ def evaluate(
             dcr = {"synthetic": privacy.synthetic_dcr, "holdout": privacy.holdout_dcr}
             settings.update(
                 device=str(device),
-                **{f"dcr_{role}_rows": value for role, value in privacy.rows.items()},
                 dcr_query_rows_cap=QUERY_ROWS,
                 dcr_reference_rows_cap=REFERENCE_ROWS,
+                **{f"dcr_{role}_rows": value for role, value in privacy.rows.items()},
             )
     return Report(
         scores=scores,
@@ -181,6 +171,17 @@ def _utility(
         target,
         seed=rng,
     )
+
+
+def _utility_settings(utility: Utility, *, holdout_given: bool) -> dict[str, object]:
+    return {
+        "target": utility.target,
+        "utility_task": utility.task,
+        "utility_headline": utility.headline,
+        "utility_rows_cap": UTILITY_ROWS,
+        "utility_test": "the real hold-out" if holdout_given else f"{_TEST_SHARE:.0%} of the real rows",
+        **{f"utility_{key}_rows": value for key, value in utility.rows.items()},
+    }
 
 
 def _utility_scores(utility: Utility) -> dict[str, float]:

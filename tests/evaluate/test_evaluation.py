@@ -111,7 +111,7 @@ def test_bad_dates_and_options_raise_errors(ma_patients):
         evaluate(ma_patients, broken, verbose=False)
     with pytest.raises(SynthDataError, match="detection='forest'"):
         evaluate(ma_patients, ma_patients, detection="forest", verbose=False)
-    with pytest.raises(SynthDataError, match="device='gpu0'"):
+    with pytest.raises(SynthDataError, match="Unknown device 'gpu0'"):
         evaluate(ma_patients, ma_patients, device="gpu0", verbose=False)
 
 

@@ -120,7 +120,6 @@ def evaluate(
         dcr = None
         if holdout_table is not None:
             progress.set_postfix_str("privacy")
-            queries = min(len(synthetic_table), QUERY_ROWS) + min(len(holdout_table), QUERY_ROWS)
             privacy = measure_privacy(
                 real_table,
                 synthetic_table,
@@ -128,8 +127,8 @@ def evaluate(
                 kinds,
                 seed=privacy_seed,
                 device=device,
-                on_block=lambda rows: progress.update(rows / queries),
             )
+            progress.update()
             scores.update(privacy.scores)
             dcr = {"synthetic": privacy.synthetic_dcr, "holdout": privacy.holdout_dcr}
             settings.update(

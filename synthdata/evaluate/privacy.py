@@ -19,7 +19,7 @@ DCR is computed for at most `query_rows` synthetic and hold-out rows against at 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,7 +55,6 @@ def measure_privacy(
     query_rows: int = QUERY_ROWS,
     reference_rows: int = REFERENCE_ROWS,
     device: str | torch.device = "auto",
-    on_block: Callable[[int], None] | None = None,
 ) -> Privacy:
     """DCR scores of `synthetic` and `holdout` against `train` (prepared tables)."""
     rng = np.random.default_rng(seed)
@@ -65,7 +64,7 @@ def measure_privacy(
         for role, frame in (("synthetic", synthetic), ("holdout", holdout))
     }
     synthetic_dcr, holdout_dcr = (
-        distance_to_closest_record(frame, reference, kinds, device=device, on_block=on_block)
+        distance_to_closest_record(frame, reference, kinds, device=device)
         for frame in queries.values()
     )
     median = np.median(holdout_dcr)

@@ -66,3 +66,11 @@ def test_nulls_match_nulls_and_differ_from_values():
     queries = pd.DataFrame({"x": [np.nan, np.nan, 5.0], "c": [None, "a", "z"]})
     dcr = distance_to_closest_record(queries, reference, kinds, device="cpu")
     np.testing.assert_allclose(dcr, [0.0, 0.5, 0.75], atol=1e-6)
+
+
+def test_queries_with_categories_the_reference_lacks_still_find_their_nearest_row():
+    kinds = {"x": "numerical", "c": "categorical"}
+    reference = pd.DataFrame({"x": [0.0, 4.0, 10.0], "c": ["a", "b", "a"]})
+    queries = pd.DataFrame({"x": [5.0, 1.0, 9.0], "c": ["z", "b", "a"]})
+    dcr = distance_to_closest_record(queries, reference, kinds, device="cpu")
+    np.testing.assert_allclose(dcr, [(1 + 0.1) / 2, (0 + 0.3) / 2, (0 + 0.1) / 2], atol=1e-6)

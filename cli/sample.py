@@ -60,4 +60,4 @@ def sample(
         for chunk in chunks:
             sink.write(chunk)
     if target != "-":
-        click.echo(f"synthdata: wrote {sink.rows_written:,} rows to {target}" + (f" table {table}" if table else ""), err=True)
+        click.echo(f"synthdata: wrote {sink.rows_written:,} rows to {sink.description}", err=True)

@@ -80,7 +80,8 @@ class RowSampler:
             if have < size and drawn >= MAX_OVERSAMPLING * max(size, 1):
                 self._give_up(candidates, resolved, have, drawn)
         modelled = pd.concat(kept, ignore_index=True)
-        generated = self.schema.generate(size, seed=rng, context=modelled, row_offset=row_offset)
+        # generated values are addressed by row number, so chunks of one call line up
+        generated = self.schema.generate(size, seed=seed[0], context=modelled, row_offset=row_offset)
         return self._assemble(modelled, generated)
 
     def _decoded(
@@ -104,7 +105,7 @@ class RowSampler:
                 activated[:, span.start : span.stop] = 0.0
                 activated[:, span.start + category] = 1.0
         reshaped = self.transformer.inverse_transform(activated, rng=rng)
-        rows = self.schema.reverse_transform(reshaped)
+        rows = self.schema.reverse_transform(reshaped, seed=rng)
         for name, value in resolved.pinned.items():
             rows[name] = pd.Series([value] * len(rows), dtype=rows[name].dtype)
         return rows

@@ -70,7 +70,8 @@ def _datetimes_to_seconds(series: pd.Series, column: Column) -> np.ndarray:
         parsed = series
     else:
         try:
-            parsed = pd.to_datetime(series, format=column.format or "mixed", utc=_is_utc(series))
+            # utc=True reads offsets correctly and leaves naive values at the same clock time
+            parsed = pd.to_datetime(series, format=column.format or "mixed", utc=True)
         except (ValueError, TypeError) as error:
             raise SynthDataError(
                 f"Column {column.name!r} does not parse as dates in format "
@@ -83,14 +84,9 @@ def _datetimes_to_seconds(series: pd.Series, column: Column) -> np.ndarray:
     return nanoseconds / NANOSECONDS_PER_SECOND
 
 
-def _is_utc(series: pd.Series) -> bool:
-    """Whether date strings carry a UTC marker, so they parse as aware timestamps."""
-    sample = series.dropna().astype(str).head(50)
-    return bool(len(sample)) and sample.str.endswith(("Z", "+00:00")).all()
-
-
 def _seconds_to_datetimes(seconds: np.ndarray, column: Column) -> pd.Series:
     is_null = np.isnan(seconds)
+    seconds = np.round(seconds / _resolution(column)) * _resolution(column)
     nanoseconds = np.where(is_null, 0, np.round(seconds * NANOSECONDS_PER_SECOND)).astype("int64")
     stamps = pd.Series(pd.to_datetime(nanoseconds, unit="ns"))
     stamps[is_null] = pd.NaT
@@ -102,6 +98,13 @@ def _seconds_to_datetimes(seconds: np.ndarray, column: Column) -> pd.Series:
         return stamps.astype(dtype)
     text = stamps.dt.strftime(column.format or "%Y-%m-%dT%H:%M:%S")
     return text.where(~is_null, None).astype(object)
+
+
+def _resolution(column: Column) -> float:
+    """Seconds per step of the column's values: whole days when its format has no time."""
+    if column.format is not None and not any(code in column.format for code in ("%H", "%I", "%M", "%S", "%X", "%c", "%s")):
+        return 86_400.0
+    return 1.0
 
 
 def _restore_numeric_dtype(values: np.ndarray, column: Column) -> pd.Series:

@@ -53,7 +53,7 @@ class DataTransformer:
         *,
         max_modes: int = 10,
         weight_threshold: float = 0.005,
-        max_fit_values: int = 20_000,
+        max_fit_values: int = 5_000,
         max_categories: int = 100,
     ) -> None:
         self.max_modes = max_modes

@@ -56,7 +56,7 @@ def metric_kinds(columns: Mapping[str, Column]) -> dict[str, MetricKind]:
 def prepare_table(
     frame: pd.DataFrame, columns: Mapping[str, Column], *, role: str
 ) -> pd.DataFrame:
-    """The evaluated columns with numbers as float64 and dates as naive datetime64[ns].
+    """The evaluated columns with numbers as float64 (infinities as nulls) and dates as naive datetime64[ns].
 
     `role` names the table ("real", "synthetic", "holdout") in error messages.
     """
@@ -102,7 +102,8 @@ def _as_numbers(series: pd.Series, role: str) -> pd.Series:
             f"Column '{series.name}' of the {role} table should hold numbers but has "
             f"non-numeric values ({error}); fix the data or declare the column's type in the schema."
         ) from None
-    return numbers.astype("float64")
+    # An infinity has no place on a histogram or in a range; it counts as a null.
+    return numbers.astype("float64").replace([np.inf, -np.inf], np.nan)
 
 
 def _as_datetimes(series: pd.Series, date_format: str | None, role: str) -> pd.Series:

@@ -39,8 +39,10 @@ def test_a_schema_of_only_generated_columns_is_refused():
 
 
 def test_prepared_tables_have_float_numbers_naive_dates_and_a_fresh_index():
+    """Infinities become nulls: they have no place on a histogram or in a range."""
     columns = {
         "n": Column(name="n", type="integer"),
+        "x": Column(name="x", type="numerical"),
         "d": Column(name="d", type="datetime", format="%d/%m/%Y"),
         "z": Column(name="z", type="datetime"),
         "c": Column(name="c", type="categorical"),
@@ -48,6 +50,7 @@ def test_prepared_tables_have_float_numbers_naive_dates_and_a_fresh_index():
     frame = pd.DataFrame(
         {
             "n": pd.array([1, None, 3], dtype="Int64"),
+            "x": [np.inf, -np.inf, 2.5],
             "d": ["31/12/2020", None, "01/02/2021"],
             "z": pd.to_datetime(["2020-01-01 05:00", "2020-01-02 00:00", None]).tz_localize("America/New_York"),
             "c": pd.Categorical(["a", None, "b"]),
@@ -57,6 +60,7 @@ def test_prepared_tables_have_float_numbers_naive_dates_and_a_fresh_index():
     prepared = prepare_table(frame, columns, role="real")
     assert list(prepared.index) == [0, 1, 2]
     assert prepared["n"].dtype == np.float64 and np.isnan(prepared.loc[1, "n"])
+    assert prepared["x"].isna().sum() == 2 and prepared.loc[2, "x"] == 2.5
     assert prepared.loc[0, "d"] == pd.Timestamp("2020-12-31") and pd.isna(prepared.loc[1, "d"])
     assert prepared["z"].dtype == "datetime64[ns]" and prepared.loc[0, "z"] == pd.Timestamp("2020-01-01T10:00")
     assert prepared.loc[2, "c"] == "b" and prepared["c"].isna().sum() == 1

@@ -29,7 +29,7 @@ import pandas as pd
 import torch
 
 from synthdata.evaluate.kinds import CONTINUOUS_KINDS, MetricKind, as_float
-from synthdata.models.tabular_gan import resolve_device
+from synthdata.device import resolve_device
 
 # Reference values are scaled into [0, 1]; query values are clipped into [-1, 2], which
 # keeps min(|a - b|, 1) unchanged, and nulls sit at 10, at distance >= 1 from any value.

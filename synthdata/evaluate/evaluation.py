@@ -27,7 +27,7 @@ from synthdata.evaluate.profiles import profile_columns
 from synthdata.evaluate.report import Report
 from synthdata.evaluate.shapes import column_shapes
 from synthdata.evaluate.utility import UTILITY_ROWS, Utility, train_synthetic_test_real
-from synthdata.models.tabular_gan import resolve_device
+from synthdata.device import resolve_device
 from synthdata.schema import Schema
 
 _TEST_SHARE = 0.2

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ import torch
 from tqdm.auto import tqdm
 
 from synthdata import __version__
+from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
 from synthdata.models.ctgan import Generator, NetworkConfig
 from synthdata.models.duration import parse_duration
@@ -29,9 +30,6 @@ from synthdata.models.training import AdversarialTrainer, EpochReport
 from synthdata.persist import FORMAT_VERSION, load_model, save_model
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer
-
-DeviceName = Literal["auto", "cpu", "cuda"] | str
-
 
 class TabularGAN:
     """A conditional tabular GAN (the CTGAN design) for one table.
@@ -84,6 +82,12 @@ class TabularGAN:
         self.schema_.fit_constraints(data)
         reshaped = self.schema_.transform(data)
         modelled = [c for c in self.schema_.columns_after_transform() if c.is_modelled]
+        if not modelled:
+            kinds = ", ".join(f"{c.name!r}: {c.type}" for c in list(self.schema_.columns.values())[:8])
+            raise SynthDataError(
+                f"No column is learned from data ({kinds}); there is nothing to fit. Generate "
+                f"the table from its schema alone: Schema.infer(df).sample(n)."
+            )
         with _phase("Encoding columns", self.verbose):
             self.transformer_ = DataTransformer().fit(reshaped, modelled, rng=rng)
             encoded = self.transformer_.transform(reshaped, rng=rng).to(device)
@@ -301,19 +305,6 @@ class TabularGAN:
             "seed": self.seed,
             "verbose": self.verbose,
         }
-
-
-def resolve_device(name: DeviceName) -> torch.device:
-    """`auto` is CUDA when available, else the CPU; anything else as torch reads it."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        device = torch.device(name)
-    except RuntimeError:
-        raise SynthDataError(f"Unknown device {name!r}; use auto, cpu or cuda.") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise SynthDataError("device='cuda' was asked for, but no CUDA GPU is available.")
-    return device
 
 
 def _checked_frame(data: pd.DataFrame) -> pd.DataFrame:

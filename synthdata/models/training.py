@@ -55,7 +55,7 @@ class AdversarialTrainer:
             config.embedding_dim + self.sampler.dim, config.generator_dims, data_dim, generator
         ).to(device)
         self.critic = Critic(
-            data_dim + self.sampler.dim, config.critic_dims, config.pac, generator
+            data_dim + self.sampler.dim, config.critic_dims, config.pac, config.critic_dropout, generator
         ).to(device)
         optimizer_options = dict(
             lr=config.learning_rate, betas=config.betas, weight_decay=config.weight_decay

@@ -1,0 +1,5 @@
+"""`python -m synthdata_cli`: the same as the `synthdata` command."""
+
+from synthdata_cli.main import main
+
+main()

@@ -22,6 +22,8 @@ from synthdata_cli.options import source_name
 @click.option("--max-time", help="Stop training after this long, e.g. 90s, 10m, 1h.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--checkpoint-every", type=click.IntRange(min=1), help="Save the training state every N epochs to MODEL.ckpt.")
+@click.option("--resume", is_flag=True, help="Continue from MODEL.ckpt when it exists.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def fit(
     data: str,
@@ -35,14 +37,25 @@ def fit(
     max_time: str | None,
     device: str,
     seed: int,
+    checkpoint_every: int | None,
+    resume: bool,
     quiet: bool,
 ) -> None:
     """Learn the table DATA (a .csv, .parquet or .jsonl file, or a database URL)."""
     frame = read_table(data, table=table, query=query, max_rows=max_rows, seed=seed, verbose=not quiet)
     schema = Schema.load(schema_path) if schema_path else None
+    target = Path(output) if output else Path(f"{source_name(data, table)}.synth")
+    checkpoint = target.with_name(target.name + ".ckpt")
+    tracked = checkpoint_every is not None or resume
     model = TabularGAN(
         epochs=epochs, batch_size=batch_size, max_time=max_time, device=device, seed=seed, verbose=not quiet
-    ).fit(frame, schema=schema)
-    target = Path(output) if output else Path(f"{source_name(data, table)}.synth")
+    ).fit(
+        frame,
+        schema=schema,
+        checkpoint=checkpoint if tracked else None,
+        checkpoint_every=checkpoint_every or 10,
+        resume=resume,
+    )
     written = model.save(target)
+    checkpoint.unlink(missing_ok=True)
     click.echo(f"synthdata: wrote model {written} ({len(frame):,} rows learned)", err=True)

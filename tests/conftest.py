@@ -11,10 +11,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import torch
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 EXAMPLES = REPO / "examples"
+
+# pytest-xdist runs one worker per core: more torch threads per worker would only
+# make the workers spin against each other.
+torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from synthdata import __version__
 from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
+from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
 from synthdata.models.ctgan import Generator, NetworkConfig
 from synthdata.models.duration import parse_duration
 from synthdata.models.sampler import RowSampler
@@ -69,8 +70,21 @@ class TabularGAN:
 
     # -- fitting -----------------------------------------------------------------
 
-    def fit(self, data: pd.DataFrame, *, schema: Schema | None = None) -> TabularGAN:
-        """Learn `data`; the schema is inferred when not given. Returns self."""
+    def fit(
+        self,
+        data: pd.DataFrame,
+        *,
+        schema: Schema | None = None,
+        checkpoint: str | os.PathLike | None = None,
+        checkpoint_every: int = 10,
+        resume: bool = False,
+    ) -> TabularGAN:
+        """Learn `data`; the schema is inferred when not given. Returns self.
+
+        With `checkpoint`, the training state is written there every
+        `checkpoint_every` epochs; with `resume`, a fit continues from that file
+        when it exists (same data and options required).
+        """
         self._check_options()
         data = _checked_frame(data)
         device = resolve_device(self.device)
@@ -99,7 +113,22 @@ class TabularGAN:
             batch_size=self.batch_size,
             generator=torch_random,
         )
-        self.history_ = self._train(trainer)
+        fingerprint = {
+            "rows": len(data),
+            "columns": [str(name) for name in data.columns],
+            "encoded_dim": self.transformer_.output_dim,
+            "options": {k: v for k, v in self.get_params().items() if k not in ("epochs", "max_time", "verbose", "device")},
+        }
+        start_epoch = 0
+        if resume and checkpoint is not None and Path(checkpoint).exists():
+            start_epoch, meta, tensors = read_checkpoint(checkpoint, fingerprint=fingerprint)
+            trainer.restore(meta, tensors)
+        self.history_ = self._train(
+            trainer,
+            start_epoch=start_epoch,
+            save_every=checkpoint_every if checkpoint is not None else None,
+            save=lambda epoch: write_checkpoint(checkpoint, fingerprint=fingerprint, epoch=epoch, state=trainer.state()),
+        )
         self.training_ = {
             "epochs_run": len(self.history_),
             "seconds": round(sum(epoch.seconds for epoch in self.history_), 3),
@@ -131,10 +160,21 @@ class TabularGAN:
             learning_rate=self.learning_rate,
         )
 
-    def _train(self, trainer: AdversarialTrainer) -> list[EpochReport]:
+    def _train(
+        self,
+        trainer: AdversarialTrainer,
+        *,
+        start_epoch: int,
+        save_every: int | None,
+        save: Callable[[int], object],
+    ) -> list[EpochReport]:
         max_seconds = parse_duration(self.max_time) if self.max_time is not None else None
         with tqdm(
-            total=self.epochs, desc="Training", unit="epoch", disable=not _show_progress(self.verbose)
+            total=self.epochs,
+            initial=start_epoch,
+            desc="Training",
+            unit="epoch",
+            disable=not _show_progress(self.verbose),
         ) as bar:
 
             def report(epoch: EpochReport) -> None:
@@ -144,8 +184,13 @@ class TabularGAN:
                     rows_s=f"{epoch.rows_per_second:,.0f}",
                 )
                 bar.update(1)
+                done = epoch.epoch + 1
+                if save_every is not None and (done % save_every == 0 or done == self.epochs):
+                    save(done)
 
-            return trainer.train(self.epochs, max_seconds=max_seconds, on_epoch=report)
+            return trainer.train(
+                self.epochs, start_epoch=start_epoch, max_seconds=max_seconds, on_epoch=report
+            )
 
     # -- sampling ----------------------------------------------------------------
 

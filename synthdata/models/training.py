@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
+from synthdata.models.checkpoint import checkpoint_state, restore_state
 from synthdata.models.conditions import ConditionSampler, RealRowIndex
 from synthdata.models.ctgan import Critic, Generator, NetworkConfig, OutputActivation, gradient_penalty
 from synthdata.transform.table import Span
@@ -126,17 +127,32 @@ class AdversarialTrainer:
             for group in optimizer.param_groups:
                 group["lr"] = self.config.learning_rate * scale
 
+    def state(self) -> tuple[dict, dict[str, torch.Tensor]]:
+        """Everything a checkpoint needs to continue this run exactly."""
+        return checkpoint_state(self._modules(), self._optimizers(), self.random)
+
+    def restore(self, meta: dict, tensors: dict[str, torch.Tensor]) -> None:
+        """Continue from a checkpoint written by `state`."""
+        restore_state(meta, tensors, self._modules(), self._optimizers(), self.random)
+
+    def _modules(self) -> dict[str, torch.nn.Module]:
+        return {"generator": self.generator, "critic": self.critic}
+
+    def _optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        return {"generator_optimizer": self.generator_optimizer, "critic_optimizer": self.critic_optimizer}
+
     def train(
         self,
         epochs: int,
         *,
+        start_epoch: int = 0,
         max_seconds: float | None = None,
         on_epoch: Callable[[EpochReport], None] | None = None,
     ) -> list[EpochReport]:
-        """Run up to `epochs` epochs, stopping early once `max_seconds` is spent."""
+        """Run epochs `start_epoch`..`epochs`-1, stopping early once `max_seconds` is spent."""
         history: list[EpochReport] = []
         started = time.perf_counter()
-        for epoch in range(epochs):
+        for epoch in range(start_epoch, epochs):
             self._set_learning_rate(epoch, epochs)
             report = self.run_epoch(epoch)
             history.append(report)

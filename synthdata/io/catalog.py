@@ -70,6 +70,24 @@ class TableCatalog:
         """Plain data, ready for JSON."""
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TableCatalog:
+        """The catalog `to_dict` wrote (a model file keeps the tables it was fitted on this way)."""
+        columns = {
+            name: ColumnFacts(**{**facts, "values": tuple(facts["values"]) if facts.get("values") else None})
+            for name, facts in data["columns"].items()
+        }
+        return cls(
+            name=data["name"],
+            columns=columns,
+            primary_key=tuple(data["primary_key"]),
+            unique=tuple(tuple(names) for names in data["unique"]),
+            foreign_keys=tuple(
+                ForeignKey(tuple(key["columns"]), key["referred_table"], tuple(key["referred_columns"]))
+                for key in data["foreign_keys"]
+            ),
+        )
+
 
 @dataclass(frozen=True)
 class DatabaseCatalog:

@@ -1,22 +1,24 @@
-"""The SQL table a DataFrame is written into: column types, NOT NULL and the primary key.
+"""The SQL table a DataFrame is written into: column types, NOT NULL and the keys.
 
 A new table should look like one a person would have created: integers as BIGINT,
-text with its declared VARCHAR length, dates as timestamps, the key as PRIMARY KEY.
-Declared facts (the catalog of a table being copied or replaced, or a schema's
-primary key) win; the DataFrame's dtypes fill in the rest. Types are SQLAlchemy's
-generic ones so each database gets its own spelling.
+text with its declared VARCHAR length, dates as timestamps, the key as PRIMARY KEY,
+references as FOREIGN KEY. Declared facts (the catalog of a table being copied or
+replaced, or a schema's primary key) win; the DataFrame's dtypes fill in the rest,
+except that a foreign key column takes the type of the key it points to, which the
+database demands. Types are SQLAlchemy's generic ones so each database gets its own
+spelling.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 from synthdata.errors import SynthDataError
-from synthdata.io.catalog import ColumnFacts, SqlKind
+from synthdata.io.catalog import ColumnFacts, ForeignKey, SqlKind
 
 # MySQL and MariaDB cannot index TEXT, and round DATETIME to whole seconds unless told.
 _MYSQL_KEY_LENGTH = 255
@@ -42,14 +44,27 @@ def table_definition(
     dialect: str,
     declared: Mapping[str, ColumnFacts] | None = None,
     primary_key: tuple[str, ...] = (),
+    foreign_keys: Sequence[ForeignKey] = (),
+    metadata: sa.MetaData | None = None,
 ) -> sa.Table:
-    """A `sa.Table` for the frame's columns, ready to `create`."""
+    """A `sa.Table` for the frame's columns, ready to `create`.
+
+    Every foreign key's referred table must already be in `metadata` (created or
+    reflected there), which the new table joins.
+    """
     declared = declared or {}
+    metadata = metadata if metadata is not None else sa.MetaData()
+    referred = _referred_columns(name, foreign_keys, metadata)
     columns = []
     for position, column_name in enumerate(column_names(frame, repr(name))):
         facts = declared.get(column_name)
-        keyed = column_name in primary_key or bool(facts and facts.unique)
-        sql_type = _declared_type(facts) if facts else _dtype_type(frame.iloc[:, position])
+        keyed = column_name in primary_key or column_name in referred or bool(facts and facts.unique)
+        if facts:
+            sql_type = _declared_type(facts)
+        elif column_name in referred:
+            sql_type = referred[column_name].type
+        else:
+            sql_type = _dtype_type(frame.iloc[:, position])
         if dialect in ("mysql", "mariadb") and keyed and isinstance(sql_type, sa.Text):
             longest = frame.iloc[:, position].dropna().astype(str).str.len().max()
             sql_type = sa.String(max(_MYSQL_KEY_LENGTH, int(0 if pd.isna(longest) else longest)))
@@ -63,7 +78,26 @@ def table_definition(
                 autoincrement=False,
             )
         )
-    return sa.Table(name, sa.MetaData(), *columns)
+    constraints = [
+        sa.ForeignKeyConstraint(list(key.columns), [referred[column] for column in key.columns])
+        for key in foreign_keys
+    ]
+    return sa.Table(name, metadata, *columns, *constraints)
+
+
+def _referred_columns(name: str, foreign_keys: Sequence[ForeignKey], metadata: sa.MetaData) -> dict[str, sa.Column]:
+    """Each foreign key column of the new table, mapped to the column it references."""
+    referred: dict[str, sa.Column] = {}
+    for key in foreign_keys:
+        parent = metadata.tables.get(key.referred_table)
+        missing = [column for column in key.referred_columns if parent is None or column not in parent.columns]
+        if missing or len(key.columns) != len(key.referred_columns):
+            raise SynthDataError(
+                f"table {name!r} references {key.referred_table}({', '.join(key.referred_columns)}), "
+                "which is not written before it; write the referenced table first"
+            )
+        referred.update({column: parent.columns[target] for column, target in zip(key.columns, key.referred_columns)})
+    return referred
 
 
 def _declared_type(facts: ColumnFacts) -> sa.types.TypeEngine:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
 from synthdata.errors import SynthDataError
-from synthdata.io.catalog import ForeignKey, read_catalog, read_database_catalog
+from synthdata.io.catalog import ForeignKey, TableCatalog, read_catalog, read_database_catalog
 from synthdata.io.sql_url import parse_url
 
 
@@ -76,3 +78,9 @@ def test_postgresql_timezones_and_enums(postgresql_url, table_name):
     columns = read_catalog(postgresql_url, table_name).columns
     assert columns["at"].kind == "timestamp" and columns["at"].timezone
     assert columns["mood"].values == ("sad", "ok", "happy")
+
+
+def test_table_catalog_round_trips_through_plain_data(shop_url):
+    for table in ("customers", "orders"):
+        catalog = read_catalog(shop_url, table)
+        assert TableCatalog.from_dict(json.loads(json.dumps(catalog.to_dict()))) == catalog

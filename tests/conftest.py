@@ -1,16 +1,23 @@
-"""Fixtures shared by the whole suite: the real data sets beside the checkout.
+"""Fixtures shared by the whole suite: the real data sets beside the checkout, throwaway databases.
 
 The real tables live in ../shared/data next to the repository. When that folder is
 absent the tests that need it skip with the reason; small fixtures the suite always
-needs live in tests/fixtures and examples/.
+needs live in tests/fixtures and examples/. PostgreSQL and MariaDB tests get a fresh
+database per test module, and skip when the server is unreachable (fail under
+SYNTHDATA_REQUIRE_DB=1).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 import torch
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,3 +54,59 @@ def synthea(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def patients_path() -> Path:
     return EXAMPLES / "patients.csv"
+
+
+def _unavailable(reason: str) -> None:
+    """Skip with the reason, or fail where a server is required (CI sets SYNTHDATA_REQUIRE_DB=1)."""
+    if os.environ.get("SYNTHDATA_REQUIRE_DB") == "1":
+        pytest.fail(f"{reason}, and SYNTHDATA_REQUIRE_DB=1 requires it")
+    pytest.skip(reason)
+
+
+def _reachable_admin(candidates: list[str], server: str) -> sa.Engine:
+    """An autocommit engine for the first candidate URL that connects."""
+    reasons = []
+    for url in candidates:
+        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        try:
+            with engine.connect():
+                return engine
+        except sa.exc.SQLAlchemyError as error:
+            reasons.append(str(getattr(error, "orig", error)).strip().splitlines()[0])
+            engine.dispose()
+    _unavailable(f"{server} is not reachable ({'; '.join(reasons)})")
+    raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def _throwaway_database(admin: sa.Engine, drop_suffix: str = "") -> Iterator[str]:
+    """Create a database with a fresh name, yield its URL, drop it afterwards."""
+    name = f"synthdata_test_{secrets.token_hex(4)}"
+    quoted = admin.dialect.identifier_preparer.quote(name)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE {quoted}{drop_suffix}")
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def postgresql_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test module, dropped afterwards."""
+    admin = _reachable_admin(
+        [f"postgresql+psycopg://{user}@127.0.0.1:5432/test" for user in ("postgres", "root")], "PostgreSQL"
+    )
+    # FORCE ends sessions a killed writer may have left behind.
+    with _throwaway_database(admin, drop_suffix=" WITH (FORCE)") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def mariadb_url() -> Iterator[str]:
+    """A fresh MariaDB database for this test module, dropped afterwards."""
+    admin = _reachable_admin(["mysql+pymysql://root@127.0.0.1:3306/test"], "MariaDB")
+    with _throwaway_database(admin) as url:
+        yield url

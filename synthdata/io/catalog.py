@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 from synthdata.errors import SynthDataError
-from synthdata.io.sql_url import create_engine, database_errors, masked, parse_url
+from synthdata.io.sql_url import create_engine, database_errors, masked, parse_url, refuse_missing_sqlite_file
 
 SqlKind = Literal[
     "integer", "decimal", "float", "boolean", "date", "timestamp", "time", "string", "binary", "json", "other"
@@ -104,6 +104,7 @@ class DatabaseCatalog:
 def read_catalog(url: str, table: str) -> TableCatalog:
     """The catalog facts of `table` in the database at `url`."""
     parsed = parse_url(url)
+    refuse_missing_sqlite_file(parsed)
     engine = create_engine(parsed)
     try:
         with database_errors(parsed, "cannot read the catalog of"), engine.connect() as connection:
@@ -118,6 +119,7 @@ def read_catalog(url: str, table: str) -> TableCatalog:
 def read_database_catalog(url: str) -> DatabaseCatalog:
     """The catalog facts of every table in the database at `url`, parents first."""
     parsed = parse_url(url)
+    refuse_missing_sqlite_file(parsed)
     engine = create_engine(parsed)
     try:
         with database_errors(parsed, "cannot read the catalog of"), engine.connect() as connection:

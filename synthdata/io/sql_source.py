@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 from synthdata.errors import SynthDataError
 from synthdata.io.catalog import SqlKind, kind_of, missing_table_error
 from synthdata.io.reservoir import Reservoir
-from synthdata.io.sql_url import create_engine, database_errors, masked, parse_url, sqlite_file
+from synthdata.io.sql_url import create_engine, database_errors, masked, parse_url, refuse_missing_sqlite_file
 
 CHUNK_ROWS = 50_000
 _INFERRED_KINDS: dict[str, SqlKind] = {"date": "timestamp", "datetime": "timestamp", "decimal": "decimal"}
@@ -37,9 +37,7 @@ def read_sql(
     if (table is None) == (query is None):
         raise SynthDataError("reading from a database needs either a table or a query (one of the two)")
     parsed = parse_url(url)
-    database_file = sqlite_file(parsed)
-    if database_file is not None and not database_file.is_file():
-        raise SynthDataError(f"the SQLite file {database_file} does not exist; check the path in the URL")
+    refuse_missing_sqlite_file(parsed)
     reservoir = Reservoir(max_rows, seed=seed)
     engine = create_engine(parsed)
     try:

@@ -82,6 +82,13 @@ def sqlite_file(url: sa.URL) -> Path | None:
     return Path(url.database)
 
 
+def refuse_missing_sqlite_file(url: sa.URL) -> None:
+    """Reading an SQLite file that is not there would create an empty one; say so instead."""
+    database_file = sqlite_file(url)
+    if database_file is not None and not database_file.is_file():
+        raise SynthDataError(f"the SQLite file {database_file} does not exist; check the path in the URL")
+
+
 def driver_errors() -> tuple[type[BaseException], ...]:
     """Exception types the drivers raise where SQLAlchemy does not wrap them (COPY, raw cursors)."""
     import sqlite3

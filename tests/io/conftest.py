@@ -1,8 +1,7 @@
-"""Fixtures for the io tests: running code as an unprivileged user, throwaway databases, a small shop."""
+"""Fixtures for the io tests: running code as an unprivileged user, each kind of database, a small shop."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import secrets
@@ -83,62 +82,6 @@ def open_folder() -> Iterator[Path]:
     folder.chmod(0o755)
     yield folder
     shutil.rmtree(folder)
-
-
-def _unavailable(reason: str) -> None:
-    """Skip with the reason, or fail where a server is required (CI sets SYNTHDATA_REQUIRE_DB=1)."""
-    if os.environ.get("SYNTHDATA_REQUIRE_DB") == "1":
-        pytest.fail(f"{reason}, and SYNTHDATA_REQUIRE_DB=1 requires it")
-    pytest.skip(reason)
-
-
-def _reachable_admin(candidates: list[str], server: str) -> sa.Engine:
-    """An autocommit engine for the first candidate URL that connects."""
-    reasons = []
-    for url in candidates:
-        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-        try:
-            with engine.connect():
-                return engine
-        except sa.exc.SQLAlchemyError as error:
-            reasons.append(str(getattr(error, "orig", error)).strip().splitlines()[0])
-            engine.dispose()
-    _unavailable(f"{server} is not reachable ({'; '.join(reasons)})")
-    raise AssertionError("unreachable")
-
-
-@contextlib.contextmanager
-def _throwaway_database(admin: sa.Engine, drop_suffix: str = "") -> Iterator[str]:
-    """Create a database with a fresh name, yield its URL, drop it afterwards."""
-    name = f"synthdata_test_{secrets.token_hex(4)}"
-    quoted = admin.dialect.identifier_preparer.quote(name)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE {quoted}{drop_suffix}")
-        admin.dispose()
-
-
-@pytest.fixture(scope="module")
-def postgresql_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test module, dropped afterwards."""
-    admin = _reachable_admin(
-        [f"postgresql+psycopg://{user}@127.0.0.1:5432/test" for user in ("postgres", "root")], "PostgreSQL"
-    )
-    # FORCE ends sessions a killed writer may have left behind.
-    with _throwaway_database(admin, drop_suffix=" WITH (FORCE)") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def mariadb_url() -> Iterator[str]:
-    """A fresh MariaDB database for this test module, dropped afterwards."""
-    admin = _reachable_admin(["mysql+pymysql://root@127.0.0.1:3306/test"], "MariaDB")
-    with _throwaway_database(admin) as url:
-        yield url
 
 
 @pytest.fixture

@@ -84,3 +84,11 @@ def test_table_catalog_round_trips_through_plain_data(shop_url):
     for table in ("customers", "orders"):
         catalog = read_catalog(shop_url, table)
         assert TableCatalog.from_dict(json.loads(json.dumps(catalog.to_dict()))) == catalog
+
+
+def test_a_missing_sqlite_file_is_named_and_not_created(tmp_path):
+    missing = tmp_path / "absent.db"
+    for read in (lambda url: read_catalog(url, "t"), read_database_catalog):
+        with pytest.raises(SynthDataError, match=f"the SQLite file {missing} does not exist"):
+            read(f"sqlite:///{missing}")
+    assert not missing.exists()

@@ -1,0 +1,142 @@
+"""A child table as it hangs off its primary parent: how many children, and which ones.
+
+Learning: each real parent row falls in a group (`ParentContext`), the number of its
+children is recorded by group (`ChildCounts`), the child columns most tied to the
+group are recorded by group (`GroupCalibration`), and each child row is labelled
+with its parent's group for the child's model to condition on. Children whose
+reference is null (or dangles) are orphans, labelled `NO_PARENT` and generated in
+the same proportion to parents.
+
+Generating: for the generated parents, draw each one's number of children from its
+group, then draw the children of each group at once from the child's model
+conditioned on that group, filling the group's quotas of its most telling child
+column (`GroupCalibration`), and hand them to the parents of that group in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthdata.relational.calibration import GroupCalibration
+from synthdata.relational.context import ParentContext
+from synthdata.relational.counts import ChildCounts
+from synthdata.relational.layout import Link
+from synthdata.relational.references import parent_positions
+from synthdata.relational.table_model import TableModel
+from synthdata.schema import Schema
+
+NO_PARENT = "(no parent)"
+
+
+class ChildRelation:
+    """The primary link of a child table and what was learned along it."""
+
+    def __init__(
+        self,
+        link: Link,
+        context: ParentContext,
+        counts: ChildCounts,
+        calibration: GroupCalibration,
+        orphans_per_parent: float,
+    ) -> None:
+        self.link = link
+        self.context = context
+        self.counts = counts
+        self.calibration = calibration
+        self.orphans_per_parent = orphans_per_parent
+
+    @classmethod
+    def learn(
+        cls,
+        link: Link,
+        frames: Mapping[str, pd.DataFrame],
+        *,
+        parent_schema: Schema,
+        child_schema: Schema,
+        context_columns: int,
+        min_parents: int,
+        parent_columns: Sequence[str] | None = None,
+    ) -> tuple[ChildRelation, np.ndarray]:
+        """The relation, and the parent group of every real child row (see ParentContext for
+        `parent_columns`, `context_columns` and `min_parents`)."""
+        child, parents = frames[link.table], frames[link.parent]
+        owners = parent_positions(child[link.column], parents[link.parent_column])
+        adopted = owners >= 0
+        counts = np.bincount(owners[adopted], minlength=len(parents))
+        context = ParentContext.learn(
+            parents,
+            parent_schema,
+            counts=counts,
+            children=child[adopted],
+            child_schema=child_schema,
+            owners=owners[adopted],
+            max_columns=context_columns,
+            min_parents=min_parents,
+            named=parent_columns,
+        )
+        parent_groups = context.labels(parents)
+        groups = np.where(adopted, parent_groups[np.maximum(owners, 0)], NO_PARENT).astype(object)
+        relation = cls(
+            link,
+            context,
+            ChildCounts.learn(counts, parent_groups),
+            GroupCalibration.learn(child, child_schema, groups),
+            float((~adopted).sum() / max(len(parents), 1)),
+        )
+        return relation, groups
+
+    def children(
+        self,
+        model: TableModel,
+        parents: pd.DataFrame,
+        *,
+        rng: np.random.Generator,
+        seed_of: Callable[[int, int], int],
+    ) -> tuple[pd.DataFrame, np.ndarray]:
+        """Child rows for the generated `parents`, and each one's parent row (-1 for an orphan).
+
+        `seed_of(i, r)` gives the sampling seed for round r of the i-th group drawn.
+        """
+        parent_groups = self.context.labels(parents)
+        per_parent = self.counts.draw(parent_groups, rng)
+        owners = np.repeat(np.arange(len(parents)), per_parent)
+        orphans = int(round(self.orphans_per_parent * len(parents)))
+        owners = np.concatenate([owners, np.full(orphans, -1)])
+        groups = np.concatenate([parent_groups[owners[owners >= 0]], np.full(orphans, NO_PARENT, dtype=object)])
+        pieces, positions = [], []
+        for index, group in enumerate(np.unique(groups.astype(str))):
+            slots = np.flatnonzero(groups == group)
+
+            def draw(size: int, round_index: int, group: str = group, index: int = index) -> pd.DataFrame:
+                return model.rows(size, group=group, seed=seed_of(index, round_index))
+
+            pieces.append(self.calibration.children(draw, group, len(slots), rng))
+            positions.append(slots)
+        if not pieces:
+            return model.rows(0, group=None, seed=seed_of(0, 0)), owners
+        rows = pd.concat(pieces, ignore_index=True)
+        order = np.argsort(np.concatenate(positions), kind="stable")
+        return rows.iloc[order].reset_index(drop=True), owners
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "link": vars(self.link),
+            "context": self.context.to_dict(),
+            "counts": self.counts.to_dict(),
+            "calibration": self.calibration.to_dict(),
+            "orphans_per_parent": self.orphans_per_parent,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ChildRelation:
+        return cls(
+            Link(**data["link"]),
+            ParentContext.from_dict(data["context"]),
+            ChildCounts.from_dict(data["counts"]),
+            GroupCalibration.from_dict(data["calibration"]),
+            float(data["orphans_per_parent"]),
+        )

@@ -1,0 +1,330 @@
+"""DatabaseSynthesizer: learn a whole database, then sample it or seed test databases from it.
+
+It wires the relational pieces together and owns nothing else. The layout says
+which tables there are and how they reference each other; each table gets a
+TableModel (its TabularGAN, keys left out); each child table a ChildRelation along
+its primary parent (children per parent, children given the parent) and a
+SecondaryReference for each other foreign key. Sampling walks the tables parents
+first: root tables by row count times `scale`, every child table as the children
+of the parents just generated, keys made afresh and references pointing at them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from synthdata.errors import NotFittedError, SynthDataError
+from synthdata.io import open_database_sink, read_database_catalog, read_table
+from synthdata.models.tabular_gan import DeviceName, TabularGAN
+from synthdata.relational.layout import DatabaseLayout, SchemaSource
+from synthdata.relational.model_file import load_database_model, network_member, save_database_model
+from synthdata.relational.references import SecondaryReference, choose_primary, learn_references, take
+from synthdata.relational.relation import ChildRelation
+from synthdata.relational.table_model import TableModel, learned_schema
+from synthdata.schema import Schema
+
+DatabaseSource = str | Mapping[str, pd.DataFrame]
+
+
+class DatabaseSynthesizer:
+    """A model of a whole database: every table, and the foreign keys between them.
+
+    >>> model = DatabaseSynthesizer(epochs=100).fit("sqlite:///shop.db")
+    >>> model.seed("postgresql://localhost/test", scale=0.1)
+
+    The table options (`epochs`, `batch_size`, `max_time`, `device`) apply to each
+    table's TabularGAN; `max_rows` caps the rows each network is fitted on (counts
+    of children are always learned from every row). `context_columns` and
+    `min_group_parents` say how finely a child depends on its parent: grouped by up
+    to that many parent columns, in groups of at least that many real parents.
+    `primary_parents` names, per child table, the foreign key column to generate it
+    from, where the default choice (see `references`) is not the right one, and
+    `parent_columns` the parent columns to group its children by, where the columns
+    the data suggests are not the ones that matter.
+    """
+
+    def __init__(
+        self,
+        *,
+        epochs: int = 300,
+        batch_size: int = 500,
+        max_time: str | float | None = None,
+        max_rows: int | None = 1_000_000,
+        context_columns: int = 2,
+        min_group_parents: int = 20,
+        primary_parents: Mapping[str, str] | None = None,
+        parent_columns: Mapping[str, Sequence[str]] | None = None,
+        device: DeviceName = "auto",
+        random_seed: int = 0,
+        verbose: bool = True,
+    ) -> None:
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.max_time = max_time
+        self.max_rows = max_rows
+        self.context_columns = context_columns
+        self.min_group_parents = min_group_parents
+        self.primary_parents = dict(primary_parents or {})
+        self.parent_columns = {table: list(columns) for table, columns in (parent_columns or {}).items()}
+        self.device = device
+        self.random_seed = random_seed
+        self.verbose = verbose
+
+    # -- fitting -----------------------------------------------------------------
+
+    def fit(self, data: DatabaseSource, *, schema: SchemaSource | Mapping[str, Schema] | None = None) -> DatabaseSynthesizer:
+        """Learn every table of `data`: a database URL, or DataFrames by table name.
+
+        Tables and foreign keys come from the database's catalog, or from `schema`: a
+        multi-table schema file or mapping (`tables` and `foreign_keys`), or a Schema
+        per table. Returns self.
+        """
+        frames, layout = self._read(data, schema)
+        rng = np.random.default_rng(self.random_seed)
+        self.layout_ = layout
+        self.models_: dict[str, TableModel] = {}
+        self.relations_: dict[str, ChildRelation] = {}
+        self.references_: dict[str, list[SecondaryReference]] = {}
+        schemas: dict[str, Schema] = {}
+        with tqdm(layout.tables, desc="Fitting", unit="table", disable=not _show_progress(self.verbose)) as tables:
+            for name in tables:
+                tables.set_postfix(table=name)
+                schemas[name] = self._fit_table(name, frames, schemas, rng)
+        return self
+
+    def _fit_table(
+        self, name: str, frames: Mapping[str, pd.DataFrame], schemas: Mapping[str, Schema], rng: np.random.Generator
+    ) -> Schema:
+        layout, frame = self.layout_, frames[name]
+        links = layout.parents_of(name)
+        primary_key = layout.primary_keys.get(name)
+        references = [link.column for link in links]
+        declared = layout.schemas.get(name)
+        keys = ([primary_key] if primary_key else []) + references
+        schema = learned_schema(name, frame, keys=keys, declared=declared, catalog=layout.catalogs.get(name))
+        primary = choose_primary(name, layout, frames, named=self.primary_parents.get(name))
+        groups = None
+        if primary is not None:
+            relation, groups = ChildRelation.learn(
+                primary,
+                frames,
+                parent_schema=schemas[primary.parent],
+                child_schema=schema,
+                context_columns=self.context_columns,
+                min_parents=self.min_group_parents,
+                parent_columns=self.parent_columns.get(name),
+            )
+            self.relations_[name] = relation
+            groups = groups if len(set(groups)) > 1 else None
+        self.references_[name] = learn_references(name, primary, layout, frames)
+        self.models_[name] = TableModel.learn(
+            name,
+            frame,
+            schema=schema,
+            primary_key=primary_key,
+            references=references,
+            declared=declared,
+            groups=groups,
+            gan=self._network(),
+            max_rows=self.max_rows,
+            rng=rng,
+        )
+        return schema
+
+    def _network(self) -> TabularGAN:
+        return TabularGAN(
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            max_time=self.max_time,
+            device=self.device,
+            seed=self.random_seed,
+            verbose=self.verbose,
+        )
+
+    def _read(
+        self, data: DatabaseSource, schema: SchemaSource | Mapping[str, Schema] | None
+    ) -> tuple[dict[str, pd.DataFrame], DatabaseLayout]:
+        if isinstance(data, str):
+            catalog = read_database_catalog(data)
+            if not catalog.tables:
+                raise SynthDataError("The database has no tables; there is nothing to learn.")
+            frames = {name: read_table(data, table=name, verbose=self.verbose) for name in catalog.order}
+            layout = DatabaseLayout.from_catalog(catalog)
+            if schema is not None:
+                layout = DatabaseLayout.from_schema(schema, catalog.order)
+                layout.catalogs = dict(catalog.tables)
+            return frames, layout
+        if not isinstance(data, Mapping) or not data or not all(isinstance(f, pd.DataFrame) for f in data.values()):
+            raise SynthDataError(
+                "fit expects a database URL or a mapping of table names to DataFrames, "
+                f"got {type(data).__name__}."
+            )
+        frames = {str(name): frame.reset_index(drop=True) for name, frame in data.items()}
+        if schema is None:
+            return frames, DatabaseLayout(list(frames), {name: None for name in frames}, [])
+        return frames, DatabaseLayout.from_schema(schema, frames)
+
+    # -- sampling ----------------------------------------------------------------
+
+    def sample(self, scale: float = 1.0, *, seed: int | None = None) -> dict[str, pd.DataFrame]:
+        """A synthetic copy of the database, parents first: root tables get `scale` times their rows."""
+        return dict(self._generate(scale, seed))
+
+    def seed(
+        self, url: str, *, scale: float = 1.0, if_exists: str = "fail", seed: int | None = None
+    ) -> dict[str, int]:
+        """Create the tables at `url` (keys and foreign keys declared) and fill them, all in one
+        transaction where the database allows it; returns the rows written per table.
+
+        `if_exists` applies to the model's tables together: "fail" if any exists,
+        "append" to them, or "replace" them.
+        """
+        layout = self._fitted().layout_
+        declarations = [layout.declaration(name) for name in layout.tables]
+        with open_database_sink(url, declarations, if_exists=if_exists, verbose=self.verbose) as sink:
+            for name, frame in self._generate(scale, seed):
+                sink.write(name, frame)
+        return dict(sink.rows_written)
+
+    def _generate(self, scale: float, seed: int | None) -> Iterator[tuple[str, pd.DataFrame]]:
+        self._fitted()
+        if not isinstance(scale, (int, float)) or not scale > 0:
+            raise SynthDataError(f"scale must be a number above 0, got {scale!r}.")
+        base = self.random_seed if seed is None else seed
+        made: dict[str, pd.DataFrame] = {}
+        for index, name in enumerate(self.layout_.tables):
+            made[name] = self._generate_table(name, scale, made, _Seeds(base, index))
+            yield name, made[name]
+
+    def _generate_table(self, name: str, scale: float, made: dict[str, pd.DataFrame], seeds: _Seeds) -> pd.DataFrame:
+        model, relation = self.models_[name], self.relations_.get(name)
+        rng = np.random.default_rng(seeds.stream(0))
+        if relation is None:
+            n = max(1, round(model.n_rows * scale)) if model.n_rows else 0
+            rows, owners = model.rows(n, group=None, seed=seeds.stream(1)), np.full(n, -1)
+        else:
+            rows, owners = relation.children(
+                model,
+                made[relation.link.parent],
+                rng=rng,
+                seed_of=lambda group, round_index: seeds.stream(2, group, round_index),
+            )
+        keys = model.new_keys(len(rows), seed=seeds.stream(1))
+        filled: dict[str, pd.Series] = {model.key.name: keys} if keys is not None else {}
+        found = {relation.link.column: owners} if relation is not None else {}
+        for reference in self.references_[name]:
+            found[reference.link.column] = reference.positions(found, made, len(rows), rng)
+        for link in self.layout_.parents_of(name):
+            referenced = keys if link.parent == name else made[link.parent][link.parent_column]
+            if referenced is None:
+                raise SynthDataError(f"The foreign key {link} points at its own table, which has no primary key.")
+            filled[link.column] = take(referenced, found[link.column])
+        table = pd.DataFrame(
+            {column: filled[column] if column in filled else rows[column].reset_index(drop=True) for column in model.columns},
+            index=pd.RangeIndex(len(rows)),
+        )
+        key = self.layout_.declaration(name).primary_key
+        return table.drop_duplicates(subset=list(key), ignore_index=True) if len(key) > 1 else table
+
+    # -- persistence -------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the fitted model to one `.synth` file (atomically); returns the path."""
+        self._fitted()
+        tables, networks = {}, {}
+        for index, name in enumerate(self.layout_.tables):
+            model = self.models_[name]
+            member = network_member(index) if model.gan is not None else None
+            if member is not None:
+                networks[member] = model.gan
+            tables[name] = {
+                "model": model.to_dict(),
+                "network": member,
+                "relation": self.relations_[name].to_dict() if name in self.relations_ else None,
+                "references": [reference.to_dict() for reference in self.references_[name]],
+            }
+        meta = {"options": self.get_params(), "layout": self.layout_.to_dict(), "tables": tables}
+        return save_database_model(path, meta, networks)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, device: DeviceName = "auto") -> DatabaseSynthesizer:
+        """Read a model written by `save`; the file is checked, never unpickled."""
+        meta, networks = load_database_model(path, device=device)
+        try:
+            model = cls(**{**meta["options"], "device": device})
+            model.layout_ = DatabaseLayout.from_dict(meta["layout"])
+            model.models_, model.relations_, model.references_ = {}, {}, {}
+            for name, table in meta["tables"].items():
+                network = networks[table["network"]] if table["network"] is not None else None
+                model.models_[name] = TableModel.from_dict(table["model"], network)
+                if table["relation"] is not None:
+                    model.relations_[name] = ChildRelation.from_dict(table["relation"])
+                model.references_[name] = [SecondaryReference.from_dict(item) for item in table["references"]]
+            missing = [name for name in model.layout_.tables if name not in model.models_]
+            if missing:
+                raise KeyError(f"tables {missing}")
+        except (KeyError, TypeError, ValueError, SynthDataError) as error:
+            raise SynthDataError(
+                f"The model file {path} is inconsistent ({type(error).__name__}: {error}); "
+                "it was damaged or edited. Fit the model again."
+            ) from None
+        return model
+
+    def info(self) -> dict[str, Any]:
+        """What the model is: each table's rows learned, what it is generated from and how."""
+        self._fitted()
+        tables = {}
+        for name in self.layout_.tables:
+            relation = self.relations_.get(name)
+            tables[name] = {
+                "rows": self.models_[name].n_rows,
+                "primary_key": self.layout_.primary_keys.get(name),
+                "parent": str(relation.link) if relation is not None else None,
+                "grouped_by": relation.context.columns if relation is not None else [],
+                "groups": len(relation.context.groups) if relation is not None else 0,
+                "references": {str(item.link): item.mode for item in self.references_[name]},
+            }
+        return {"tables": tables, "options": self.get_params()}
+
+    def get_params(self) -> dict[str, Any]:
+        """The hyper-parameters given to `__init__` (sklearn convention)."""
+        return {
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "max_time": self.max_time,
+            "max_rows": self.max_rows,
+            "context_columns": self.context_columns,
+            "min_group_parents": self.min_group_parents,
+            "primary_parents": self.primary_parents,
+            "parent_columns": self.parent_columns,
+            "device": self.device,
+            "random_seed": self.random_seed,
+            "verbose": self.verbose,
+        }
+
+    def _fitted(self) -> DatabaseSynthesizer:
+        if not hasattr(self, "models_"):
+            raise NotFittedError("This DatabaseSynthesizer is not fitted yet; call fit(url) first.")
+        return self
+
+
+class _Seeds:
+    """Independent random streams for one table of one sampling call."""
+
+    def __init__(self, base: int, table: int) -> None:
+        self.base, self.table = base, table
+
+    def stream(self, *purpose: int) -> int:
+        return int(np.random.SeedSequence([self.base, self.table, *purpose]).generate_state(1)[0])
+
+
+def _show_progress(verbose: bool) -> bool:
+    return verbose and sys.stderr.isatty()

@@ -38,9 +38,11 @@ from synthdata_cli.fit import fit  # noqa: E402
 from synthdata_cli.info import info  # noqa: E402
 from synthdata_cli.sample import sample  # noqa: E402
 from synthdata_cli.schema import schema_command  # noqa: E402
+from synthdata_cli.seed import seed  # noqa: E402
 
 main.add_command(fit)
 main.add_command(sample)
 main.add_command(info)
 main.add_command(evaluate_command)
 main.add_command(schema_command)
+main.add_command(seed)

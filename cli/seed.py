@@ -1,0 +1,67 @@
+"""`synthdata seed URL`: fill a database with a synthetic copy of a whole database.
+
+The whole-database side of `synthdata fit` lives here too: a database URL given
+without --table or --query is learned as a whole, tables and foreign keys, into one
+`.synth` file that `seed` reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from synthdata import DatabaseSynthesizer
+from synthdata_cli.options import newest_model, source_name
+
+
+@click.command()
+@click.argument("url")
+@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), help="Database model file [default: the newest *.synth here].")
+@click.option("--scale", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True, help="Rows of each table without parents, as a multiple of the rows learned.")
+@click.option("--if-exists", type=click.Choice(["fail", "append", "replace"]), default="fail", show_default=True, help="What to do when the database already holds some of the tables.")
+@click.option("--seed", type=int, help="Random seed [default: the model's].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def seed(url: str, model_path: str | None, scale: float, if_exists: str, seed: int | None, quiet: bool) -> None:
+    """Create the tables of a database model at URL, with their keys, and fill them, parents first."""
+    path = Path(model_path) if model_path else newest_model(Path("."))
+    if not model_path:
+        click.echo(f"synthdata: using model {path}", err=True)
+    model = DatabaseSynthesizer.load(path)
+    model.verbose = not quiet
+    written = model.seed(url, scale=scale, if_exists=if_exists, seed=seed)
+    for table, rows in written.items():
+        click.echo(f"synthdata:   {table}: {rows:,} rows", err=True)
+    click.echo(f"synthdata: seeded {len(written)} tables, {sum(written.values()):,} rows", err=True)
+
+
+def fit_database(
+    url: str,
+    *,
+    output: str | None,
+    schema_path: str | None,
+    max_rows: int,
+    epochs: int,
+    batch_size: int,
+    max_time: str | None,
+    device: str,
+    seed: int,
+    checkpointing: bool,
+    quiet: bool,
+) -> None:
+    """`synthdata fit URL` with no table named: learn every table and the foreign keys between them."""
+    if checkpointing:
+        raise click.UsageError("--checkpoint-every and --resume apply to one table; name it with --table.")
+    model = DatabaseSynthesizer(
+        epochs=epochs,
+        batch_size=batch_size,
+        max_time=max_time,
+        max_rows=max_rows,
+        device=device,
+        random_seed=seed,
+        verbose=not quiet,
+    ).fit(url, schema=schema_path)
+    written = model.save(Path(output) if output else Path(f"{source_name(url, None)}.synth"))
+    tables = model.info()["tables"]
+    rows = sum(table["rows"] for table in tables.values())
+    click.echo(f"synthdata: wrote model {written} ({len(tables)} tables, {rows:,} rows learned)", err=True)

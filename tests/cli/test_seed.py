@@ -1,0 +1,88 @@
+"""`synthdata fit URL` for a whole database and `synthdata seed`: one model file, related tables seeded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from synthdata.io import ForeignKey, TableCatalog, open_database_sink, read_database_catalog
+from synthdata_cli.main import main
+
+CUSTOMERS = 120
+
+
+def shop_tables() -> dict[str, pd.DataFrame]:
+    rng = np.random.default_rng(0)
+    segment = rng.choice(["retail", "business"], CUSTOMERS, p=[0.7, 0.3])
+    customers = pd.DataFrame({"id": np.arange(1, CUSTOMERS + 1), "segment": segment, "balance": rng.gamma(2.0, 50.0, CUSTOMERS).round(2)})
+    per_customer = np.where(segment == "business", rng.poisson(6, CUSTOMERS), rng.poisson(1, CUSTOMERS))
+    owner = np.repeat(customers["id"].to_numpy(), per_customer)
+    orders = pd.DataFrame(
+        {
+            "order_id": np.arange(1, len(owner) + 1),
+            "customer_id": owner,
+            "amount": rng.lognormal(3, 0.5, len(owner)).round(2),
+            "status": rng.choice(["open", "paid", "void"], len(owner)),
+        }
+    )
+    return {"customers": customers, "orders": orders}
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('shop') / 'shop.db'}"
+    declared = [
+        TableCatalog("customers", {}, primary_key=("id",)),
+        TableCatalog("orders", {}, primary_key=("order_id",), foreign_keys=(ForeignKey(("customer_id",), "customers", ("id",)),)),
+    ]
+    with open_database_sink(url, declared, verbose=False) as sink:
+        for name, frame in shop_tables().items():
+            sink.write(name, frame)
+    return url
+
+
+def run(*arguments: str):
+    return CliRunner().invoke(main, list(arguments), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def model(shop, tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("model") / "shop.synth"
+    result = run("fit", shop, "-o", str(path), "--epochs", "1", "-q")
+    assert result.exit_code == 0, result.output
+    assert "2 tables" in result.stderr
+    return str(path)
+
+
+def test_seed_creates_the_tables_with_their_keys(model, tmp_path):
+    url = f"sqlite:///{tmp_path / 'seeded.db'}"
+    result = run("seed", url, "--model", model, "--scale", "0.5", "-q")
+    assert result.exit_code == 0, result.output
+    assert "customers: 60 rows" in result.stderr and "seeded 2 tables" in result.stderr
+    catalog = read_database_catalog(url)
+    assert catalog.tables["orders"].foreign_keys == (ForeignKey(("customer_id",), "customers", ("id",)),)
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        dangling = connection.exec_driver_sql(
+            "SELECT count(*) FROM orders o LEFT JOIN customers c ON o.customer_id = c.id WHERE c.id IS NULL"
+        ).scalar()
+    engine.dispose()
+    assert dangling == 0
+
+
+def test_existing_tables_fail_in_one_line_unless_replaced(model, tmp_path):
+    url = f"sqlite:///{tmp_path / 'twice.db'}"
+    assert run("seed", url, "-m", model, "--scale", "0.2", "-q").exit_code == 0
+    refused = run("seed", url, "-m", model, "-q")
+    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1 and "already holds tables" in refused.stderr
+    assert run("seed", url, "-m", model, "--if-exists", "replace", "-q").exit_code == 0
+
+
+def test_usage_errors(shop, model, tmp_path):
+    checkpointed = run("fit", shop, "--checkpoint-every", "5", "-o", str(tmp_path / "x.synth"), "-q")
+    assert checkpointed.exit_code == 2 and "apply to one table" in checkpointed.stderr
+    zero = run("seed", f"sqlite:///{tmp_path / 'zero.db'}", "-m", model, "--scale", "0")
+    assert zero.exit_code == 2

@@ -22,6 +22,8 @@ from synthdata_cli.options import newest_model, parse_shard
 @click.option("--shard", help="Produce only slice I of N (I/N), for parallel generation.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "jsonl"]), help="Output format when the file name does not say.")
 @click.option("--seed", type=int, help="Random seed [default: the model's].")
+@click.option("--dirty", type=click.FloatRange(0.0, 1.0), default=0.0, help="Share of cells to replace by edge cases (nulls, odd unicode, limits).")
+@click.option("--dirty-marker", help="Add a column of this name listing the dirtied columns of each row.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def sample(
     model_path: str | None,
@@ -35,6 +37,8 @@ def sample(
     shard: str | None,
     fmt: str | None,
     seed: int | None,
+    dirty: float,
+    dirty_marker: str | None,
     quiet: bool,
 ) -> None:
     """Write ROWS synthetic rows to a file, standard output or a database table."""
@@ -45,7 +49,7 @@ def sample(
         if where or shard:
             raise click.UsageError("--where and --shard need a model; --schema generates from the schema alone.")
         schema = Schema.load(schema_path)
-        chunks = [schema.sample(rows, seed=seed or 0)]
+        chunks = [schema.sample(rows, seed=seed or 0, dirty=dirty, marker=dirty_marker)]
         name = Path(schema_path).name.split(".")[0]
     else:
         path = Path(model_path) if model_path else newest_model(Path("."))
@@ -53,7 +57,9 @@ def sample(
             click.echo(f"synthdata: using model {path}", err=True)
         model = TabularGAN.load(path)
         model.verbose = not quiet
-        chunks = model.sample_chunks(rows, conditions=list(where), seed=seed, shard=shard_index)
+        chunks = model.sample_chunks(
+            rows, conditions=list(where), seed=seed, shard=shard_index, dirty=dirty, dirty_marker=dirty_marker
+        )
         name = path.name.removesuffix(".synth")
     target = database or output or f"{name}.synthetic.csv"
     with open_sink(target, table=table, if_exists=if_exists, fmt=fmt, verbose=not quiet) as sink:

@@ -200,14 +200,20 @@ class TabularGAN:
         *,
         conditions: Mapping[str, Any] | Sequence[str] | None = None,
         seed: int | None = None,
+        dirty: float = 0.0,
+        dirty_marker: str | None = None,
     ) -> pd.DataFrame:
         """`n` synthetic rows with the real table's columns and dtypes.
 
         `conditions` fixes discrete values (`{"GENDER": "F"}`) or numeric ranges
         (`{"age": (30, 50)}`, or `["age>=30"]`). `seed` defaults to the model's seed,
-        so the same call returns the same rows.
+        so the same call returns the same rows. `dirty` replaces that share of cells
+        by edge cases of their kind (see `Schema.make_dirty`), changing nothing else;
+        `dirty_marker` names a column that lists the dirtied columns of each row.
         """
-        chunks = list(self.sample_chunks(n, conditions=conditions, seed=seed))
+        chunks = list(
+            self.sample_chunks(n, conditions=conditions, seed=seed, dirty=dirty, dirty_marker=dirty_marker)
+        )
         if not chunks:
             return self._row_sampler().empty_frame()
         return pd.concat(chunks, ignore_index=True)
@@ -220,6 +226,8 @@ class TabularGAN:
         seed: int | None = None,
         chunk_size: int = 100_000,
         shard: tuple[int, int] = (0, 1),
+        dirty: float = 0.0,
+        dirty_marker: str | None = None,
     ) -> Iterator[pd.DataFrame]:
         """Yield `n` rows in chunks, so any number of rows streams in bounded memory.
 
@@ -243,6 +251,9 @@ class TabularGAN:
                 chunk_first = chunk_index * chunk_size
                 size = min(chunk_size, n - chunk_first)
                 rows = sampler.rows(size, resolved, seed=(base_seed, chunk_index), row_offset=chunk_first)
+                if dirty or dirty_marker is not None:
+                    dirt_seed = np.random.SeedSequence([base_seed, chunk_index, 1]).generate_state(1)[0]
+                    rows = self.schema_.make_dirty(rows, dirty, seed=int(dirt_seed), marker=dirty_marker)
                 rows = rows.iloc[max(first - chunk_first, 0) : last - chunk_first]
                 bar.update(len(rows))
                 yield rows.reset_index(drop=True)

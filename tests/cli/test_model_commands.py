@@ -67,7 +67,7 @@ def test_same_seed_gives_identical_files(fitted):
 
 
 def test_errors_are_one_line_with_exit_codes(fitted):
-    unknown = synthdata(fitted, "sample", "-n", "5", "--where", "PLANET=Mars", "-o", "x.csv")
+    unknown = synthdata(fitted, "sample", "-m", "patients.synth", "-n", "5", "--where", "PLANET=Mars", "-o", "x.csv")
     assert unknown.returncode == 1
     assert unknown.stderr.strip().count("\n") == 0 and "PLANET" in unknown.stderr
     assert not (fitted / "x.csv").exists()

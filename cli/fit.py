@@ -45,10 +45,7 @@ def fit(
     """Learn the table DATA (a .csv, .parquet or .jsonl file, or a database URL), or a whole
     database: a database URL without --table or --query."""
     if "://" in data and table is None and query is None:
-        checkpointing = checkpoint_every is not None or resume
-        fit_database(data, output=output, schema_path=schema_path, max_rows=max_rows, epochs=epochs, batch_size=batch_size,
-                     max_time=max_time, device=device, seed=seed, checkpointing=checkpointing, quiet=quiet)
-        return
+        return fit_database(click.get_current_context().params)
     frame = read_table(data, table=table, query=query, max_rows=max_rows, seed=seed, verbose=not quiet)
     schema = Schema.load(schema_path) if schema_path else None
     target = Path(output) if output else Path(f"{source_name(data, table)}.synth")

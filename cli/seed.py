@@ -7,7 +7,9 @@ without --table or --query is learned as a whole, tables and foreign keys, into 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -35,33 +37,24 @@ def seed(url: str, model_path: str | None, scale: float, if_exists: str, seed: i
     click.echo(f"synthdata: seeded {len(written)} tables, {sum(written.values()):,} rows", err=True)
 
 
-def fit_database(
-    url: str,
-    *,
-    output: str | None,
-    schema_path: str | None,
-    max_rows: int,
-    epochs: int,
-    batch_size: int,
-    max_time: str | None,
-    device: str,
-    seed: int,
-    checkpointing: bool,
-    quiet: bool,
-) -> None:
-    """`synthdata fit URL` with no table named: learn every table and the foreign keys between them."""
-    if checkpointing:
+def fit_database(options: Mapping[str, Any]) -> None:
+    """`synthdata fit URL` with no table named: learn every table and the foreign keys between them.
+
+    `options` are the fit command's.
+    """
+    if options["checkpoint_every"] is not None or options["resume"]:
         raise click.UsageError("--checkpoint-every and --resume apply to one table; name it with --table.")
+    url = options["data"]
     model = DatabaseSynthesizer(
-        epochs=epochs,
-        batch_size=batch_size,
-        max_time=max_time,
-        max_rows=max_rows,
-        device=device,
-        random_seed=seed,
-        verbose=not quiet,
-    ).fit(url, schema=schema_path)
-    written = model.save(Path(output) if output else Path(f"{source_name(url, None)}.synth"))
+        epochs=options["epochs"],
+        batch_size=options["batch_size"],
+        max_time=options["max_time"],
+        max_rows=options["max_rows"],
+        device=options["device"],
+        random_seed=options["seed"],
+        verbose=not options["quiet"],
+    ).fit(url, schema=options["schema_path"])
+    written = model.save(Path(options["output"]) if options["output"] else Path(f"{source_name(url, None)}.synth"))
     tables = model.info()["tables"]
     rows = sum(table["rows"] for table in tables.values())
     click.echo(f"synthdata: wrote model {written} ({len(tables)} tables, {rows:,} rows learned)", err=True)

@@ -25,8 +25,9 @@ from synthdata.errors import SynthDataError
 from synthdata.io.catalog import TableCatalog
 from synthdata.io.sink import IF_EXISTS, ColumnCheck, IfExists
 from synthdata.io.sql_load import load_rows
+from synthdata.io.sql_sink import roll_back
 from synthdata.io.sql_types import column_names, table_definition
-from synthdata.io.sql_url import create_engine, database_errors, driver_errors, masked, parse_url
+from synthdata.io.sql_url import create_engine, database_errors, masked, parse_url
 
 
 class DatabaseSink:
@@ -149,14 +150,7 @@ class DatabaseSink:
         """Throw away everything written; tables this sink created on MySQL are dropped again."""
         if not self._open:
             return
-        # Whatever failed first is what the caller hears about; a broken connection may
-        # fail the rollback too, and the server then rolls back by itself.
-        with contextlib.suppress(*driver_errors()):
-            self._connection.rollback()
-            if not self._atomic_ddl:
-                for name in reversed(self._created):
-                    sa.Table(name, sa.MetaData()).drop(self._connection, checkfirst=True)
-                self._connection.commit()
+        roll_back(self._connection, created=[] if self._atomic_ddl else self._created)
         self._close()
 
     def _close(self) -> None:

@@ -196,13 +196,7 @@ class SqlSink(TableSink):
     def abort(self) -> None:
         if not self._open:
             return
-        # Whatever failed first is what the caller hears about; a connection that broke
-        # may fail the rollback too, and the server then rolls back by itself.
-        with contextlib.suppress(*driver_errors()):
-            self._connection.rollback()
-            if self._staging is not None and not self._atomic_ddl:
-                sa.Table(self._staging, sa.MetaData()).drop(self._connection, checkfirst=True)
-                self._connection.commit()
+        roll_back(self._connection, created=[self._staging] if self._staging and not self._atomic_ddl else [])
         self._close()
 
     def _close(self) -> None:
@@ -210,3 +204,17 @@ class SqlSink(TableSink):
         self._bar.close()
         self._connection.close()
         self._engine.dispose()
+
+
+def roll_back(connection: sa.Connection, *, created: list[str]) -> None:
+    """Roll back the transaction, then drop the `created` tables a database committed on its own.
+
+    Whatever failed first is what the caller hears about: a connection that broke may
+    fail the rollback too, and the server then rolls back by itself.
+    """
+    with contextlib.suppress(*driver_errors()):
+        connection.rollback()
+        if created:
+            for name in reversed(created):
+                sa.Table(name, sa.MetaData()).drop(connection, checkfirst=True)
+            connection.commit()

@@ -50,21 +50,27 @@ def table_definition(
     """A `sa.Table` for the frame's columns, ready to `create`.
 
     Every foreign key's referred table must already be in `metadata` (created or
-    reflected there), which the new table joins.
+    reflected there), which the new table joins; a table may reference itself.
     """
     declared = declared or {}
     metadata = metadata if metadata is not None else sa.MetaData()
-    referred = _referred_columns(name, foreign_keys, metadata)
+    names = column_names(frame, repr(name))
+    types = {
+        column_name: _declared_type(declared[column_name]) if column_name in declared else _dtype_type(frame.iloc[:, position])
+        for position, column_name in enumerate(names)
+    }
+    own = [key for key in foreign_keys if key.referred_table == name]
+    referred = _referred_columns(name, [key for key in foreign_keys if key not in own], metadata)
+    for key in own:
+        if not set(key.referred_columns) <= set(names):
+            raise SynthDataError(f"table {name!r} references its own columns {list(key.referred_columns)}, which it lacks")
+    referred_types = {column: target.type for column, target in referred.items()}
+    referred_types.update({column: types[target] for key in own for column, target in zip(key.columns, key.referred_columns)})
     columns = []
-    for position, column_name in enumerate(column_names(frame, repr(name))):
+    for position, column_name in enumerate(names):
         facts = declared.get(column_name)
-        keyed = column_name in primary_key or column_name in referred or bool(facts and facts.unique)
-        if facts:
-            sql_type = _declared_type(facts)
-        elif column_name in referred:
-            sql_type = referred[column_name].type
-        else:
-            sql_type = _dtype_type(frame.iloc[:, position])
+        keyed = column_name in primary_key or column_name in referred_types or bool(facts and facts.unique)
+        sql_type = types[column_name] if facts else referred_types.get(column_name, types[column_name])
         if dialect in ("mysql", "mariadb") and keyed and isinstance(sql_type, sa.Text):
             longest = frame.iloc[:, position].dropna().astype(str).str.len().max()
             sql_type = sa.String(max(_MYSQL_KEY_LENGTH, int(0 if pd.isna(longest) else longest)))
@@ -81,12 +87,16 @@ def table_definition(
     constraints = [
         sa.ForeignKeyConstraint(list(key.columns), [referred[column] for column in key.columns])
         for key in foreign_keys
+        if key not in own
     ]
-    return sa.Table(name, metadata, *columns, *constraints)
+    table = sa.Table(name, metadata, *columns, *constraints)
+    for key in own:
+        table.append_constraint(sa.ForeignKeyConstraint(list(key.columns), [table.columns[c] for c in key.referred_columns]))
+    return table
 
 
 def _referred_columns(name: str, foreign_keys: Sequence[ForeignKey], metadata: sa.MetaData) -> dict[str, sa.Column]:
-    """Each foreign key column of the new table, mapped to the column it references."""
+    """Each foreign key column of the new table, mapped to the column of another table it references."""
     referred: dict[str, sa.Column] = {}
     for key in foreign_keys:
         parent = metadata.tables.get(key.referred_table)

@@ -32,9 +32,6 @@ class Histogram:
         position = np.searchsorted(self._cdf, rng.random(size) * self._cdf[-1], side="right")
         return self.values[np.minimum(position, len(self.values) - 1)]
 
-    def mean(self) -> float:
-        return float(np.dot(self.values, self.probabilities))
-
     def to_dict(self) -> dict[str, Any]:
         return {"values": self.values.tolist(), "probabilities": [round(p, 8) for p in self.probabilities.tolist()]}
 

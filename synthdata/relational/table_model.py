@@ -76,12 +76,13 @@ class TableModel:
             columns={str(name): str(dtype) for name, dtype in frame.dtypes.items()},
             key=_key_column(frame, primary_key, declared) if primary_key not in references else None,
             n_rows=len(frame),
-            groups=sorted(set(groups.astype(str))) if groups is not None else (),
         )
         if schema.modelled_columns and len(learned):
             if max_rows is not None and len(learned) > max_rows:
                 learned = learned.iloc[np.sort(rng.choice(len(learned), size=max_rows, replace=False))]
             model.gan = gan.fit(learned, schema=schema)
+            # Only groups the network has seen can be asked of it.
+            model.groups = sorted(set(learned[GROUP_COLUMN])) if groups is not None else []
         else:
             model.schema = schema
         return model

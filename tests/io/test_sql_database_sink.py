@@ -117,3 +117,12 @@ def test_undeclared_tables_and_bad_options_are_refused(sqlite_url):
     with pytest.raises(SynthDataError, match="table 'other' was not declared"):
         with open_database_sink(sqlite_url, DECLARED, verbose=False) as sink:
             sink.write("other", parents())
+
+
+def test_a_table_may_reference_itself(empty_url):
+    staff = TableCatalog(name=PARENT, columns={}, primary_key=("id",), foreign_keys=(ForeignKey(("boss",), PARENT, ("id",)),))
+    rows = pd.DataFrame({"id": [1, 2, 3], "boss": [None, 1, 1]})
+    with open_database_sink(empty_url, [staff], verbose=False) as sink:
+        sink.write(PARENT, rows)
+    assert read_database_catalog(empty_url).tables[PARENT].foreign_keys == staff.foreign_keys
+    assert read_database_catalog(empty_url).tables[PARENT].columns["boss"].kind == "integer"

@@ -23,7 +23,7 @@ from synthdata.relational.layout import DatabaseLayout
 
 # Options that keep every fit in these tests to seconds: the networks barely train,
 # so what is checked is what the relational model itself guarantees.
-QUICK = {"epochs": 2, "verbose": False}
+QUICK = {"epochs": 2, "max_rows": 500, "verbose": False}
 
 
 def synthea_tables(folder: Path, patients: int, *, seed: int = 0) -> tuple[dict[str, pd.DataFrame], dict]:

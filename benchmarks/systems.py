@@ -1,0 +1,210 @@
+"""Fit one system and time it, inside a process of its own: `python benchmarks/systems.py SPEC.json`.
+
+Each system (synthdata's TabularGAN, ctgan.CTGAN, SDV's GaussianCopulaSynthesizer)
+runs in a fresh interpreter that imports only what that system needs, so its peak
+memory is its own and no system inherits another's warm caches. In order, the child
+times the system's data transformer alone (fit + transform of the training rows),
+fits the model (per-epoch times where there are epochs), times sampling each of the
+requested row counts, then draws the rows that will be scored and writes them, with
+its timings, where the spec says. The parent (lineup.py) does the scoring, so the
+metric libraries never weigh on a system's memory.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ctgan_frame import CtganFrame
+from data_split import sdv_metadata
+from machine import peak_rss_mb
+from synthdata import Schema, TabularGAN
+from synthdata.transform.table import DataTransformer
+
+
+class SynthdataSystem:
+    """synthdata's TabularGAN with the options in `settings` (its defaults for the rest)."""
+
+    def __init__(self, settings: dict, *, schema: Schema, device: str, seed: int) -> None:
+        self.options = {**settings, "device": device, "seed": seed, "verbose": False}
+        self.schema = schema
+
+    def time_transformer(self, train: pd.DataFrame) -> float:
+        """DataTransformer fit + transform on the modelled columns, as TabularGAN.fit prepares them."""
+        self.schema.fit_constraints(train)
+        reshaped = self.schema.transform(train)
+        modelled = [column for column in self.schema.columns_after_transform() if column.is_modelled]
+        rng = np.random.default_rng(0)
+        start = time.perf_counter()
+        DataTransformer().fit(reshaped, modelled, rng=rng).transform(reshaped, rng=rng)
+        return time.perf_counter() - start
+
+    def fit(self, train: pd.DataFrame) -> dict:
+        self.model = TabularGAN(**self.options).fit(train)
+        return {"epoch_seconds": [epoch.seconds for epoch in self.model.history_]}
+
+    def sample(self, rows: int) -> pd.DataFrame:
+        return self.model.sample(rows)
+
+    def readable(self, sampled: pd.DataFrame) -> pd.DataFrame:
+        return sampled
+
+
+class CtganSystem:
+    """ctgan.CTGAN on the modelled columns (see ctgan_frame.py for what it is given)."""
+
+    def __init__(self, settings: dict, *, schema: Schema, device: str, seed: int) -> None:
+        self.settings = settings
+        self.device = device
+        self.seed = seed
+        modelled = [name for name, column in schema.columns.items() if column.is_modelled]
+        self.frame = CtganFrame(schema, modelled)
+
+    def time_transformer(self, train: pd.DataFrame) -> float:
+        from ctgan.data_transformer import DataTransformer as CtganTransformer
+
+        encoded, discrete = self.frame.encode(train)
+        start = time.perf_counter()
+        transformer = CtganTransformer()
+        transformer.fit(encoded, discrete)
+        transformer.transform(encoded)
+        return time.perf_counter() - start
+
+    def fit(self, train: pd.DataFrame) -> dict:
+        from ctgan import CTGAN
+
+        encoded, discrete = self.frame.encode(train)
+        settings = self.settings
+        self.model = CTGAN(
+            epochs=settings["epochs"],
+            batch_size=settings["batch_size"],
+            embedding_dim=settings["embedding_dim"],
+            generator_dim=tuple(settings["generator_dims"]),
+            discriminator_dim=tuple(settings["critic_dims"]),
+            pac=settings["pac"],
+            enable_gpu=self.device != "cpu",
+            verbose=False,
+        )
+        self.model.set_random_state(self.seed)
+        with ctgan_epoch_clock() as stamps:
+            self.model.fit(encoded, discrete)
+        return {
+            "epoch_seconds": np.diff(stamps[1:]).tolist(),
+            "seconds_before_first_epoch": stamps[1] - stamps[0],
+        }
+
+    def sample(self, rows: int) -> pd.DataFrame:
+        return self.model.sample(rows)
+
+    def readable(self, sampled: pd.DataFrame) -> pd.DataFrame:
+        return self.frame.decode(sampled)
+
+
+class GaussianCopulaSystem:
+    """SDV's GaussianCopulaSynthesizer on the modelled columns, told their kinds and date formats."""
+
+    table = "table"
+
+    def __init__(self, settings: dict, *, schema: Schema, device: str, seed: int) -> None:
+        self.columns = [name for name, column in schema.columns.items() if column.is_modelled]
+        self.metadata = sdv_metadata(schema, self.columns)
+
+    def _synthesizer(self):
+        from sdv.metadata import Metadata
+        from sdv.single_table import GaussianCopulaSynthesizer
+
+        metadata = Metadata.load_from_dict(self.metadata, single_table_name=self.table)
+        return GaussianCopulaSynthesizer(metadata)
+
+    def time_transformer(self, train: pd.DataFrame) -> float:
+        synthesizer = self._synthesizer()
+        start = time.perf_counter()
+        synthesizer.preprocess({self.table: train[self.columns]})
+        return time.perf_counter() - start
+
+    def fit(self, train: pd.DataFrame) -> dict:
+        self.model = self._synthesizer()
+        self.model.fit_processed_data(self.model.preprocess({self.table: train[self.columns]}))
+        return {}
+
+    def sample(self, rows: int) -> pd.DataFrame:
+        sampled = self.model.sample(rows)
+        return sampled[self.table] if isinstance(sampled, dict) else sampled
+
+    def readable(self, sampled: pd.DataFrame) -> pd.DataFrame:
+        return sampled
+
+
+SYSTEMS = {"synthdata": SynthdataSystem, "ctgan": CtganSystem, "gaussian_copula": GaussianCopulaSystem}
+
+
+@contextmanager
+def ctgan_epoch_clock() -> Iterator[list[float]]:
+    """Time stamps of the fit's start and of each of ctgan's epoch boundaries.
+
+    ctgan loops over `tqdm(range(epochs))` and logs no times; swapping that tqdm for an
+    iterator that notes the time as each epoch begins (and once after the last) gives
+    exact epoch times and the preprocessing it does before the first epoch.
+    """
+    import ctgan.synthesizers.ctgan as ctgan_module
+
+    stamps = [time.perf_counter()]
+
+    def timed(iterable: Iterable, **_: object) -> Iterator:
+        for item in iterable:
+            stamps.append(time.perf_counter())
+            yield item
+        stamps.append(time.perf_counter())
+
+    original = ctgan_module.tqdm
+    ctgan_module.tqdm = timed
+    try:
+        yield stamps
+    finally:
+        ctgan_module.tqdm = original
+
+
+def run(spec: dict) -> dict:
+    """Time, fit and sample one system as `spec` says; writes the scored rows to spec['sample_path']."""
+    train = pd.read_pickle(spec["train_path"])
+    schema = Schema.infer(train)
+    system = SYSTEMS[spec["system"]](spec["settings"], schema=schema, device=spec["device"], seed=spec["seed"])
+    transformer_seconds = system.time_transformer(train)
+    start = time.perf_counter()
+    details = system.fit(train)
+    fit_seconds = time.perf_counter() - start
+    peak_after_fit = peak_rss_mb()
+    sample_seconds = {}
+    for rows in spec["timed_sample_rows"]:
+        start = time.perf_counter()
+        system.sample(rows)
+        sample_seconds[str(rows)] = time.perf_counter() - start
+    system.readable(system.sample(spec["scored_rows"])).to_pickle(spec["sample_path"])
+    return {
+        "transformer_seconds": transformer_seconds,
+        "fit_seconds": fit_seconds,
+        "sample_seconds": sample_seconds,
+        "peak_rss_after_fit_mb": peak_after_fit,
+        "peak_rss_mb": peak_rss_mb(),
+        "peak_gpu_memory_mb": (
+            round(torch.cuda.max_memory_allocated() / 2**20, 1) if spec["device"].startswith("cuda") else None
+        ),
+        "torch_threads": torch.get_num_threads(),
+        **details,
+    }
+
+
+if __name__ == "__main__":
+    warnings.simplefilter("ignore", FutureWarning)
+    spec_path = Path(sys.argv[1])
+    spec = json.loads(spec_path.read_text())
+    Path(spec["result_path"]).write_text(json.dumps(run(spec)))

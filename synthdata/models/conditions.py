@@ -68,9 +68,13 @@ class ConditionSampler:
         categories = torch.multinomial(weights[columns], 1, generator=generator).squeeze(1)
         return ConditionBatch(self._vectors(columns, categories), columns, categories)
 
-    def sample_for_training(self, batch: int, generator: torch.Generator) -> ConditionBatch:
-        """Conditions for a training step: column uniform, category by log-frequency."""
-        return self._draw(batch, self.log_frequency, generator)
+    def sample_for_training(
+        self, batch: int, generator: torch.Generator, real_share: float = 0.0
+    ) -> ConditionBatch:
+        """Conditions for a training step: column uniform, category by log-frequency,
+        or by real frequency for a `real_share` of the rows."""
+        weights = (1.0 - real_share) * self.log_frequency + real_share * self.frequency
+        return self._draw(batch, weights, generator)
 
     def sample_as_in_data(self, batch: int, generator: torch.Generator) -> ConditionBatch:
         """Conditions for unconditional sampling: category by its real frequency."""

@@ -64,6 +64,7 @@ class AdversarialTrainer:
         self.generator_optimizer = torch.optim.Adam(self.generator.parameters(), **optimizer_options)
         self.critic_optimizer = torch.optim.Adam(self.critic.parameters(), **optimizer_options)
         self.steps_per_epoch = max(encoded.shape[0] // batch_size, 1)
+        self.real_share = 0.0
 
     def _noise(self, batch: int) -> torch.Tensor:
         return torch.randn(
@@ -71,7 +72,7 @@ class AdversarialTrainer:
         )
 
     def _critic_step(self) -> torch.Tensor:
-        conditions = self.sampler.sample_for_training(self.batch_size, self.random)
+        conditions = self.sampler.sample_for_training(self.batch_size, self.random, self.real_share)
         raw = self.generator(torch.cat([self._noise(self.batch_size), conditions.vectors], dim=1))
         fake = self.activation(raw, self.config.gumbel_tau, self.random)
         real = self.data[self.real_rows.draw(conditions, self.random)]
@@ -92,7 +93,7 @@ class AdversarialTrainer:
         return loss.detach()
 
     def _generator_step(self) -> torch.Tensor:
-        conditions = self.sampler.sample_for_training(self.batch_size, self.random)
+        conditions = self.sampler.sample_for_training(self.batch_size, self.random, self.real_share)
         raw = self.generator(torch.cat([self._noise(self.batch_size), conditions.vectors], dim=1))
         fake = self.activation(raw, self.config.gumbel_tau, self.random)
         score = self.critic(torch.cat([fake, conditions.vectors], dim=1)).mean()
@@ -121,6 +122,16 @@ class AdversarialTrainer:
             seconds=seconds,
             rows_per_second=rows / max(seconds, 1e-9),
         )
+
+    def _set_condition_mix(self, epoch: int, epochs: int) -> None:
+        """Move the training conditions from log-frequency to real frequency.
+
+        Log-frequency conditions train rare categories, but the critic then compares
+        against a table where rare categories are over-represented, and a generator
+        that follows its condition vector only partly drifts towards that table
+        (Adult, 30 epochs: the share of income >50K rose from 0.24 to 0.28). Ending
+        on real frequencies makes the last epochs match the real table."""
+        self.real_share = epoch / max(epochs - 1, 1)
 
     def _set_learning_rate(self, epoch: int, epochs: int) -> None:
         """Cosine decay to a tenth of the base rate: GAN weights orbit the equilibrium
@@ -158,6 +169,7 @@ class AdversarialTrainer:
         started = time.perf_counter()
         for epoch in range(start_epoch, epochs):
             self._set_learning_rate(epoch, epochs)
+            self._set_condition_mix(epoch, epochs)
             report = self.run_epoch(epoch)
             history.append(report)
             if on_epoch is not None:

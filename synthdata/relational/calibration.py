@@ -1,19 +1,17 @@
 """Children that depend on their parent as real ones do: quotas for the most telling child column.
 
-The child's model is conditioned on its parent's group, but a conditional GAN learns
+The child's model learns the parent's group with everything else, but a GAN learns
 such a dependency slowly: after a short training, men still get prenatal visits. So
 for the child column most tied to the parent group, the real distribution of its
 cells within each group is kept (smoothed towards all groups, so that a small group
-reveals little), each group's children get a quota per cell drawn from it, and
-generated candidates of the group fill the quotas, round after round, until they are
-met or the rounds run out (the last slots then take whatever candidates are left).
-A well-trained model fills its quotas in the first round; a poor one still yields
-children whose telling column follows the parent as in the real data.
+reveals little), and each group's children get a quota per cell drawn from it
+(`Quota`), which generated candidates fill (see `matching`). A well-trained model
+fills its quotas at once; a poor one still yields children whose telling column
+follows the parent as in the real data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -22,17 +20,9 @@ import pandas as pd
 from synthdata.relational.binning import Cells, association
 from synthdata.schema import Schema
 
-# Candidates of the first round per child wanted; later rounds are sized by how often the missing
-# cells came up, within MAX_ROUND per child wanted; MIN_ROUND candidates a round at least.
-OVERSAMPLING = 2
-MAX_ROUND = 8
-MIN_ROUND = 50
-MAX_ROUNDS = 4
 # Pseudo-rows of the all-groups distribution mixed into each group's.
 SMOOTHING = 5.0
 MIN_ASSOCIATION = 0.1
-
-Draw = Callable[[int, int], pd.DataFrame]
 
 
 class GroupCalibration:
@@ -61,32 +51,14 @@ class GroupCalibration:
             return cls()
         return cls(best[0], _group_shares(best[1], labels))
 
-    def children(self, draw: Draw, group: str, n: int, rng: np.random.Generator) -> pd.DataFrame:
-        """`n` children of `group`, in random order; `draw(size, round)` makes candidates."""
-        if self.cells is None or n == 0:
-            return draw(n, 0)
+    def quota(self, group: str, n: int, rng: np.random.Generator) -> Quota:
+        """The `n` children `group` needs, split by cell of the telling column."""
+        if self.cells is None:
+            return Quota(n)
         shares = self.shares.get(group, self.shares[""])
-        names = list(shares)
-        probabilities = np.array([shares[name] for name in names])
-        remaining = pd.Series(rng.multinomial(n, probabilities / probabilities.sum()), index=names)
-        taken, left = [], []
-        size = OVERSAMPLING * max(n, MIN_ROUND)
-        for round_index in range(MAX_ROUNDS):
-            candidates = draw(size, round_index)
-            codes = pd.Series(self.cells.codes(candidates[self.cells.column]), index=candidates.index)
-            wanted = codes.map(remaining).fillna(0).to_numpy()
-            keep = codes.groupby(codes).cumcount().to_numpy() < wanted
-            taken.append(candidates[keep])
-            left.append(candidates[~keep])
-            remaining = remaining.sub(codes[keep].value_counts(), fill_value=0).clip(lower=0)
-            if remaining.sum() == 0:
-                break
-            # Enough candidates for what is missing, at the rate the missing cells came up this round.
-            found = max(int((wanted > 0).sum()), 1)
-            size = int(min(MAX_ROUND * max(n, MIN_ROUND), len(candidates) * remaining.sum() / found * 1.5 + MIN_ROUND))
-        shortfall = int(remaining.sum())
-        rows = pd.concat(taken + [pd.concat(left).head(shortfall)], ignore_index=True)
-        return rows.iloc[rng.permutation(len(rows))].reset_index(drop=True)
+        probabilities = np.array(list(shares.values()))
+        wanted = pd.Series(rng.multinomial(n, probabilities / probabilities.sum()), index=list(shares))
+        return Quota(n, self.cells, wanted)
 
     def to_dict(self) -> dict[str, Any]:
         return {"cells": self.cells.to_dict() if self.cells is not None else None, "shares": self.shares}
@@ -106,3 +78,33 @@ def _group_shares(codes: np.ndarray, labels: np.ndarray) -> dict[str, dict[str, 
         smoothed = (in_group.reindex(overall.index, fill_value=0) + SMOOTHING * overall) / (in_group.sum() + SMOOTHING)
         shares[str(group)] = {cell: round(float(share), 6) for cell, share in smoothed.items()}
     return shares
+
+
+class Quota:
+    """What one group still needs: rows per cell of the telling column, or just rows."""
+
+    def __init__(self, n: int, cells: Cells | None = None, wanted: pd.Series | None = None) -> None:
+        self.cells = cells
+        self.wanted = wanted if wanted is not None else pd.Series({"": n})
+
+    @property
+    def missing(self) -> int:
+        return int(self.wanted.sum())
+
+    def take(self, candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(the candidates kept, the rest), keeping those whose cell is still wanted."""
+        if self.cells is None:
+            codes = pd.Series("", index=candidates.index)
+        else:
+            codes = pd.Series(self.cells.codes(candidates[self.cells.column]), index=candidates.index)
+        keep = codes.groupby(codes).cumcount().to_numpy() < codes.map(self.wanted).fillna(0).to_numpy()
+        self.wanted = self.wanted.sub(codes[keep].value_counts(), fill_value=0).clip(lower=0).astype(int)
+        return candidates[keep], candidates[~keep]
+
+    def take_any(self, candidates: pd.DataFrame) -> pd.DataFrame:
+        """As many of the candidates as rows are missing, whatever their cell."""
+        taken = candidates.head(self.missing)
+        # Counted off the cells in order: what matters now is the number of rows.
+        before = self.wanted.cumsum() - self.wanted
+        self.wanted = (self.wanted - (self.wanted + before).clip(upper=len(taken)) + before.clip(upper=len(taken))).astype(int)
+        return taken

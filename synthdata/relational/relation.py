@@ -8,9 +8,9 @@ reference is null (or dangles) are orphans, labelled `NO_PARENT` and generated i
 the same proportion to parents.
 
 Generating: for the generated parents, draw each one's number of children from its
-group, then draw the children of each group at once from the child's model
-conditioned on that group, filling the group's quotas of its most telling child
-column (`GroupCalibration`), and hand them to the parents of that group in order.
+group, then the children of every group from the child's model (`draw_children`),
+filling each group's quotas of its most telling child column (`GroupCalibration`),
+and hand them to the parents of that group in order.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from synthdata.relational.calibration import GroupCalibration
 from synthdata.relational.context import ParentContext
 from synthdata.relational.counts import ChildCounts
 from synthdata.relational.layout import Link
+from synthdata.relational.matching import draw_children
 from synthdata.relational.references import parent_positions
 from synthdata.relational.table_model import TableModel
 from synthdata.schema import Schema
@@ -99,7 +100,7 @@ class ChildRelation:
     ) -> tuple[pd.DataFrame, np.ndarray]:
         """Child rows for the generated `parents`, and each one's parent row (-1 for an orphan).
 
-        `seed_of(i, r)` gives the sampling seed for round r of the i-th group drawn.
+        `seed_of(i, r)` gives the seed of round r of the i-th draw (see `draw_children`).
         """
         parent_groups = self.context.labels(parents)
         per_parent = self.counts.draw(parent_groups, rng)
@@ -107,20 +108,14 @@ class ChildRelation:
         orphans = int(round(self.orphans_per_parent * len(parents)))
         owners = np.concatenate([owners, np.full(orphans, -1)])
         groups = np.concatenate([parent_groups[owners[owners >= 0]], np.full(orphans, NO_PARENT, dtype=object)])
-        pieces, positions = [], []
-        for index, group in enumerate(np.unique(groups.astype(str))):
-            slots = np.flatnonzero(groups == group)
-
-            def draw(size: int, round_index: int, group: str = group, index: int = index) -> pd.DataFrame:
-                return model.rows(size, group=group, seed=seed_of(index, round_index))
-
-            pieces.append(self.calibration.children(draw, group, len(slots), rng))
-            positions.append(slots)
-        if not pieces:
+        labels = groups.astype(str)
+        names, sizes = np.unique(labels, return_counts=True)
+        drawn = draw_children(model, dict(zip(names.tolist(), sizes.tolist())), self.calibration, rng=rng, seed_of=seed_of)
+        if not len(names):
             return model.rows(0, group=None, seed=seed_of(0, 0)), owners
-        rows = pd.concat(pieces, ignore_index=True)
-        order = np.argsort(np.concatenate(positions), kind="stable")
-        return rows.iloc[order].reset_index(drop=True), owners
+        rows = pd.concat([drawn[name] for name in names], ignore_index=True)
+        slots = np.concatenate([np.flatnonzero(labels == name) for name in names])
+        return rows.iloc[np.argsort(slots, kind="stable")].reset_index(drop=True), owners
 
     def to_dict(self) -> dict[str, Any]:
         return {

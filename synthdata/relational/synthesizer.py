@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from synthdata.errors import NotFittedError, SynthDataError
 from synthdata.io import open_database_sink, read_database_catalog, read_table
+from synthdata.io.sink import IfExists
 from synthdata.models.tabular_gan import DeviceName, TabularGAN
 from synthdata.relational.layout import DatabaseLayout, SchemaSource
 from synthdata.relational.model_file import load_database_model, network_member, save_database_model
@@ -179,13 +180,14 @@ class DatabaseSynthesizer:
         return dict(self._generate(scale, seed))
 
     def seed(
-        self, url: str, *, scale: float = 1.0, if_exists: str = "fail", seed: int | None = None
+        self, url: str, *, scale: float = 1.0, if_exists: IfExists = "fail", seed: int | None = None
     ) -> dict[str, int]:
         """Create the tables at `url` (keys and foreign keys declared) and fill them, all in one
         transaction where the database allows it; returns the rows written per table.
 
         `if_exists` applies to the model's tables together: "fail" if any exists,
-        "append" to them, or "replace" them.
+        "append" to them (new sequential keys collide with the rows there, and the whole
+        write is then refused), or "replace" them.
         """
         layout = self._fitted().layout_
         declarations = [layout.declaration(name) for name in layout.tables]

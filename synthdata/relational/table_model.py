@@ -87,13 +87,14 @@ class TableModel:
             model.schema = schema
         return model
 
-    def rows(self, n: int, *, group: str | None, seed: int) -> pd.DataFrame:
-        """`n` rows of the learned columns, drawn for children of `group` (None: any)."""
+    def rows(self, n: int, *, group: str | None, seed: int, with_group: bool = False) -> pd.DataFrame:
+        """`n` rows of the learned columns, drawn for children of `group` (None: any), with the
+        group each row was drawn as when `with_group`."""
         if self.gan is None:
             return self.schema.generate(n, seed=seed)
         conditions = {GROUP_COLUMN: group} if group is not None and group in self.groups else None
         rows = self.gan.sample(n, conditions=conditions, seed=seed)
-        return rows.drop(columns=[GROUP_COLUMN], errors="ignore")
+        return rows if with_group else rows.drop(columns=[GROUP_COLUMN], errors="ignore")
 
     def new_keys(self, n: int, *, seed: int) -> pd.Series | None:
         """`n` fresh primary key values (None for a table without a generated key)."""

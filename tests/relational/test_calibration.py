@@ -1,11 +1,11 @@
-"""Quotas for the child column most tied to the parent group, filled from a model that ignores the group."""
+"""Quotas for the child column most tied to the parent group."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from synthdata.relational.calibration import GroupCalibration
+from synthdata.relational.calibration import GroupCalibration, Quota
 from synthdata.schema import Schema
 
 
@@ -16,28 +16,31 @@ def real_children(rows: int = 3000) -> tuple[pd.DataFrame, np.ndarray]:
     return pd.DataFrame({"kind": kind, "cost": rng.normal(100, 10, rows)}), groups
 
 
-def uniform_candidates(size: int, round_index: int) -> pd.DataFrame:
-    """A model that learned nothing: every kind equally often, whatever the group."""
-    rng = np.random.default_rng(round_index)
-    return pd.DataFrame({"kind": rng.choice(["prenatal", "checkup"], size), "cost": rng.normal(100, 10, size)})
-
-
-def test_each_group_gets_the_real_shares_of_the_telling_column():
+def test_quotas_follow_the_real_shares_within_each_group():
     children, groups = real_children()
     calibration = GroupCalibration.from_dict(GroupCalibration.learn(children, Schema.infer(children), groups).to_dict())
     assert calibration.cells.column == "kind"
     rng = np.random.default_rng(1)
-    women = calibration.children(uniform_candidates, "women", 2000, rng)
-    men = calibration.children(uniform_candidates, "men", 2000, rng)
-    assert len(women) == len(men) == 2000
-    assert abs((women["kind"] == "prenatal").mean() - 0.4) < 0.04
-    assert (men["kind"] == "prenatal").mean() < 0.01
-    # Handed out in random order, not sorted by kind.
-    assert 0.2 < (women["kind"].iloc[:500] == "prenatal").mean() < 0.6
+    women, men = calibration.quota("women", 1000, rng), calibration.quota("men", 1000, rng)
+    assert women.missing == men.missing == 1000
+    assert abs(women.wanted["kind=prenatal"] - 400) < 50 and men.wanted["kind=prenatal"] < 10
 
 
-def test_one_group_needs_no_quotas():
+def test_a_quota_keeps_only_what_it_still_wants():
+    children, groups = real_children()
+    quota = GroupCalibration.learn(children, Schema.infer(children), groups).quota("men", 100, np.random.default_rng(0))
+    candidates = pd.DataFrame({"kind": ["prenatal"] * 50 + ["checkup"] * 150, "cost": 1.0})
+    taken, rest = quota.take(candidates)
+    assert len(taken) + len(rest) == 200 and (taken["kind"] == "checkup").sum() == len(taken) >= 95
+    assert quota.missing == 100 - len(taken)
+    filled = quota.take_any(rest)
+    assert len(filled) == 100 - len(taken) and quota.missing == 0
+
+
+def test_one_group_needs_no_cells():
     children, groups = real_children()
     calibration = GroupCalibration.learn(children, Schema.infer(children), np.full(len(groups), "all"))
     assert calibration.cells is None
-    assert len(calibration.children(uniform_candidates, "all", 10, np.random.default_rng(0))) == 10
+    quota = calibration.quota("all", 10, np.random.default_rng(0))
+    taken, _ = quota.take(children.head(25))
+    assert len(taken) == 10 and quota.missing == 0 and Quota(3).take_any(children.head(2)).shape[0] == 2

@@ -370,9 +370,9 @@ def _checked_frame(data: pd.DataFrame) -> pd.DataFrame:
         raise SynthDataError("The table has no columns; there is nothing to learn.")
     if len(data) == 0:
         raise SynthDataError("The table has no rows; fit needs at least one row of data.")
-    duplicated = data.columns[data.columns.duplicated()].tolist()
+    duplicated = data.columns[data.columns.duplicated()].unique().tolist()
     if duplicated:
-        raise SynthDataError(f"Column names must be unique; repeated: {duplicated}.")
+        raise SynthDataError(f"Column names must be unique; repeated: {duplicated}. Rename or drop the copies.")
     return data.reset_index(drop=True)
 
 

@@ -91,10 +91,18 @@ def parse(values: pd.Series, fmt: str | None) -> pd.Series:
         warnings.simplefilter("ignore")
         if fmt is None:
             return pd.to_datetime(values, errors="coerce")
-        if fmt.endswith("Z") and not fmt.endswith("%Z"):
-            # pandas reads a literal Z through its slow strptime path; %z reads it fast.
-            fmt = fmt[:-1] + "%z"
-        return pd.to_datetime(values, format=fmt, errors="coerce", utc=fmt.endswith("%z"))
+        readable = pandas_format(fmt)
+        parsed = pd.to_datetime(values, format=readable, errors="coerce", utc=readable.endswith("%z"))
+    if readable != fmt:
+        # %z also reads offsets such as -0500, which a format ending in a literal Z does not hold.
+        parsed = parsed.where(values.astype(str).str.endswith("Z"))
+    return parsed
+
+
+def pandas_format(fmt: str) -> str:
+    """The format pandas reads `fmt` with: a literal trailing Z becomes %z, which pandas
+    reads on its fast path (a literal Z goes through its slow strptime one)."""
+    return fmt[:-1] + "%z" if fmt.endswith("Z") and not fmt.endswith("%Z") else fmt
 
 
 def to_iso(moment: pd.Timestamp) -> str:

@@ -189,7 +189,8 @@ def _check_capacity(column: Column, n: int, locale: str) -> None:
 
 def _finished(values: np.ndarray, column: Column, random: RowRandom, *, keep: bool) -> pd.Series:
     """Nulls at the declared share (never in a key), in the declared dtype."""
-    series = pd.Series(values)
+    # An object column stays one: integers with nulls would otherwise turn into floats.
+    series = pd.Series(values, dtype=object if column.dtype == "object" else None)
     if column.nullable and not keep:
         series = series.where(random.child("null").uniform() >= column.nullable, None)
     if column.dtype and column.dtype != "object" and column.type != "text":

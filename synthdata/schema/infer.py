@@ -14,7 +14,9 @@ inferred in seconds.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -52,11 +54,25 @@ PERSONAL_LOCATION_SHARE = 0.9
 # Free text: long values, or many words per value.
 TEXT_MEAN_LENGTH = 40
 TEXT_MEAN_WORDS = 6
+ISO_WITH_OFFSET = "%Y-%m-%dT%H:%M:%S%z"
+
+
+# Values a column may hold for synthdata to learn it: text, numbers, booleans, dates.
+_LEARNABLE_VALUES = (str, int, float, bool, np.number, np.bool_, dt.date, Decimal)
 
 
 def infer_columns(df: pd.DataFrame, *, table: str | None = None) -> dict[str, Column]:
     """One Column per DataFrame column, in order."""
-    return {str(name): infer_column(str(name), df[name], table=table) for name in df.columns}
+    names = [name for name in df.columns if not isinstance(name, str)]
+    if names:
+        raise SchemaError(
+            f"Column names must be text, but {names[0]!r} is {type(names[0]).__name__}; rename the "
+            f"columns first, e.g. df.columns = [str(name) for name in df.columns]."
+        )
+    repeated = df.columns[df.columns.duplicated()].unique().tolist()
+    if repeated:
+        raise SchemaError(f"Column names must be unique; repeated: {repeated}. Rename or drop the copies.")
+    return {name: infer_column(name, df.iloc[:, position], table=table) for position, name in enumerate(df.columns)}
 
 
 def choose_primary_key(columns: dict[str, Column], table: str | None) -> str | None:
@@ -77,6 +93,7 @@ def infer_column(name: str, series: pd.Series, *, table: str | None = None) -> C
     facts: dict[str, Any] = {"name": name, "dtype": str(series.dtype), "nullable": nullable}
     if present.empty:
         return Column(type="constant", value=None, **facts)
+    _check_learnable(name, present)
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return Column(type="boolean", **facts)
@@ -86,7 +103,44 @@ def infer_column(name: str, series: pd.Series, *, table: str | None = None) -> C
         return _categorical_column(present, facts)
     if pd.api.types.is_numeric_dtype(dtype):
         return _number_column(present, facts, table)
+    if pd.api.types.infer_dtype(present, skipna=True) == "datetime":
+        moments = _moments_of_objects(name, present)
+        column = _datetime_column(moments, None, facts)
+        if moments.dt.tz is not None:
+            # An object column comes back as text: with the offset, it names the same moments.
+            column.format = ISO_WITH_OFFSET
+        return column
     return _string_column(present, facts, table)
+
+
+def _check_learnable(name: str, present: pd.Series) -> None:
+    """Refuse values no kind can learn (durations, complex numbers, bytes, lists...)
+    with what to convert them to, before they fail somewhere deep in a fit."""
+    dtype = present.dtype
+    if dtype.kind in "cm" or isinstance(dtype, (pd.PeriodDtype, pd.IntervalDtype)):
+        foreign = str(dtype)
+    elif dtype == object:
+        kinds = pd.unique(present.map(type))
+        foreign = next((kind.__name__ for kind in kinds if not issubclass(kind, _LEARNABLE_VALUES)), None)
+    else:
+        return
+    if foreign is not None:
+        raise SchemaError(
+            f"Column {name!r} holds {foreign} values, which synthdata cannot learn; convert them to "
+            f"numbers, text or dates first (e.g. .dt.total_seconds() for durations, .astype(str) "
+            f"for others), or drop the column."
+        )
+
+
+def _moments_of_objects(name: str, present: pd.Series) -> pd.Series:
+    """Python datetimes in an object column as one datetime64 column."""
+    try:
+        return pd.to_datetime(present)
+    except (ValueError, TypeError):
+        raise SchemaError(
+            f"Column {name!r} holds dates in more than one time zone; convert it with "
+            f"pd.to_datetime(df['{name}'], utc=True) before fitting."
+        ) from None
 
 
 def _number_column(present: pd.Series, facts: dict[str, Any], table: str | None) -> Column:
@@ -96,6 +150,11 @@ def _number_column(present: pd.Series, facts: dict[str, Any], table: str | None)
     if distinct == 1:
         return Column(type="constant", value=json_scalar(present.iloc[0]), **facts)
     values = present.to_numpy(dtype=np.float64)
+    if not np.isfinite(values).all():
+        raise SchemaError(
+            f"Column {name!r} holds infinite values (or numbers beyond a 64-bit float); replace them "
+            f"with nulls or finite numbers, or store the column as text."
+        )
     low, high = values.min(), values.max()
     integral = pd.api.types.is_integer_dtype(present.dtype) or bool(np.all(values == np.round(values)))
     if integral and unique and _is_sequence(name, table, low, high, len(values)):
@@ -168,7 +227,18 @@ def _numeric_string_column(
         if unique:
             return Column(type="id", format="pattern", pattern=learn_pattern(sample), unique=True, **facts)
         return _categorical_column(present, facts)
-    return _number_column(pd.to_numeric(present), facts, table)
+    try:
+        numbers = pd.to_numeric(present, errors="coerce")
+    except OverflowError:
+        raise SchemaError(
+            f"Column {facts['name']!r} holds integers beyond the range of a 64-bit float; store "
+            f"them as text (e.g. .astype(str)) or scale them."
+        ) from None
+    if numbers.isna().any() or numbers.nunique() < len(pd.unique(present)):
+        # Text the sample did not show, numbers beyond a float, or digits a float cannot
+        # hold (two 19-digit integers becoming one float): values, not quantities.
+        return _categorical_column(present, facts)
+    return _number_column(numbers, facts, table)
 
 
 def _datetime_column(present: pd.Series, date_format: str | None, facts: dict[str, Any]) -> Column:
@@ -213,7 +283,9 @@ def _boolean_labels(distinct: np.ndarray) -> list[Any] | None:
 def _is_sequence(name: str, table: str | None, low: float, high: float, count: int) -> bool:
     """Unique integers that are a key: named like one, or a gap-free run of many values."""
     key_like = is_key_name(name, table) or name_words(name)[-1:] == ("id",)
-    return key_like or (count >= MIN_ROWS_FOR_SHAPE and high - low + 1 == count)
+    # Generated ids are int64: a run that would pass its limits is just a number column.
+    fits = float(np.iinfo(np.int64).min) <= low and high + count < float(np.iinfo(np.int64).max)
+    return fits and (key_like or (count >= MIN_ROWS_FOR_SHAPE and high - low + 1 == count))
 
 
 def _is_free_text(sample: list[str]) -> bool:

@@ -43,6 +43,8 @@ class CategoryEncoder:
     def fit(self, values: pd.Series) -> CategoryEncoder:
         """Learn the slots from real values, most frequent first."""
         counts = values.value_counts(dropna=False, sort=True)
+        # A categorical dtype lists categories no row holds; the model must never make them.
+        counts = counts[counts > 0]
         shares = counts.to_numpy(dtype=float) / max(len(values), 1)
         keys = [None if _is_null(key) else _plain(key) for key in counts.index]
         keep = np.arange(len(keys)) < self.max_categories
@@ -73,7 +75,8 @@ class CategoryEncoder:
             if category is None:
                 codes[null_mask] = code
             else:
-                codes[(values == category).to_numpy() & ~null_mask] = code
+                # Nullable dtypes compare to <NA> at nulls; those rows are the null slot's.
+                codes[values.eq(category).to_numpy(dtype=bool, na_value=False) & ~null_mask] = code
         unmatched = codes < 0
         if unmatched.any():
             if not self.has_pool:

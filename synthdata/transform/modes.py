@@ -88,16 +88,19 @@ class ModeSpecificNormalizer:
     ) -> tuple[np.ndarray, np.ndarray]:
         if len(continuous) == 0:
             return np.zeros(0), np.zeros(0)
-        spread = float(np.std(continuous))
+        # Squares of values beyond ~1e154 overflow: such a column is fitted in units of its largest value.
+        largest = float(np.max(np.abs(continuous)))
+        unit = largest if largest > 1e100 else 1.0
+        spread = float(np.std(continuous / unit)) * unit
         if spread == 0.0:
             return np.array([float(np.mean(continuous))]), np.array([1e-3])
         if len(continuous) > self.max_fit_values:
             continuous = rng.choice(continuous, size=self.max_fit_values, replace=False)
-        mixture = fit_mixture(continuous, max_components=self.max_modes)
+        mixture = fit_mixture(continuous / unit, max_components=self.max_modes)
         keep = mixture.weights > self.weight_threshold
         # A mode narrower than the data's resolution would turn rounding noise into signal.
         floor = max(spread * 1e-3, 1e-6)
-        return mixture.means[keep], np.maximum(mixture.stds[keep], floor)
+        return mixture.means[keep] * unit, np.maximum(mixture.stds[keep] * unit, floor)
 
     def transform(
         self, values: np.ndarray, *, rng: np.random.Generator

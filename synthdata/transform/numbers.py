@@ -16,8 +16,9 @@ import pandas as pd
 
 from synthdata.errors import SynthDataError
 from synthdata.schema.column import Column
+from synthdata.schema.dates import pandas_format
 
-NANOSECONDS_PER_SECOND = 1_000_000_000
+MICROSECONDS_PER_SECOND = 1_000_000
 
 
 def to_floats(series: pd.Series, column: Column) -> np.ndarray:
@@ -50,19 +51,44 @@ def from_floats(values: np.ndarray, column: Column) -> pd.Series:
     clipped = np.clip(values, low, high) if low is not None else values
     if column.type == "datetime":
         return _seconds_to_datetimes(clipped, column)
-    if column.type == "integer":
-        clipped = np.round(clipped)
-    elif column.decimals is not None:
-        clipped = np.round(clipped, column.decimals)
+    decimals = 0 if column.type == "integer" else column.decimals
+    if decimals is not None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            clipped = np.round(clipped, decimals)
+        if low is not None:
+            clipped = _clip_inside(clipped, low, high, decimals)
     return _restore_numeric_dtype(clipped, column)
+
+
+def _clip_inside(values: np.ndarray, low: float, high: float, decimals: int) -> np.ndarray:
+    """Rounded values kept within [low, high]: rounding 2.294472948 to 2.29447295 would
+    step past a real maximum of 2.294472948, so the bounds are rounded inwards (and
+    rounding 1e308 to 8 places, which overflows to infinity, comes back to 1e308)."""
+    step = 10.0**decimals
+    with np.errstate(over="ignore", invalid="ignore"):
+        inner_low, inner_high = np.ceil(low * step) / step, np.floor(high * step) / step
+    if not (np.isfinite(inner_low) and np.isfinite(inner_high)) or inner_low > inner_high:
+        inner_low, inner_high = low, high
+    return np.clip(values, inner_low, inner_high)
 
 
 def _bounds(column: Column) -> tuple[Any, Any]:
     if column.min is None or column.max is None:
         return None, None
     if column.type == "datetime":
-        return _datetimes_to_seconds(pd.Series([column.min, column.max]), column)
+        return tuple(
+            _moment(bound).as_unit("us").asm8.astype(np.int64) / MICROSECONDS_PER_SECOND
+            for bound in (column.min, column.max)
+        )
     return float(column.min), float(column.max)
+
+
+def _moment(bound: Any) -> pd.Timestamp:
+    """A datetime bound (ISO text, or what a schema file declares) as a naive UTC
+    timestamp, the clock the model's seconds count on. pd.Timestamp reads any year,
+    where parsing a column of text stops at pandas' nanosecond range (1677-2262)."""
+    moment = pd.Timestamp(bound)
+    return moment.tz_convert("UTC").tz_localize(None) if moment.tzinfo is not None else moment
 
 
 def _datetimes_to_seconds(series: pd.Series, column: Column) -> np.ndarray:
@@ -71,31 +97,43 @@ def _datetimes_to_seconds(series: pd.Series, column: Column) -> np.ndarray:
     else:
         try:
             # utc=True reads offsets correctly and leaves naive values at the same clock time
-            parsed = pd.to_datetime(series, format=column.format or "mixed", utc=True)
-        except (ValueError, TypeError) as error:
+            parsed = pd.to_datetime(
+                series, format=pandas_format(column.format) if column.format else "mixed", utc=True
+            )
+        except (ValueError, TypeError, OverflowError) as error:
+            reason = str(error).splitlines()[0]
             raise SynthDataError(
                 f"Column {column.name!r} does not parse as dates in format "
-                f"{column.format!r}: {error}; declare its `format:` in the schema."
+                f"{column.format!r}: {reason}; declare its `format:` in the schema."
             ) from None
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-    nanoseconds = parsed.astype("datetime64[ns]").to_numpy().astype("int64").astype(float)
-    nanoseconds[parsed.isna().to_numpy()] = np.nan
-    return nanoseconds / NANOSECONDS_PER_SECOND
+    # Microseconds hold a datetime64 of any unit (years 1500 or 2500 included) and
+    # finer steps than float seconds keep anyway.
+    microseconds = parsed.astype("datetime64[us]").to_numpy().astype("int64").astype(float)
+    microseconds[parsed.isna().to_numpy()] = np.nan
+    return microseconds / MICROSECONDS_PER_SECOND
 
 
 def _seconds_to_datetimes(seconds: np.ndarray, column: Column) -> pd.Series:
     is_null = np.isnan(seconds)
     seconds = np.round(seconds / _resolution(column)) * _resolution(column)
-    nanoseconds = np.where(is_null, 0, np.round(seconds * NANOSECONDS_PER_SECOND)).astype("int64")
-    stamps = pd.Series(pd.to_datetime(nanoseconds, unit="ns"))
-    stamps[is_null] = pd.NaT
+    microseconds = np.where(is_null, 0, np.round(seconds * MICROSECONDS_PER_SECOND)).astype("int64")
+    stamps = pd.Series(microseconds.astype("datetime64[us]"))
     dtype = column.dtype or "object"
-    if dtype.startswith("datetime64"):
-        target = pd.DatetimeTZDtype(tz=dtype.split(", ", 1)[1].rstrip("]")) if ", " in dtype else None
-        if target is not None:
-            return stamps.dt.tz_localize("UTC").dt.tz_convert(target.tz)
-        return stamps.astype(dtype)
+    target = pd.api.types.pandas_dtype(dtype) if dtype.startswith("datetime64") else None
+    if target is not None:
+        stamps = stamps.astype(f"datetime64[{np.datetime_data(target.base)[0]}]")
+    if column.min is not None and column.max is not None:
+        # Rounding to the column's resolution may step past a bound held to the nanosecond.
+        stamps = stamps.clip(_moment(column.min), _moment(column.max))
+    stamps[is_null] = pd.NaT
+    if isinstance(target, pd.DatetimeTZDtype):
+        return stamps.dt.tz_localize("UTC").dt.tz_convert(target.tz)
+    if target is not None:
+        return stamps
+    if column.format is not None and "%z" in column.format:
+        stamps = stamps.dt.tz_localize("UTC")
     text = stamps.dt.strftime(column.format or "%Y-%m-%dT%H:%M:%S")
     return text.where(~is_null, None).astype(object)
 
@@ -112,6 +150,8 @@ def _restore_numeric_dtype(values: np.ndarray, column: Column) -> pd.Series:
     has_null = np.isnan(values).any()
     if dtype in ("bool", "boolean"):
         return pd.Series(values).astype("boolean" if has_null else "bool")
+    if dtype.lower().startswith(("int", "uint")):
+        values = _within_integer_range(values, dtype)
     if dtype.startswith(("int", "uint")) and not has_null:
         return pd.Series(values.astype(dtype))
     if dtype.startswith(("Int", "UInt")) or (dtype.startswith(("int", "uint")) and has_null):
@@ -123,4 +163,16 @@ def _restore_numeric_dtype(values: np.ndarray, column: Column) -> pd.Series:
                 [None if np.isnan(v) else int(v) for v in values.tolist()], dtype=object
             )
         return as_objects.where(~np.isnan(values), None)
+    if dtype.startswith(("Float", "Sparse")):
+        return pd.Series(values).astype(dtype)
     return pd.Series(values.astype(dtype if dtype.startswith("float") else "float64"))
+
+
+def _within_integer_range(values: np.ndarray, dtype: str) -> np.ndarray:
+    """Values clipped to what the integer dtype holds: float(2**63 - 1) rounds up to
+    2**63, which would wrap around to -2**63 when cast."""
+    info = np.iinfo(np.dtype(dtype.lower()))
+    low, high = float(info.min), float(info.max)
+    if high > info.max:
+        high = np.nextafter(high, -np.inf)
+    return np.clip(values, low, high)

@@ -202,8 +202,8 @@ def _restore_discrete_dtype(values: np.ndarray, column: Column) -> pd.Series:
         return pd.Series(values.astype(bool))
     if dtype in ("bool", "boolean"):
         return pd.Series(values, dtype="boolean")
-    if dtype == "category":
-        return pd.Series(values, dtype="category")
+    if dtype in ("category", "string"):
+        return pd.Series(values, dtype=dtype)
     if dtype.startswith(("int", "Int", "uint", "UInt", "float")):
         target = dtype if not has_null or dtype.startswith(("Int", "UInt", "float")) else "Int64"
         return pd.Series(values).astype(target)

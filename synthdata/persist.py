@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,10 @@ META_MEMBER = "meta.json"
 WEIGHTS_MEMBER = "weights.safetensors"
 MAX_META_BYTES = 64 * 1024 * 1024
 MAX_WEIGHTS_BYTES = 4 * 1024 * 1024 * 1024
+# JSON and float weights deflate a few times at most; a member that claims to grow a
+# thousandfold is a zip bomb, refused before it is decompressed.
+MAX_COMPRESSION_RATIO = 1000
+SMALL_MEMBER_BYTES = 1024 * 1024
 
 
 def save_model(path: str | os.PathLike, meta: dict[str, Any], tensors: dict[str, torch.Tensor]) -> Path:
@@ -66,7 +71,7 @@ def load_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, torch
             _check_members(archive, source)
             meta = _read_meta(archive, source)
             weights = archive.read(WEIGHTS_MEMBER)
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as error:
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error) as error:
         raise ModelFileError(
             f"{source} is not a synthdata model file or is damaged ({error}); fit the model again."
         ) from None
@@ -88,7 +93,8 @@ def _check_members(archive: zipfile.ZipFile, source: Path) -> None:
             f"{META_MEMBER} and {WEIGHTS_MEMBER}."
         )
     for info in archive.infolist():
-        if info.file_size > limits[info.filename]:
+        bomb = info.file_size > max(SMALL_MEMBER_BYTES, MAX_COMPRESSION_RATIO * info.compress_size)
+        if info.file_size > limits[info.filename] or bomb:
             raise ModelFileError(
                 f"{source}: member {info.filename} claims {info.file_size} bytes, more than a "
                 f"model file holds; the file is damaged or hostile."

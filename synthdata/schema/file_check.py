@@ -23,6 +23,9 @@ from synthdata.errors import SchemaError
 
 # Problems listed in one error message; more are counted, not shown.
 MAX_LISTED = 10
+# Values a schema file may expand to. YAML aliases let a few lines stand for billions
+# of values ("billion laughs"), which checking would then walk one by one.
+MAX_VALUES = 1_000_000
 
 
 @lru_cache(maxsize=1)
@@ -78,8 +81,37 @@ def read_schema_file(path: Path) -> dict[str, Any]:
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(error, "problem", None) or str(error)
         raise SchemaError(f"{where}: not valid YAML or JSON: {problem}.") from None
+    except RecursionError:
+        raise SchemaError(f"{path}: nested too deeply to be a schema file.") from None
+    if _expanded_size(data, path) > MAX_VALUES:
+        raise SchemaError(
+            f"{path}: expands to more than {MAX_VALUES:,} values (through YAML aliases); "
+            "write the schema out without nested aliases."
+        )
     check_format(data, source=str(path), text=text)
     return data
+
+
+def _expanded_size(data: Any, path: Path) -> int:
+    """How many values `data` holds once every alias is written out, counted without
+    writing them out: a list or mapping that aliases share is sized once."""
+    sizes: dict[int, int] = {}
+    open_containers: set[int] = set()
+
+    def size(node: Any) -> int:
+        if not isinstance(node, (list, dict)):
+            return 1
+        key = id(node)
+        if key in open_containers:
+            raise SchemaError(f"{path}: a YAML alias refers to a value that contains it.")
+        if key not in sizes:
+            open_containers.add(key)
+            children = node.values() if isinstance(node, dict) else node
+            sizes[key] = 1 + sum(size(child) for child in children)
+            open_containers.discard(key)
+        return sizes[key]
+
+    return size(data)
 
 
 def _most_specific(errors: Iterable[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:

@@ -1,0 +1,198 @@
+"""Schema files from strangers: YAML never builds Python objects, formulas never run as code.
+
+A schema file is data a person may have been sent. Its YAML is read with the safe
+loader, so `!!python/...` tags are refused; aliases cannot expand into billions of
+values; formulas and conditions are parsed into a small expression tree, so anything
+outside arithmetic and comparisons is refused and nothing is ever evaluated by
+Python, and no expression can compute for hours or fill the memory.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from synthdata import Schema
+from synthdata.errors import SchemaError
+from synthdata.schema.constraints.expression import Expression
+
+from .expectations import time_limit
+
+COLUMNS = """\
+columns:
+  PRICE: {type: numerical}
+  QTY: {type: integer}
+  TOTAL: {type: numerical}
+  STATUS: {type: categorical}
+"""
+FRAME = pd.DataFrame(
+    {"PRICE": [2.5, 4.0, 1.0], "QTY": [2, 3, 1], "TOTAL": [5.0, 12.0, 1.0], "STATUS": ["open", "closed", "open"]}
+)
+
+
+def _payload(marker) -> str:
+    return f"open({str(marker)!r}, 'w').write('ran')"
+
+
+PYTHON_TAGS = {
+    "apply": lambda code: f"!!python/object/apply:builtins.exec [{code!r}]",
+    "new": lambda code: f"!!python/object/new:builtins.exec [{code!r}]",
+    "name": lambda code: "!!python/name:os.system",
+    "module": lambda code: "!!python/module:os",
+    "object": lambda code: "!!python/object:builtins.object {}",
+}
+PLACES = {
+    "as the columns": lambda tag: f"columns: {tag}\n",
+    "as a column": lambda tag: f"columns:\n  PRICE: {tag}\n",
+    "as a formula": lambda tag: COLUMNS + f"constraints:\n  - {{type: formula, column: TOTAL, expression: {tag}}}\n",
+}
+
+
+def test_the_yaml_payloads_are_live(tmp_path):
+    marker = tmp_path / "ran"
+    yaml.unsafe_load(PLACES["as a column"](PYTHON_TAGS["apply"](_payload(marker))))
+    assert marker.exists()
+
+
+@pytest.mark.parametrize("place", list(PLACES))
+@pytest.mark.parametrize("tag", list(PYTHON_TAGS))
+def test_python_tags_are_refused_and_never_run(tag, place, tmp_path):
+    marker = tmp_path / "ran"
+    schema_file = tmp_path / "schema.yaml"
+    schema_file.write_text(PLACES[place](PYTHON_TAGS[tag](_payload(marker))))
+    with pytest.raises(SchemaError, match="schema.yaml"):
+        Schema.load(schema_file)
+    assert not marker.exists()
+
+
+def _laughs(levels: int) -> str:
+    lines = ["columns:", "  a: &l0 [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, levels + 1):
+        lines.append(f"  l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_laughs(9), "expands to more than"),
+        (_laughs(30), "expands to more than"),
+        ("columns: &a\n  x: [*a]\n", "refers to a value that contains it"),
+        ("columns: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+    ],
+    ids=["billion laughs", "9**30 laughs", "an alias inside itself", "5000 nested lists"],
+)
+def test_yaml_that_expands_without_end_is_refused_at_once(text, message, tmp_path):
+    schema_file = tmp_path / "schema.yaml"
+    schema_file.write_text(text)
+    with time_limit(20), pytest.raises(SchemaError, match=message):
+        Schema.load(schema_file)
+
+
+@pytest.fixture
+def no_python_evaluation(monkeypatch):
+    """eval, exec and compiling to code fail while it is active; parsing to a tree is allowed."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("user text reached eval/exec")
+
+    real_compile = builtins.compile
+
+    def compile_to_tree_only(source, filename, mode, flags=0, *args, **kwargs):
+        if not flags & ast.PyCF_ONLY_AST:
+            refuse()
+        return real_compile(source, filename, mode, flags, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "eval", refuse)
+    monkeypatch.setattr(builtins, "exec", refuse)
+    monkeypatch.setattr(builtins, "compile", compile_to_tree_only)
+
+
+def _schema_file(tmp_path, constraint: str):
+    schema_file = tmp_path / "schema.yaml"
+    schema_file.write_text(COLUMNS + f"constraints:\n  - {constraint}\n")
+    return schema_file
+
+
+def test_a_formula_is_computed_without_python_evaluating_anything(tmp_path, no_python_evaluation):
+    schema = Schema.load(_schema_file(tmp_path, '{type: formula, column: TOTAL, expression: "PRICE * QTY"}'))
+    schema.fit_constraints(FRAME)
+    rows = schema.reverse_transform(schema.transform(FRAME))
+    assert rows["TOTAL"].tolist() == [5.0, 12.0, 1.0]
+    assert schema.is_valid(rows).all()
+
+
+HOSTILE_EXPRESSIONS = [
+    "__import__('os').system('touch /tmp/pwned')",
+    "open('/tmp/pwned', 'w')",
+    "PRICE.__class__.__bases__[0].__subclasses__()",
+    "PRICE.real",
+    "getattr(PRICE, 'real')",
+    "PRICE[0]",
+    "(lambda: 1)()",
+    "[x for x in PRICE]",
+    "{x: 1 for x in QTY}",
+    "__builtins__",
+    "__import__",
+    "f'{PRICE}'",
+    "(x := 1)",
+    "PRICE if QTY else 1",
+    "PRICE @ QTY",
+    "PRICE // QTY",
+    "PRICE | QTY",
+    "*PRICE",
+    "'text'",
+    "PRICE + 'text'",
+    "1e400 * PRICE",
+    "1" + "0" * 400,
+    "1" + "+1" * 2000,
+    "-" * 5000 + "1",
+    "(" * 500 + "PRICE" + ")" * 500,
+]
+
+
+@pytest.mark.parametrize("expression", HOSTILE_EXPRESSIONS)
+def test_formulas_outside_arithmetic_are_refused(expression, tmp_path, no_python_evaluation):
+    constraint = f"{{type: formula, column: TOTAL, expression: {json.dumps(expression)}}}"
+    with time_limit(10), pytest.raises(SchemaError, match="schema.yaml.*Expression"):
+        Schema.load(_schema_file(tmp_path, constraint))
+
+
+HOSTILE_CONDITIONS = [
+    "STATUS.startswith('o')",
+    "len(STATUS) > 2",
+    "STATUS == 'a' * 10**10",
+    "STATUS == ('ab' + 'c') * 10**9",
+    "STATUS == __name__",
+    "STATUS is 'open'",
+    "STATUS in ['open']",
+]
+
+
+@pytest.mark.parametrize("condition", HOSTILE_CONDITIONS)
+def test_conditions_outside_comparisons_are_refused(condition, tmp_path, no_python_evaluation):
+    constraint = f"{{type: null_if, column: PRICE, condition: {json.dumps(condition)}}}"
+    with time_limit(10), pytest.raises(SchemaError, match="Expression"):
+        Schema.load(_schema_file(tmp_path, constraint))
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["9 ** 9 ** 9 ** 9", "(PRICE + 1) ** 9 ** 9 ** 9", "-(10 ** 10 ** 8)", "QTY * 2 ** 100000000", "10 ** 400 ** 2"],
+)
+def test_huge_powers_overflow_to_infinity_at_once(expression, no_python_evaluation):
+    with time_limit(10):
+        values = Expression(expression).evaluate(FRAME)
+    assert np.isinf(values).all()
+
+
+def test_a_condition_doing_arithmetic_on_text_columns_compares_numbers(no_python_evaluation):
+    """`STATUS * 10**9` would repeat each string a billion times; on numbers it is NaN."""
+    with time_limit(10):
+        assert not Expression("STATUS * 10**9 == 1", condition=True).evaluate(FRAME).any()

@@ -68,15 +68,17 @@ class CategoryEncoder:
     def transform(self, values: pd.Series) -> np.ndarray:
         """Category code of every value; values never seen in `fit` go to the pool
         when there is one, else raise KeyError naming the value."""
-        codes = np.full(len(values), -1, dtype=np.int64)
         slots = self.categories_[:-1] if self.has_pool else self.categories_
         null_mask = values.isna().to_numpy()
-        for code, category in enumerate(slots):
-            if category is None:
-                codes[null_mask] = code
-            else:
-                # Nullable dtypes compare to <NA> at nulls; those rows are the null slot's.
-                codes[values.eq(category).to_numpy(dtype=bool, na_value=False) & ~null_mask] = code
+        present = [category for category in slots if category is not None]
+        # One hash lookup per value instead of one comparison pass per category.
+        lookup = pd.Index(present, dtype=object).get_indexer(values.astype(object).where(~null_mask, None))
+        positions = np.array([slots.index(category) for category in present] + [-1], dtype=np.int64)
+        codes = positions[lookup]
+        if None in slots:
+            codes[null_mask] = slots.index(None)
+        else:
+            codes[null_mask] = -1
         unmatched = codes < 0
         if unmatched.any():
             if not self.has_pool:

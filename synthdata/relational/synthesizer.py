@@ -158,10 +158,10 @@ class DatabaseSynthesizer:
             if not catalog.tables:
                 raise SynthDataError("The database has no tables; there is nothing to learn.")
             frames = {name: read_table(data, table=name, verbose=self.verbose) for name in catalog.order}
-            layout = DatabaseLayout.from_catalog(catalog)
-            if schema is not None:
-                layout = DatabaseLayout.from_schema(schema, catalog.order)
-                layout.catalogs = dict(catalog.tables)
+            if schema is None:
+                return frames, DatabaseLayout.from_catalog(catalog)
+            layout = DatabaseLayout.from_schema(schema, catalog.order)
+            layout.catalogs = dict(catalog.tables)
             return frames, layout
         if not isinstance(data, Mapping) or not data or not all(isinstance(f, pd.DataFrame) for f in data.values()):
             raise SynthDataError(

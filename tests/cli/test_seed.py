@@ -86,3 +86,21 @@ def test_usage_errors(shop, model, tmp_path):
     assert checkpointed.exit_code == 2 and "apply to one table" in checkpointed.stderr
     zero = run("seed", f"sqlite:///{tmp_path / 'zero.db'}", "-m", model, "--scale", "0")
     assert zero.exit_code == 2
+
+
+def test_foreign_keys_from_a_schema_file_when_the_database_declares_none(tmp_path):
+    url = f"sqlite:///{tmp_path / 'loose.db'}"
+    declared = [TableCatalog("customers", {}), TableCatalog("orders", {})]
+    with open_database_sink(url, declared, verbose=False) as sink:
+        for name, frame in shop_tables().items():
+            sink.write(name, frame)
+    schema = tmp_path / "shop.yaml"
+    schema.write_text(
+        "tables:\n  customers: {primary_key: id}\n  orders: {primary_key: order_id}\n"
+        "foreign_keys:\n  - {table: orders, column: customer_id, references: customers.id}\n"
+    )
+    model = tmp_path / "loose.synth"
+    assert run("fit", url, "--schema", str(schema), "-o", str(model), "--epochs", "1", "-q").exit_code == 0
+    seeded = f"sqlite:///{tmp_path / 'seeded.db'}"
+    assert run("seed", seeded, "-m", str(model), "-q").exit_code == 0
+    assert read_database_catalog(seeded).tables["orders"].foreign_keys == (ForeignKey(("customer_id",), "customers", ("id",)),)

@@ -199,6 +199,8 @@ class FileSink(TableSink):
 def _create_temporary(path: Path) -> Path:
     """A new, empty file beside `path`, hidden by a leading dot, created with the usual permissions."""
     folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise SynthDataError(f"cannot write {path}: {folder} is a file, not a folder; choose a path inside a folder")
     if not folder.is_dir():
         raise SynthDataError(f"cannot write {path}: the folder {folder} does not exist; create it first")
     temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"

@@ -150,6 +150,7 @@ class TabularGAN:
             )
         if self.epochs <= 0:
             raise SynthDataError(f"epochs must be at least 1, got {self.epochs}.")
+        _check_seed(self.seed)
 
     def _network_config(self) -> NetworkConfig:
         return NetworkConfig(
@@ -242,7 +243,7 @@ class TabularGAN:
             raise SynthDataError(f"Shard {index}/{count} does not exist; use 0 <= I < N.")
         sampler = self._row_sampler()
         resolved = sampler.resolve(conditions)
-        base_seed = self.seed if seed is None else seed
+        base_seed = self.seed if seed is None else _check_seed(seed)
         first, last = n * index // count, n * (index + 1) // count
         with tqdm(
             total=last - first, desc="Sampling", unit="row", disable=not _show_progress(self.verbose)
@@ -386,6 +387,13 @@ def _check_schema_covers(schema: Schema, data: pd.DataFrame) -> None:
             f"The data has columns the schema does not declare: {undeclared}; add them to the "
             f"schema or drop them from the data."
         )
+
+
+def _check_seed(seed: Any) -> int:
+    """A seed numpy and torch both take: a whole number from 0 to 2**63 - 1."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
+        raise SynthDataError(f"seed must be a whole number from 0 to 2**63 - 1, got {seed!r}.")
+    return int(seed)
 
 
 def _show_progress(verbose: bool) -> bool:

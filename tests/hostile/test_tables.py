@@ -132,6 +132,14 @@ def test_nothing_is_left_for_pandas_or_torch_to_raise():
         TabularGAN(**SMALL).fit({"x": [1, 2]})
     with pytest.raises(SynthDataError, match="no columns"):
         TabularGAN(**SMALL).fit(pd.DataFrame(index=range(5)))
+    frame = pd.DataFrame(GIVEN_BACK["floats with nulls"])
+    for seed in (-1, 2**64, 1.5, "7", None, True):
+        with pytest.raises(SynthDataError, match="seed must be a whole number"):
+            TabularGAN(seed=seed, **SMALL).fit(frame)
+    model, _ = fit_and_sample(frame)
+    for seed in (-1, 2**64, 1.5, "7"):
+        with pytest.raises(SynthDataError, match="seed must be a whole number"):
+            model.sample(5, seed=seed)
 
 
 def test_a_saved_model_of_messy_columns_samples_the_same_after_loading(tmp_path):

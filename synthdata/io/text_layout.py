@@ -80,7 +80,9 @@ def detect_delimiter(sample: bytes, encoding: str, *, truncated: bool) -> str:
     best, best_fields = ",", 1
     for delimiter in DELIMITERS:
         records = [
-            record for _, record in zip(range(_SNIFF_RECORDS), csv.reader(io.StringIO(text), delimiter=delimiter))
+            # newline="": a lone \r ends a record, as it does for pandas, instead of failing the csv module
+            record
+            for _, record in zip(range(_SNIFF_RECORDS), csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         ]
         records = [record for record in records if record]
         if not records:

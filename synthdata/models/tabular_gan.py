@@ -24,6 +24,7 @@ from synthdata import __version__
 from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
 from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
+from synthdata.models.conditioning import ResolvedConditions
 from synthdata.models.ctgan import Generator, NetworkConfig
 from synthdata.models.duration import parse_duration
 from synthdata.models.sampler import RowSampler
@@ -309,7 +310,10 @@ class TabularGAN:
                 tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))
             ]
             model.generator_ = model._restore_generator(tensors)
-        except (KeyError, TypeError, ValueError, RuntimeError) as error:
+            # Decode two rows now: a hand-edited meta.json with values of the wrong type
+            # fails here, as one clear error, instead of deep inside a later sample.
+            model._row_sampler().rows(2, ResolvedConditions(), seed=(0, 0), row_offset=0)
+        except (KeyError, TypeError, ValueError, RuntimeError, IndexError, AttributeError) as error:
             raise SynthDataError(
                 f"The model file {path} is inconsistent ({type(error).__name__}: {error}); "
                 f"it was damaged or edited. Fit the model again."

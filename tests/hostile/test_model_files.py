@@ -236,11 +236,6 @@ def _set_encoder(meta, key, value):
     return meta
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TabularGAN.load checks the archive and the JSON, not the types inside it: an edited "
-    "meta.json with values of the wrong type fails later, in sample, with a TypeError or IndexError",
-)
 @pytest.mark.parametrize("name", list(TAMPERED))
 def test_a_hand_edited_meta_json_is_one_clear_error(name, model_bytes, tmp_path):
     edited = tmp_path / "model.synth"

@@ -20,11 +20,17 @@ class SynthDataGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SynthDataError as error:
-            click.echo(f"synthdata: error: {error}", err=True)
+            click.echo(f"{_fresh_line()}synthdata: error: {error}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("synthdata: interrupted", err=True)
+            click.echo(f"{_fresh_line()}synthdata: interrupted", err=True)
             sys.exit(130)
+
+
+def _fresh_line() -> str:
+    """On a terminal, return to the start of the line and clear it: a progress bar cut
+    short by the error may still hold it."""
+    return "\r\x1b[K" if sys.stderr.isatty() else ""
 
 
 @click.group(cls=SynthDataGroup)

@@ -244,7 +244,7 @@ class TabularGAN:
             raise SynthDataError(f"Shard {index}/{count} does not exist; use 0 <= I < N.")
         sampler = self._row_sampler()
         resolved = sampler.resolve(conditions)
-        base_seed = self.seed if seed is None else _check_seed(seed)
+        base_seed = _check_seed(self.seed if seed is None else seed)
         first, last = n * index // count, n * (index + 1) // count
         with tqdm(
             total=last - first, desc="Sampling", unit="row", disable=not _show_progress(self.verbose)
@@ -313,7 +313,7 @@ class TabularGAN:
             # Decode two rows now: a hand-edited meta.json with values of the wrong type
             # fails here, as one clear error, instead of deep inside a later sample.
             model._row_sampler().rows(2, ResolvedConditions(), seed=(0, 0), row_offset=0)
-        except (KeyError, TypeError, ValueError, RuntimeError, IndexError, AttributeError) as error:
+        except (KeyError, TypeError, ValueError, RuntimeError, IndexError, AttributeError, OverflowError) as error:
             raise SynthDataError(
                 f"The model file {path} is inconsistent ({type(error).__name__}: {error}); "
                 f"it was damaged or edited. Fit the model again."

@@ -222,11 +222,15 @@ TAMPERED = {
     "a dtype that is a number": lambda meta: _set_column(meta, "dtype", 5),
     "a minimum that is a list": lambda meta: _set_column(meta, "min", [1]),
     "mixture deviations that are a number": lambda meta: _set_encoder(meta, "stds", 1.5),
+    "decimals beyond a C long": lambda meta: _set_column(meta, "decimals", 2**70, name="income"),
+    "an infinite row count": lambda meta: {**meta, "n_rows": float("inf")},
+    "a seed that is text": lambda meta: {**meta, "options": {**meta["options"], "seed": "x"}},
+    "a negative seed": lambda meta: {**meta, "options": {**meta["options"], "seed": -1}},
 }
 
 
-def _set_column(meta, key, value):
-    column = next(column for column in meta["transformer"]["columns"] if column["name"] == "age")
+def _set_column(meta, key, value, *, name="age"):
+    column = next(column for column in meta["transformer"]["columns"] if column["name"] == name)
     column[key] = value
     return meta
 

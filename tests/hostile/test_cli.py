@@ -299,13 +299,13 @@ def test_interrupting_fit_leaves_no_model(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["table.csv"]
 
 
+def _sampling(folder: Path, rows: int, output: str) -> subprocess.Popen:
+    command = [*SYNTHDATA, "sample", "-m", "table.synth", "-n", str(rows), "-o", output, "-q"]
+    return subprocess.Popen(command, cwd=folder, stderr=subprocess.PIPE, text=True)
+
+
 def test_interrupting_a_sample_leaves_no_output(model_folder):
-    process = subprocess.Popen(
-        [*SYNTHDATA, "sample", "-m", "table.synth", "-n", "5000000", "-o", "big.csv", "-q"],
-        cwd=model_folder,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _sampling(model_folder, 5_000_000, "big.csv")
     partial = lambda: any(name.startswith(".big.csv.") and (model_folder / name).stat().st_size for name in os.listdir(model_folder))  # noqa: E731
     _interrupt_when(process, partial)
     _, stderr = process.communicate(timeout=60)
@@ -315,12 +315,7 @@ def test_interrupting_a_sample_leaves_no_output(model_folder):
 
 def test_a_quarter_million_rows_stream_to_the_file(model_folder):
     """The rows reach the (temporary) file chunk by chunk while later chunks are still being made."""
-    process = subprocess.Popen(
-        [*SYNTHDATA, "sample", "-m", "table.synth", "-n", "250000", "-o", "many.csv", "-q"],
-        cwd=model_folder,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _sampling(model_folder, 250_000, "many.csv")
     sizes = set()
     while process.poll() is None:
         temporary = [name for name in os.listdir(model_folder) if name.startswith(".many.csv.")]

@@ -14,7 +14,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 
 from synthdata import SynthDataError, TabularGAN
 
@@ -177,8 +177,13 @@ def _clear_error_or_own_shape(frame: pd.DataFrame) -> None:
             model, sample = fit_and_sample(frame)
         except SynthDataError as error:
             assert_actionable(str(error), frame)
+            event(f"refused: {ERROR_KINDS.search(str(error)).group(0) if ERROR_KINDS.search(str(error)) else 'other'}")
             return
+    event("fitted and sampled")
     check_sample(frame, model, sample)
+
+
+ERROR_KINDS = re.compile(r"no rows|must be unique|must be text|No column is learned|infinite|holds \w+ values|mixes date formats|time zone")
 
 
 ACTIONS = re.compile(r"\b(add|use|declare|convert|replace|rename|drop|store|generate|point|fit|clean)\b", re.IGNORECASE)

@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,7 @@ def load_database_model(
             meta = _read_meta(archive, source)
             members = _check_members(archive, meta, source)
             networks = {member: _read_network(archive, member, source, device) for member in members}
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as error:
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error) as error:
         raise ModelFileError(f"{source} is not a synthdata model file or is damaged ({error}); fit it again.") from None
     except OSError as error:
         raise ModelFileError(f"Cannot read the model file {source}: {error}.") from None

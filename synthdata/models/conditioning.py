@@ -60,7 +60,10 @@ class ResolvedConditions:
         """Which decoded rows satisfy the conditions checked after decoding."""
         keep = np.ones(len(rows), dtype=bool)
         for name, value in self.exact.items():
-            keep &= (rows[name].astype(str) == str(value)).to_numpy()
+            if value is None:
+                keep &= rows[name].isna().to_numpy()
+            else:
+                keep &= (rows[name].astype(str) == str(value)).to_numpy()
         for name, interval in self.intervals.items():
             values = to_floats(rows[name], columns[name])
             low, high = _interval_floats(interval, columns[name])
@@ -103,8 +106,15 @@ def resolve(
 ) -> ResolvedConditions:
     """Check every condition against the fitted model and decide how to meet it."""
     resolved = ResolvedConditions()
-    if not conditions:
+    if conditions is None or (isinstance(conditions, (Mapping, list, tuple)) and not conditions):
         return resolved
+    if isinstance(conditions, str):
+        conditions = [conditions]
+    if not isinstance(conditions, (Mapping, list, tuple)):
+        raise SynthDataError(
+            f"conditions must be a mapping ({{'GENDER': 'F'}}) or a list of expressions "
+            f"(['GENDER=F', 'age>=30']), got {type(conditions).__name__}."
+        )
     if not isinstance(conditions, Mapping):
         conditions = parse_expressions(list(conditions))
     discrete = [span.column for span in transformer.category_spans]
@@ -118,7 +128,9 @@ def resolve(
         if name in discrete:
             _resolve_discrete(resolved, discrete.index(name), column, value, transformer)
         elif column.type in ("numerical", "integer", "datetime"):
-            resolved.intervals[name] = _as_interval(value)
+            interval = _as_interval(value)
+            _check_not_empty(interval, column)
+            resolved.intervals[name] = interval
         else:
             raise SynthDataError(
                 f"Column {name!r} is a generated {column.type} column; its values are made "
@@ -159,6 +171,8 @@ def _find_slot(encoder: CategoryEncoder, value: Any) -> tuple[int | None, Any]:
     """The one-hot slot holding `value`, compared as it is, then as text (as the CLI
     passes it), then as text without surrounding blanks."""
     slots = encoder.categories_[:-1] if encoder.has_pool else encoder.categories_
+    if _is_null(value):
+        return next(((slot, None) for slot, category in enumerate(slots) if category is None), (None, None))
     candidates = [(slot, category) for slot, category in enumerate(slots) if category is not None]
     candidates += [(encoder.n_categories - 1, member) for member in encoder.pool_values_]
     for same in (lambda a, b: a == b, lambda a, b: str(a) == str(b), lambda a, b: str(a).strip() == str(b).strip()):
@@ -166,6 +180,25 @@ def _find_slot(encoder: CategoryEncoder, value: Any) -> tuple[int | None, Any]:
             if same(category, value):
                 return slot, category
     return None, None
+
+
+def _is_null(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _check_not_empty(interval: Interval, column: Column) -> None:
+    """A range no value can fall in is refused at once, not after sampling in vain."""
+    low, high = _interval_floats(interval, column)
+    for end in (low, high):
+        if end is not None and np.isnan(end):
+            raise SynthDataError(f"Condition on {column.name!r}: a range end is not a number.")
+    if low is None or high is None:
+        return
+    if low > high or (low == high and not (interval.low_inclusive and interval.high_inclusive)):
+        raise SynthDataError(
+            f"Condition on {column.name!r} asks for values from {interval.low!r} to "
+            f"{interval.high!r}; no value lies in that range."
+        )
 
 
 def _as_interval(value: Any) -> Interval:

@@ -68,6 +68,12 @@ def prepare_table(
             f"The {role} table lacks column(s) {', '.join(map(repr, missing))}; "
             "evaluate tables with the same columns, or pass a schema that leaves them out."
         )
+    repeated = sorted({name for name in frame.columns[frame.columns.duplicated()] if name in columns})
+    if repeated:
+        raise SynthDataError(
+            f"The {role} table has more than one column named {', '.join(map(repr, repeated))}; "
+            "rename or drop the copies."
+        )
     if len(frame) == 0:
         raise SynthDataError(f"The {role} table has no rows; there is nothing to compare.")
     prepared = {}

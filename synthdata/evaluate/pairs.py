@@ -134,7 +134,7 @@ def _pair_views(
                 values = as_float(frame[name])
                 present = values[~np.isnan(values)]
                 view.continuous[name] = values
-                view.codes[name] = np.digitize(values, np.histogram_bin_edges(present, bins=_BINS))
+                view.codes[name] = np.digitize(values, _bin_edges(present))
                 view.distinct_values[name] = len(np.unique(present))
         else:
             codes, _ = pd.factorize(
@@ -143,6 +143,22 @@ def _pair_views(
             views[0].codes[name] = codes[: len(real)]
             views[1].codes[name] = codes[len(real) :]
     return views
+
+
+def _bin_edges(present: np.ndarray) -> np.ndarray:
+    """`np.histogram_bin_edges(present, bins=_BINS)`, as SDMetrics bins, where numpy can.
+
+    numpy refuses a constant column whose value is too large to widen by 0.5 (1e15)
+    and a range wider than the largest float; a constant then falls in one bin, and
+    a huge range gets the same equal-width edges computed without overflow."""
+    try:
+        return np.histogram_bin_edges(present, bins=_BINS)
+    except ValueError:
+        low, high = float(present.min()), float(present.max())
+        if low == high:
+            return np.array([low])
+        steps = np.linspace(0.0, 1.0, _BINS + 1)
+        return low * (1.0 - steps) + high * steps
 
 
 def _correlation_row(first: str, second: str, real: _PairView, synthetic: _PairView) -> dict:

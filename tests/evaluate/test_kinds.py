@@ -71,3 +71,10 @@ def test_unreadable_values_name_the_column_and_table():
     columns = {"when": Column(name="when", type="datetime", format="%Y-%m-%d")}
     with pytest.raises(SynthDataError, match="Column 'when' of the holdout table .* format '%Y-%m-%d'"):
         prepare_table(pd.DataFrame({"when": ["2020-01-01", "01/02/2020"]}), columns, role="holdout")
+
+
+def test_a_repeated_column_name_is_refused_with_the_table_named():
+    columns = {"n": Column(name="n", type="integer")}
+    frame = pd.DataFrame([[1, 2], [3, 4]], columns=["n", "n"])
+    with pytest.raises(SynthDataError, match="synthetic table has more than one column named 'n'"):
+        prepare_table(frame, columns, role="synthetic")

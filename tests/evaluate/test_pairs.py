@@ -9,6 +9,7 @@ from scipy.stats import pearsonr
 from scipy.stats.contingency import association
 
 from synthdata import Schema
+from synthdata.schema.column import Column
 from synthdata.evaluate.pairs import column_pair_trends, cramers_v, pearson, trend_averages
 
 
@@ -71,3 +72,14 @@ def test_cramers_v_matches_scipy():
     table = pd.crosstab(first, second).to_numpy()
     assert cramers_v(first, second) == pytest.approx(association(table, method="cramer"), abs=1e-12)
     assert np.isnan(cramers_v(first, np.zeros(500, dtype=int)))
+
+
+def test_a_constant_too_large_to_widen_and_a_huge_range_are_binned(prepared):
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"big": np.full(500, 1e15), "wide": np.r_[-1e308, 1e308, rng.random(498)]})
+    real["noise"] = rng.random(500)
+    synthetic = real.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    schema = Schema({name: Column(name=name, type="numerical") for name in real.columns})
+    trends = column_pair_trends(*prepared(real, synthetic, schema))
+    assert len(trends) == 3
+    assert trends.loc[(trends["column_1"] == "big"), "score"].isna().all()

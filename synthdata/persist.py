@@ -15,6 +15,8 @@ import os
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +41,38 @@ SMALL_MEMBER_BYTES = 1024 * 1024
 
 def save_model(path: str | os.PathLike, meta: dict[str, Any], tensors: dict[str, torch.Tensor]) -> Path:
     """Write the model file atomically; returns its path."""
-    target = Path(path)
     document = {"format": FORMAT, "format_version": FORMAT_VERSION, **meta}
-    payload = json.dumps(document, indent=1, default=_json_default).encode()
+    payload = json.dumps(document, indent=1, default=json_default).encode()
     weights = save_tensors({name: t.detach().cpu().contiguous() for name, t in tensors.items()})
+
+    def fill(archive: zipfile.ZipFile) -> None:
+        archive.writestr(META_MEMBER, payload)
+        archive.writestr(WEIGHTS_MEMBER, weights)
+
+    return write_zip_atomically(path, fill)
+
+
+def load_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    """Read and check a model file; returns (meta, tensors)."""
+    with open_model_archive(path) as (archive, source):
+        check_members(archive, source, {META_MEMBER: MAX_META_BYTES, WEIGHTS_MEMBER: MAX_WEIGHTS_BYTES})
+        meta = read_meta(archive, source)
+        check_format(meta, source, FORMAT, FORMAT_VERSION, "model format")
+        weights = archive.read(WEIGHTS_MEMBER)
+    try:
+        tensors = load_tensors(weights)
+    except (SafetensorError, ValueError, RuntimeError) as error:
+        raise ModelFileError(f"The weights in {source} are damaged ({error}); fit the model again.") from None
+    return meta, tensors
+
+
+# -- shared with the database model file ----------------------------------------------
+
+
+def write_zip_atomically(path: str | os.PathLike, fill: Callable[[zipfile.ZipFile], None]) -> Path:
+    """Create a deflated zip at `path` with `fill`, through a temporary file renamed
+    into place, so an interrupted write never leaves half a model behind."""
+    target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
@@ -50,8 +80,7 @@ def save_model(path: str | os.PathLike, meta: dict[str, Any], tensors: dict[str,
         raise ModelFileError(f"Cannot write the model file {target}: {error.strerror}.") from None
     try:
         with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(META_MEMBER, payload)
-            archive.writestr(WEIGHTS_MEMBER, weights)
+            fill(archive)
         os.replace(temporary, target)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
@@ -61,65 +90,73 @@ def save_model(path: str | os.PathLike, meta: dict[str, Any], tensors: dict[str,
     return target
 
 
-def load_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
-    """Read and check a model file; returns (meta, tensors)."""
+@contextmanager
+def open_model_archive(path: str | os.PathLike) -> Iterator[tuple[zipfile.ZipFile, Path]]:
+    """The open zip at `path`; a missing, unreadable or damaged file is one ModelFileError."""
     source = Path(path)
     if not source.is_file():
         raise ModelFileError(f"Model file {source} does not exist.")
     try:
         with zipfile.ZipFile(source) as archive:
-            _check_members(archive, source)
-            meta = _read_meta(archive, source)
-            weights = archive.read(WEIGHTS_MEMBER)
+            yield archive, source
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error) as error:
         raise ModelFileError(
             f"{source} is not a synthdata model file or is damaged ({error}); fit the model again."
         ) from None
     except OSError as error:
         raise ModelFileError(f"Cannot read the model file {source}: {error}.") from None
-    try:
-        tensors = load_tensors(weights)
-    except (SafetensorError, ValueError, RuntimeError) as error:
-        raise ModelFileError(f"The weights in {source} are damaged ({error}); fit the model again.") from None
-    return meta, tensors
 
 
-def _check_members(archive: zipfile.ZipFile, source: Path) -> None:
-    limits = {META_MEMBER: MAX_META_BYTES, WEIGHTS_MEMBER: MAX_WEIGHTS_BYTES}
+def check_members(archive: zipfile.ZipFile, source: Path, limits: Mapping[str, int]) -> None:
+    """The archive holds exactly the members of `limits`, none larger than its limit
+    or than a plausible compression ratio allows, checked before any is decompressed."""
     names = [info.filename for info in archive.infolist()]
     if sorted(names) != sorted(limits):
         raise ModelFileError(
             f"{source} is not a synthdata model file: it holds {names[:5]}, expected "
-            f"{META_MEMBER} and {WEIGHTS_MEMBER}."
+            f"{', '.join(sorted(limits)[:5])}."
         )
     for info in archive.infolist():
-        bomb = info.file_size > max(SMALL_MEMBER_BYTES, MAX_COMPRESSION_RATIO * info.compress_size)
-        if info.file_size > limits[info.filename] or bomb:
-            raise ModelFileError(
-                f"{source}: member {info.filename} claims {info.file_size} bytes, more than a "
-                f"model file holds; the file is damaged or hostile."
-            )
+        check_member_size(info, limits[info.filename], source)
 
 
-def _read_meta(archive: zipfile.ZipFile, source: Path) -> dict[str, Any]:
+def check_member_size(info: zipfile.ZipInfo, limit: int, source: Path) -> None:
+    """A member claiming more than `limit` bytes, or a thousandfold its compressed
+    size (a zip bomb), is refused before it is decompressed."""
+    bomb = info.file_size > max(SMALL_MEMBER_BYTES, MAX_COMPRESSION_RATIO * info.compress_size)
+    if info.file_size > limit or bomb:
+        raise ModelFileError(
+            f"{source}: member {info.filename} claims {info.file_size} bytes, more than a "
+            f"model file holds; the file is damaged or hostile."
+        )
+
+
+def read_meta(archive: zipfile.ZipFile, source: Path) -> dict[str, Any]:
+    """`meta.json` as a dict (its size is checked by `check_members` first)."""
     try:
         meta = json.loads(archive.read(META_MEMBER))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModelFileError(f"{source}: {META_MEMBER} is not valid JSON ({error}).") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+    if not isinstance(meta, dict):
+        raise ModelFileError(f"{source} is not a synthdata model file.")
+    return meta
+
+
+def check_format(meta: dict[str, Any], source: Path, kind: str, newest: int, label: str) -> None:
+    """`meta` declares the format `kind` in a version from 1 to `newest`."""
+    if meta.get("format") != kind:
         raise ModelFileError(f"{source} is not a synthdata model file.")
     version = meta.get("format_version")
     if not isinstance(version, int) or version < 1:
         raise ModelFileError(f"{source}: unknown format version {version!r}.")
-    if version > FORMAT_VERSION:
+    if version > newest:
         raise ModelFileError(
-            f"{source} was written by a newer synthdata (model format {version}, this version "
-            f"reads up to {FORMAT_VERSION}); upgrade synthdata to load it."
+            f"{source} was written by a newer synthdata ({label} {version}, this version "
+            f"reads up to {newest}); upgrade synthdata to load it."
         )
-    return meta
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     """NumPy scalars and timestamps that reach the metadata, as plain JSON values."""
     if hasattr(value, "item"):
         return value.item()

@@ -54,7 +54,7 @@ def test_the_file_holds_meta_and_one_network_per_learned_table(saved):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda members: {**members, "evil.py": b"import os"}, "expected meta.json and 2 table networks"),
+        (lambda members: {**members, "evil.py": b"import os"}, "expected meta.json, table-0.synth, table-1.synth"),
         (
             lambda members: with_meta(members, lambda meta: meta["tables"]["shops"].update(network="../x.synth")),
             "names network members that are not table-<n>.synth",
@@ -71,8 +71,18 @@ def test_damaged_or_hostile_files_are_refused(saved, tmp_path, change, message):
 
 def test_sizes_are_checked_before_reading(saved, monkeypatch):
     monkeypatch.setattr(model_file, "MAX_META_BYTES", 100)
-    with pytest.raises(ModelFileError, match="meta.json claims .* bytes"):
+    with pytest.raises(ModelFileError, match="member meta.json claims .* bytes"):
         DatabaseSynthesizer.load(saved)
+
+
+def test_a_network_member_that_would_inflate_a_thousandfold_is_refused(saved, tmp_path):
+    bomb = tmp_path / "bomb.synth"
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("meta.json", source.read("meta.json"))
+        target.writestr("table-0.synth", source.read("table-0.synth"))
+        target.writestr("table-1.synth", bytes(64 * 1024 * 1024))
+    with pytest.raises(ModelFileError, match="member table-1.synth claims 67108864 bytes"):
+        DatabaseSynthesizer.load(bomb)
 
 
 def test_missing_and_foreign_files(tmp_path):

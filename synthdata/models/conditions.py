@@ -1,7 +1,7 @@
 """Training-by-sampling: condition vectors and the real rows that match them.
 
-Each training row of a batch is conditioned on one discrete column and one of its
-categories. The column is picked uniformly, the category by log-frequency (so rare
+Each pack of training rows (the rows the critic scores together) is conditioned on
+one discrete column and one of its categories. The column is picked uniformly, the category by log-frequency (so rare
 categories are trained on), and the real rows shown to the critic are drawn from the
 rows holding that category. Everything lives in tensors on the training device: the
 whole batch is drawn with a handful of torch calls, with no per-row Python.
@@ -69,12 +69,27 @@ class ConditionSampler:
         return ConditionBatch(self._vectors(columns, categories), columns, categories)
 
     def sample_for_training(
-        self, batch: int, generator: torch.Generator, real_share: float = 0.0
+        self, batch: int, generator: torch.Generator, real_share: float = 0.0, pack: int = 1
     ) -> ConditionBatch:
         """Conditions for a training step: column uniform, category by log-frequency,
-        or by real frequency for a `real_share` of the rows."""
+        or by real frequency for a `real_share` of the rows.
+
+        Each run of `pack` consecutive rows shares one condition. The critic scores
+        packs of rows, so a pack of real rows of one category against generated rows
+        of that category shows it the conditional distribution itself; with a
+        condition per row it sees a mixture and hardly learns how the other columns
+        depend on the condition (Adult, 30 epochs: share of income >50K among women,
+        real 0.109, 0.009 with a condition per row, 0.16-0.17 with one per pack).
+        """
         weights = (1.0 - real_share) * self.log_frequency + real_share * self.frequency
-        return self._draw(batch, weights, generator)
+        drawn = self._draw(batch // pack, weights, generator)
+        if pack == 1:
+            return drawn
+        return ConditionBatch(
+            drawn.vectors.repeat_interleave(pack, dim=0),
+            drawn.columns.repeat_interleave(pack),
+            drawn.categories.repeat_interleave(pack),
+        )
 
     def sample_as_in_data(self, batch: int, generator: torch.Generator) -> ConditionBatch:
         """Conditions for unconditional sampling: category by its real frequency."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 
 from synthdata.models.checkpoint import checkpoint_state, restore_state
-from synthdata.models.conditions import ConditionSampler, RealRowIndex
+from synthdata.models.conditions import ConditionBatch, ConditionSampler, RealRowIndex
 from synthdata.models.ctgan import Critic, Generator, NetworkConfig, OutputActivation, gradient_penalty
 from synthdata.transform.table import Span
 
@@ -71,8 +71,13 @@ class AdversarialTrainer:
             batch, self.config.embedding_dim, device=self.data.device, generator=self.random
         )
 
+    def _conditions(self) -> ConditionBatch:
+        return self.sampler.sample_for_training(
+            self.batch_size, self.random, self.real_share, pack=self.config.pac
+        )
+
     def _critic_step(self) -> torch.Tensor:
-        conditions = self.sampler.sample_for_training(self.batch_size, self.random, self.real_share)
+        conditions = self._conditions()
         raw = self.generator(torch.cat([self._noise(self.batch_size), conditions.vectors], dim=1))
         fake = self.activation(raw, self.config.gumbel_tau, self.random)
         real = self.data[self.real_rows.draw(conditions, self.random)]
@@ -93,7 +98,7 @@ class AdversarialTrainer:
         return loss.detach()
 
     def _generator_step(self) -> torch.Tensor:
-        conditions = self.sampler.sample_for_training(self.batch_size, self.random, self.real_share)
+        conditions = self._conditions()
         raw = self.generator(torch.cat([self._noise(self.batch_size), conditions.vectors], dim=1))
         fake = self.activation(raw, self.config.gumbel_tau, self.random)
         score = self.critic(torch.cat([fake, conditions.vectors], dim=1)).mean()

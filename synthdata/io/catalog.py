@@ -9,6 +9,8 @@ whole database is modelled and seeded in.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -103,32 +105,31 @@ class DatabaseCatalog:
 
 def read_catalog(url: str, table: str) -> TableCatalog:
     """The catalog facts of `table` in the database at `url`."""
-    parsed = parse_url(url)
-    refuse_missing_sqlite_file(parsed)
-    engine = create_engine(parsed)
-    try:
-        with database_errors(parsed, "cannot read the catalog of"), engine.connect() as connection:
-            inspector = sa.inspect(connection)
-            if not inspector.has_table(table):
-                raise missing_table_error(table, inspector, parsed)
-            return table_catalog(inspector, connection, table)
-    finally:
-        engine.dispose()
+    with _inspected(url) as (inspector, connection, parsed):
+        if not inspector.has_table(table):
+            raise missing_table_error(table, inspector, parsed)
+        return table_catalog(inspector, connection, table)
 
 
 def read_database_catalog(url: str) -> DatabaseCatalog:
     """The catalog facts of every table in the database at `url`, parents first."""
+    with _inspected(url) as (inspector, connection, _):
+        names = [name for name, _ in inspector.get_sorted_table_and_fkc_names() if name is not None]
+        tables = {name: table_catalog(inspector, connection, name) for name in names}
+    return DatabaseCatalog(tables=tables, order=tuple(names))
+
+
+@contextmanager
+def _inspected(url: str) -> Iterator[tuple[sa.Inspector, sa.Connection, sa.URL]]:
+    """An inspector on a connection to `url`; database errors become SynthDataErrors."""
     parsed = parse_url(url)
     refuse_missing_sqlite_file(parsed)
     engine = create_engine(parsed)
     try:
         with database_errors(parsed, "cannot read the catalog of"), engine.connect() as connection:
-            inspector = sa.inspect(connection)
-            names = [name for name, _ in inspector.get_sorted_table_and_fkc_names() if name is not None]
-            tables = {name: table_catalog(inspector, connection, name) for name in names}
+            yield sa.inspect(connection), connection, parsed
     finally:
         engine.dispose()
-    return DatabaseCatalog(tables=tables, order=tuple(names))
 
 
 def missing_table_error(table: str, inspector: sa.Inspector, url: sa.URL) -> SynthDataError:

@@ -25,6 +25,7 @@ from synthdata_cli.seed import fit_database
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--checkpoint-every", type=click.IntRange(min=1), help="Save the training state every N epochs to MODEL.ckpt.")
 @click.option("--resume", is_flag=True, help="Continue from MODEL.ckpt when it exists.")
+@click.option("--distributed", is_flag=True, help="Train data-parallel as one process of a torchrun job (gloo on CPUs, NCCL on GPUs).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def fit(
     data: str,
@@ -40,6 +41,7 @@ def fit(
     seed: int,
     checkpoint_every: int | None,
     resume: bool,
+    distributed: bool,
     quiet: bool,
 ) -> None:
     """Learn the table DATA (a .csv, .parquet or .jsonl file, or a database URL), or a whole
@@ -59,7 +61,10 @@ def fit(
         checkpoint=checkpoint if tracked else None,
         checkpoint_every=checkpoint_every or 10,
         resume=resume,
+        distributed=distributed,
     )
     written = model.save(target)
+    if model.replica_rank_ != 0:
+        return
     checkpoint.unlink(missing_ok=True)
     click.echo(f"synthdata: wrote model {written} ({len(frame):,} rows learned)", err=True)

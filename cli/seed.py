@@ -42,8 +42,10 @@ def fit_database(options: Mapping[str, Any]) -> None:
 
     `options` are the fit command's.
     """
-    if options["checkpoint_every"] is not None or options["resume"]:
-        raise click.UsageError("--checkpoint-every and --resume apply to one table; name it with --table.")
+    if options["checkpoint_every"] is not None or options["resume"] or options["distributed"]:
+        raise click.UsageError(
+            "--checkpoint-every, --resume and --distributed apply to one table; name it with --table."
+        )
     url = options["data"]
     model = DatabaseSynthesizer(
         epochs=options["epochs"],

@@ -27,6 +27,7 @@ from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
 from synthdata.models.conditioning import ResolvedConditions
 from synthdata.models.ctgan import Generator, NetworkConfig
 from synthdata.models.duration import parse_duration
+from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
 from synthdata.models.training import AdversarialTrainer, EpochReport
 from synthdata.persist import FORMAT_VERSION, load_model, save_model
@@ -79,16 +80,27 @@ class TabularGAN:
         checkpoint: str | os.PathLike | None = None,
         checkpoint_every: int = 10,
         resume: bool = False,
+        distributed: bool = False,
     ) -> TabularGAN:
         """Learn `data`; the schema is inferred when not given. Returns self.
 
         With `checkpoint`, the training state is written there every
         `checkpoint_every` epochs; with `resume`, a fit continues from that file
         when it exists (same data and options required).
+
+        With `distributed`, this process is one of a torchrun job: every process
+        calls `fit` with the same data and options, trains on its share of each
+        batch, and ends with the same model; only the first reports progress and
+        writes checkpoints (see `synthdata.models.replicas`).
         """
         self._check_options()
         data = _checked_frame(data)
         device = resolve_device(self.device)
+        replicas = None
+        if distributed:
+            replicas, device = Replicas.join(device)
+        self.replica_rank_ = replicas.rank if replicas is not None else 0
+        verbose = self.verbose and self.replica_rank_ == 0
         rng = np.random.default_rng(self.seed)
         torch_random = torch.Generator(device=device).manual_seed(self.seed)
 
@@ -103,7 +115,7 @@ class TabularGAN:
                 f"No column is learned from data ({kinds}); there is nothing to fit. Generate "
                 f"the table from its schema alone: Schema.infer(df).sample(n)."
             )
-        with _phase("Encoding columns", self.verbose):
+        with _phase("Encoding columns", verbose):
             self.transformer_ = DataTransformer().fit(reshaped, modelled, rng=rng)
             encoded = self.transformer_.transform(reshaped, rng=rng).to(device)
 
@@ -113,6 +125,7 @@ class TabularGAN:
             config=self._network_config(),
             batch_size=self.batch_size,
             generator=torch_random,
+            replicas=replicas,
         )
         fingerprint = {
             "rows": len(data),
@@ -127,7 +140,8 @@ class TabularGAN:
         self.history_ = self._train(
             trainer,
             start_epoch=start_epoch,
-            save_every=checkpoint_every if checkpoint is not None else None,
+            verbose=verbose,
+            save_every=checkpoint_every if checkpoint is not None and self.replica_rank_ == 0 else None,
             save=lambda epoch: write_checkpoint(checkpoint, fingerprint=fingerprint, epoch=epoch, state=trainer.state()),
         )
         self.training_ = {
@@ -167,6 +181,7 @@ class TabularGAN:
         trainer: AdversarialTrainer,
         *,
         start_epoch: int,
+        verbose: bool,
         save_every: int | None,
         save: Callable[[int], object],
     ) -> list[EpochReport]:
@@ -176,7 +191,7 @@ class TabularGAN:
             initial=start_epoch,
             desc="Training",
             unit="epoch",
-            disable=not _show_progress(self.verbose),
+            disable=not _show_progress(verbose),
         ) as bar:
 
             def report(epoch: EpochReport) -> None:
@@ -277,8 +292,13 @@ class TabularGAN:
     # -- persistence -------------------------------------------------------------
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the fitted model to a `.synth` file (atomically); returns the path."""
+        """Write the fitted model to a `.synth` file (atomically); returns the path.
+
+        After a distributed fit every process holds the same model and only the
+        first one writes (`replica_rank_` 0); the others return the path."""
         self._row_sampler()
+        if getattr(self, "replica_rank_", 0) != 0:
+            return Path(path)
         meta = {
             "synthdata_version": __version__,
             "options": self.get_params(),

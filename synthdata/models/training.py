@@ -11,11 +11,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
+from synthdata.errors import SynthDataError
 from synthdata.models.checkpoint import checkpoint_state, restore_state
 from synthdata.models.conditions import ConditionBatch, ConditionSampler, RealRowIndex
 from synthdata.models.ctgan import Critic, Generator, NetworkConfig, OutputActivation, gradient_penalty
+from synthdata.models.replicas import Replicas
 from synthdata.transform.table import Span
 
 
@@ -41,11 +44,21 @@ class AdversarialTrainer:
         config: NetworkConfig,
         batch_size: int,
         generator: torch.Generator,
+        replicas: Replicas | None = None,
     ) -> None:
         device = encoded.device
         self.data = encoded
         self.config = config
-        self.batch_size = batch_size
+        self.replicas = replicas
+        world_size = replicas.world_size if replicas is not None else 1
+        # Each replica draws its share of the batch; the batch the optimizer sees is the whole.
+        self.batch_size = batch_size // world_size
+        if self.batch_size == 0 or self.batch_size % config.pac != 0:
+            raise SynthDataError(
+                f"batch_size {batch_size} over {world_size} processes gives {self.batch_size} rows "
+                f"each, which must be a positive multiple of pac ({config.pac}); use a batch size "
+                f"that is a multiple of {config.pac * world_size}."
+            )
         self.random = generator
         category_spans = [span for span in spans if span.kind == "category"]
         self.real_rows = RealRowIndex(encoded, category_spans)
@@ -64,7 +77,13 @@ class AdversarialTrainer:
         self.generator_optimizer = torch.optim.Adam(self.generator.parameters(), **optimizer_options)
         self.critic_optimizer = torch.optim.Adam(self.critic.parameters(), **optimizer_options)
         self.steps_per_epoch = max(encoded.shape[0] // batch_size, 1)
+        self.rows_per_step = batch_size
         self.real_share = 0.0
+        if replicas is not None:
+            replicas.share_weights(self.generator, self.critic)
+            # Same weights everywhere, then different draws in every process.
+            seed = np.random.SeedSequence([generator.initial_seed(), replicas.rank]).generate_state(2)
+            generator.manual_seed(int(seed[0]) << 32 | int(seed[1]))
 
     def _noise(self, batch: int) -> torch.Tensor:
         return torch.randn(
@@ -92,9 +111,7 @@ class AdversarialTrainer:
             self.critic, real_input, fake_input, self.config.gradient_penalty, self.random
         )
         loss = wasserstein + penalty
-        self.critic_optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.critic_optimizer.step()
+        self._step(self.critic, self.critic_optimizer, loss)
         return loss.detach()
 
     def _generator_step(self) -> torch.Tensor:
@@ -103,10 +120,15 @@ class AdversarialTrainer:
         fake = self.activation(raw, self.config.gumbel_tau, self.random)
         score = self.critic(torch.cat([fake, conditions.vectors], dim=1)).mean()
         loss = -score + self.activation.condition_loss(raw, conditions.columns, conditions.categories)
-        self.generator_optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.generator_optimizer.step()
+        self._step(self.generator, self.generator_optimizer, loss)
         return loss.detach()
+
+    def _step(self, module: torch.nn.Module, optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.replicas is not None:
+            self.replicas.average_gradients(module)
+        optimizer.step()
 
     def run_epoch(self, epoch: int) -> EpochReport:
         """One pass of `steps_per_epoch` critic and generator steps."""
@@ -118,8 +140,11 @@ class AdversarialTrainer:
         for _ in range(self.steps_per_epoch):
             critic_total += self._critic_step()
             generator_total += self._generator_step()
+        if self.replicas is not None:
+            generator_total = self.replicas.average(generator_total)
+            critic_total = self.replicas.average(critic_total)
         seconds = time.perf_counter() - started
-        rows = self.steps_per_epoch * self.batch_size
+        rows = self.steps_per_epoch * self.rows_per_step
         return EpochReport(
             epoch=epoch,
             generator_loss=float(generator_total) / self.steps_per_epoch,
@@ -179,6 +204,9 @@ class AdversarialTrainer:
             history.append(report)
             if on_epoch is not None:
                 on_epoch(report)
-            if max_seconds is not None and time.perf_counter() - started >= max_seconds:
+            spent = max_seconds is not None and time.perf_counter() - started >= max_seconds
+            if self.replicas is not None:
+                spent = self.replicas.decide(spent)
+            if spent:
                 break
         return history

@@ -135,13 +135,29 @@ class OutputActivation:
         self.category_index, self.category_mask = _padded_index(category, device)
 
     def __call__(self, raw: torch.Tensor, tau: float, generator: torch.Generator) -> torch.Tensor:
+        """Soft one-hot spans, for training: the critic's gradient reaches the logits."""
+        soft = torch.softmax(self._perturbed_logits(raw, generator) / tau, dim=-1)
+        return self._scalars(raw).index_copy(1, self.softmax_index, soft[:, self.mask])
+
+    def draw(self, raw: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """Hard one-hot spans, for sampling: each span's slot drawn from the softmax of
+        its logits by the Gumbel-max trick, the slot the soft spans' argmax would pick,
+        with no softmax and noise for the real slots only, not the padding."""
+        logits = raw[:, self.softmax_index]
+        perturbed = raw.new_full((raw.shape[0], *self.mask.shape), float("-inf"))
+        perturbed[:, self.mask] = logits + _gumbel(logits.shape, raw.device, generator)
+        choice = perturbed.argmax(dim=-1)
+        spans = torch.arange(choice.shape[1], device=raw.device)
+        return self._scalars(raw).scatter_(1, self.padded_index[spans[None, :], choice], 1.0)
+
+    def _perturbed_logits(self, raw: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """Each span's logits plus Gumbel noise, padded into (batch, spans, width)."""
         logits = raw[:, self.padded_index].masked_fill(~self.mask, float("-inf"))
-        uniform = torch.rand(logits.shape, device=raw.device, generator=generator)
-        gumbel = -torch.log(-torch.log(uniform.clamp(1e-10, 1.0 - 1e-7)))
-        soft = torch.softmax((logits + gumbel) / tau, dim=-1)
+        return logits + _gumbel(logits.shape, raw.device, generator)
+
+    def _scalars(self, raw: torch.Tensor) -> torch.Tensor:
         activated = torch.zeros_like(raw)
-        activated = activated.index_copy(1, self.scalar_index, torch.tanh(raw[:, self.scalar_index]))
-        return activated.index_copy(1, self.softmax_index, soft[:, self.mask])
+        return activated.index_copy(1, self.scalar_index, torch.tanh(raw[:, self.scalar_index]))
 
     def condition_loss(
         self, raw: torch.Tensor, columns: torch.Tensor, categories: torch.Tensor
@@ -152,6 +168,11 @@ class OutputActivation:
         index = self.category_index[columns]
         logits = raw.gather(1, index).masked_fill(~self.category_mask[columns], float("-inf"))
         return F.cross_entropy(logits, categories)
+
+
+def _gumbel(shape: torch.Size, device: torch.device, generator: torch.Generator) -> torch.Tensor:
+    uniform = torch.rand(shape, device=device, generator=generator)
+    return -torch.log(-torch.log(uniform.clamp(1e-10, 1.0 - 1e-7)))
 
 
 def _padded_index(spans: list[Span], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:

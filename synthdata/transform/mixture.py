@@ -43,10 +43,14 @@ def fit_mixture(
 
     Stops trying larger k once BIC has failed to improve `patience` times in a row.
     """
-    best = _expectation_maximization(values, 1, max_iterations)
+    # EM over the distinct values weighted by their counts is the same EM, and far
+    # cheaper on the integer-like columns tables are full of (ages, hours, counts).
+    points, counts = np.unique(values, return_counts=True)
+    sample = _WeightedSample(values, points, counts.astype(np.float64))
+    best = _expectation_maximization(sample, 1, max_iterations)
     worse_in_a_row = 0
-    for k in range(2, min(max_components, len(np.unique(values))) + 1):
-        candidate = _expectation_maximization(values, k, max_iterations)
+    for k in range(2, min(max_components, len(points)) + 1):
+        candidate = _expectation_maximization(sample, k, max_iterations)
         if candidate.bic(len(values)) < best.bic(len(values)):
             best, worse_in_a_row = candidate, 0
         else:
@@ -56,10 +60,20 @@ def fit_mixture(
     return best
 
 
-def _expectation_maximization(x: np.ndarray, k: int, max_iterations: int) -> Mixture:
-    spread = float(np.std(x))
+@dataclass(frozen=True)
+class _WeightedSample:
+    """The values, and the same values as distinct points with their counts."""
+
+    values: np.ndarray
+    points: np.ndarray
+    counts: np.ndarray
+
+
+def _expectation_maximization(sample: _WeightedSample, k: int, max_iterations: int) -> Mixture:
+    x, n = sample.points, len(sample.values)
+    spread = float(np.std(sample.values))
     floor = (1e-3 * spread) ** 2 + 1e-12
-    means = np.quantile(x, (np.arange(k) + 0.5) / k)
+    means = np.quantile(sample.values, (np.arange(k) + 0.5) / k)
     variances = np.full(k, (spread / k) ** 2 + floor)
     weights = np.full(k, 1.0 / k)
     previous = -np.inf
@@ -72,13 +86,13 @@ def _expectation_maximization(x: np.ndarray, k: int, max_iterations: int) -> Mix
         )
         peak = log_joint.max(axis=1, keepdims=True)
         log_total = peak[:, 0] + np.log(np.exp(log_joint - peak).sum(axis=1))
-        log_likelihood = float(log_total.sum())
-        responsibility = np.exp(log_joint - log_total[:, None])
-        counts = responsibility.sum(axis=0) + 1e-10
-        weights = counts / len(x)
-        means = responsibility.T @ x / counts
-        variances = (responsibility * (x[:, None] - means[None, :]) ** 2).sum(axis=0) / counts + floor
-        if log_likelihood - previous < 1e-6 * len(x):
+        log_likelihood = float(sample.counts @ log_total)
+        responsibility = np.exp(log_joint - log_total[:, None]) * sample.counts[:, None]
+        totals = responsibility.sum(axis=0) + 1e-10
+        weights = totals / n
+        means = responsibility.T @ x / totals
+        variances = (responsibility * (x[:, None] - means[None, :]) ** 2).sum(axis=0) / totals + floor
+        if log_likelihood - previous < 1e-6 * n:
             break
         previous = log_likelihood
     return Mixture(weights, means, np.sqrt(variances), log_likelihood)

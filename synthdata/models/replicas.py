@@ -5,9 +5,9 @@ the networks need to agree. Their weights start as rank 0's, each process then d
 its own conditions, rows and noise for its share of the batch, and gradients are
 averaged across processes before every optimizer step, as DistributedDataParallel
 does. The averaging is done here, one flat all-reduce per network and step, rather
-than by wrapping the networks in DistributedDataParallel: the gradient penalty
-differentiates the critic twice, which DistributedDataParallel's hooks do not
-support. The backend is NCCL on GPUs and gloo on CPUs.
+than by wrapping the networks in DistributedDataParallel, which documents that it
+does not work with torch.autograd.grad, and the gradient penalty differentiates the
+critic through it. The backend is NCCL on GPUs and gloo on CPUs.
 """
 
 from __future__ import annotations

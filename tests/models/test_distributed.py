@@ -14,6 +14,8 @@ import pytest
 from synthdata import TabularGAN
 
 TORCHRUN = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2"]
+# Both processes talk over loopback, whatever the machine's host name resolves to.
+LOOPBACK = {**os.environ, "GLOO_SOCKET_IFNAME": "lo", "OMP_NUM_THREADS": "1"}
 
 
 def _gaussian_frame() -> pd.DataFrame:
@@ -30,10 +32,9 @@ def _gaussian_frame() -> pd.DataFrame:
 def two_process_fit(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     folder = tmp_path_factory.mktemp("distributed")
     _gaussian_frame().to_csv(folder / "gauss.csv", index=False)
-    environment = {**os.environ, "OMP_NUM_THREADS": "1"}
     command = [*TORCHRUN, "-m", "synthdata_cli", "fit", "gauss.csv", "--distributed"]
     command += ["--epochs", "40", "--batch-size", "200", "--quiet", "-o", "gauss.synth"]
-    result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600, env=environment)
+    result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600, env=LOOPBACK)
     return result, folder / "gauss.synth"
 
 
@@ -53,7 +54,7 @@ def test_two_processes_learn_the_one_dimensional_check(two_process_fit):
 def test_a_batch_that_does_not_split_into_packs_is_refused(tmp_path):
     _gaussian_frame().head(500).to_csv(tmp_path / "gauss.csv", index=False)
     command = [*TORCHRUN, "-m", "synthdata_cli", "fit", "gauss.csv", "--distributed", "--batch-size", "30"]
-    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=LOOPBACK)
     assert result.returncode != 0
     assert "multiple of 20" in result.stderr
     assert not (tmp_path / "gauss.synth").exists()

@@ -254,6 +254,12 @@ def test_an_unwritable_output_from_a_real_process(model_folder):
     assert_one_line_error(result, mentions="cannot write /proc/out.csv")
 
 
+def _interruptible() -> None:
+    """Run in the child before it starts: a test runner launched in the background may
+    pass SIGINT on as ignored, and Python then never turns it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt_when(process: subprocess.Popen, ready, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while not ready():
@@ -274,6 +280,7 @@ def test_interrupting_fit_leaves_no_model(tmp_path):
         cwd=tmp_path,
         stdout=child_side,
         stderr=child_side,
+        preexec_fn=_interruptible,
     )
     os.close(child_side)
     shown = bytearray()
@@ -301,7 +308,7 @@ def test_interrupting_fit_leaves_no_model(tmp_path):
 
 def _sampling(folder: Path, rows: int, output: str) -> subprocess.Popen:
     command = [*SYNTHDATA, "sample", "-m", "table.synth", "-n", str(rows), "-o", output, "-q"]
-    return subprocess.Popen(command, cwd=folder, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(command, cwd=folder, stderr=subprocess.PIPE, text=True, preexec_fn=_interruptible)
 
 
 def test_interrupting_a_sample_leaves_no_output(model_folder):

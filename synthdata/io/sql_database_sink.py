@@ -14,23 +14,21 @@ rather than done halfway.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 import sqlalchemy as sa
-from tqdm.auto import tqdm
 
 from synthdata.errors import SynthDataError
 from synthdata.io.catalog import TableCatalog
 from synthdata.io.sink import IF_EXISTS, ColumnCheck, IfExists
 from synthdata.io.sql_load import load_rows
-from synthdata.io.sql_sink import roll_back
+from synthdata.io.sql_transaction import TransactionalWrite
 from synthdata.io.sql_types import column_names, table_definition
-from synthdata.io.sql_url import create_engine, database_errors, masked, parse_url
+from synthdata.io.sql_url import masked, parse_url
 
 
-class DatabaseSink:
+class DatabaseSink(TransactionalWrite):
     """Rows for the declared tables of one database, committed together.
 
     `tables` declares each table (its primary key, foreign keys and, where known,
@@ -58,16 +56,12 @@ class DatabaseSink:
         self._metadata = sa.MetaData()
         self._created: list[str] = []
         self._checks = {name: ColumnCheck(f"table {name!r} of {self.description}") for name in self.tables}
-        self._engine = create_engine(self.url)
-        if self._engine.dialect.name == "sqlite":
-            sa.event.listen(self._engine, "connect", _enforce_sqlite_foreign_keys)
-        self._atomic_ddl = self._engine.dialect.name in ("postgresql", "sqlite")
-        self._bar = tqdm(unit=" rows", desc="writing", disable=None if verbose else True, delay=0.5)
-        self._open = False
+        sqlite = self.url.get_backend_name() == "sqlite"
+        self._open_transaction(
+            label="writing", verbose=verbose, doing="cannot write to",
+            on_connect=_enforce_sqlite_foreign_keys if sqlite else None,
+        )  # fmt: skip
         with self._errors("cannot write to"):
-            self._connection = self._engine.connect()
-            self._open = True
-            self._connection.begin()
             self._prepare(sa.inspect(self._connection))
 
     def _prepare(self, inspector: sa.Inspector) -> None:
@@ -92,16 +86,6 @@ class DatabaseSink:
             return
         for name in existing:
             sa.Table(name, self._metadata, autoload_with=self._connection)
-
-    @contextlib.contextmanager
-    def _errors(self, doing: str) -> Iterator[None]:
-        """Database errors become one SynthDataError; any failure rolls every table back first."""
-        try:
-            with database_errors(self.url, doing):
-                yield
-        except BaseException:
-            self.abort()
-            raise
 
     def write(self, table: str, chunk: pd.DataFrame) -> None:
         """Add the rows of `chunk` to `table`; the tables it references must be written before it."""
@@ -146,18 +130,8 @@ class DatabaseSink:
             self._connection.commit()
             self._close()
 
-    def abort(self) -> None:
-        """Throw away everything written; tables this sink created on MySQL are dropped again."""
-        if not self._open:
-            return
-        roll_back(self._connection, created=[] if self._atomic_ddl else self._created)
-        self._close()
-
-    def _close(self) -> None:
-        self._open = False
-        self._bar.close()
-        self._connection.close()
-        self._engine.dispose()
+    def _created_outside_transaction(self) -> list[str]:
+        return [] if self._atomic_ddl else self._created
 
     def __enter__(self) -> DatabaseSink:
         return self

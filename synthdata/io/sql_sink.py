@@ -11,22 +11,20 @@ atomic RENAME TABLE. Identifiers are always quoted by SQLAlchemy or psycopg.
 
 from __future__ import annotations
 
-import contextlib
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
-from tqdm.auto import tqdm
 
 from synthdata.errors import SynthDataError
 from synthdata.io.catalog import TableCatalog, table_catalog
 from synthdata.io.sink import ColumnCheck, IfExists, TableSink
 from synthdata.io.sql_load import load_rows
 from synthdata.io.sql_types import column_names, table_definition
-from synthdata.io.sql_url import create_engine, database_errors, driver_errors, masked, parse_url
+from synthdata.io.sql_transaction import TransactionalWrite
+from synthdata.io.sql_url import masked, parse_url
 from synthdata.schema import Schema
 
 
@@ -53,7 +51,7 @@ def _rename_atomically(element: RenameTables, compiler: Any, **_: Any) -> str:
     return "RENAME TABLE " + ", ".join(f"{quote(old)} TO {quote(new)}" for old, new in element.renames)
 
 
-class SqlSink(TableSink):
+class SqlSink(TransactionalWrite, TableSink):
     """Rows written to `table` at `url` in one transaction, visible only at commit.
 
     A missing table is created from `schema` (a synthdata Schema for its primary
@@ -81,16 +79,10 @@ class SqlSink(TableSink):
         self.rows_written = 0
         self._doing = f"cannot write table {table!r} to"
         self._check_columns = ColumnCheck(self.description)
-        self._engine = create_engine(self.url)
-        self._bar = tqdm(unit=" rows", desc=f"writing {table}", disable=None if verbose else True, delay=0.5)
-        self._atomic_ddl = self._engine.dialect.name in ("postgresql", "sqlite")
         self._target: sa.Table | None = None
         self._staging: str | None = None
-        self._open = False
-        with self._errors():
-            self._connection = self._engine.connect()
-            self._open = True
-            self._connection.begin()
+        self._open_transaction(label=f"writing {table}", verbose=verbose, doing=self._doing)
+        with self._errors(self._doing):
             inspector = sa.inspect(self._connection)
             self._exists = inspector.has_table(table)
             if self._exists and if_exists == "fail":
@@ -104,22 +96,12 @@ class SqlSink(TableSink):
             if self._exists and if_exists == "append":
                 self._target = sa.Table(table, sa.MetaData(), autoload_with=self._connection)
 
-    @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        """Database errors become one SynthDataError; any failure rolls the write back first."""
-        try:
-            with database_errors(self.url, self._doing):
-                yield
-        except BaseException:
-            self.abort()
-            raise
-
     def write(self, chunk: pd.DataFrame) -> None:
         if not self._open:
             raise SynthDataError(f"the output to {self.description} is already closed")
         chunk = self._check_columns(chunk)
         chunk = chunk.set_axis(column_names(chunk, self.description), axis=1)
-        with self._errors():
+        with self._errors(self._doing):
             if self._target is None:
                 self._target = self._create(chunk)
             self._refuse_unknown_columns(chunk)
@@ -171,7 +153,7 @@ class SqlSink(TableSink):
     def commit(self) -> None:
         if not self._open:
             return
-        with self._errors():
+        with self._errors(self._doing):
             if self._staging is not None:
                 self._swap_in()
             self._connection.commit()
@@ -193,28 +175,6 @@ class SqlSink(TableSink):
         self._staging = None
         sa.Table(retired, sa.MetaData()).drop(self._connection)
 
-    def abort(self) -> None:
-        if not self._open:
-            return
-        roll_back(self._connection, created=[self._staging] if self._staging and not self._atomic_ddl else [])
-        self._close()
+    def _created_outside_transaction(self) -> list[str]:
+        return [self._staging] if self._staging and not self._atomic_ddl else []
 
-    def _close(self) -> None:
-        self._open = False
-        self._bar.close()
-        self._connection.close()
-        self._engine.dispose()
-
-
-def roll_back(connection: sa.Connection, *, created: list[str]) -> None:
-    """Roll back the transaction, then drop the `created` tables a database committed on its own.
-
-    Whatever failed first is what the caller hears about: a connection that broke may
-    fail the rollback too, and the server then rolls back by itself.
-    """
-    with contextlib.suppress(*driver_errors()):
-        connection.rollback()
-        if created:
-            for name in reversed(created):
-                sa.Table(name, sa.MetaData()).drop(connection, checkfirst=True)
-            connection.commit()

@@ -106,15 +106,17 @@ def resolve(
 ) -> ResolvedConditions:
     """Check every condition against the fitted model and decide how to meet it."""
     resolved = ResolvedConditions()
-    if conditions is None or (isinstance(conditions, (Mapping, list, tuple)) and not conditions):
+    if conditions is None:
         return resolved
     if isinstance(conditions, str):
-        conditions = [conditions]
-    if not isinstance(conditions, (Mapping, list, tuple)):
+        conditions = [conditions] if conditions else []
+    if not isinstance(conditions, (Mapping, Sequence)):
         raise SynthDataError(
             f"conditions must be a mapping ({{'GENDER': 'F'}}) or a list of expressions "
             f"(['GENDER=F', 'age>=30']), got {type(conditions).__name__}."
         )
+    if len(conditions) == 0:
+        return resolved
     if not isinstance(conditions, Mapping):
         conditions = parse_expressions(list(conditions))
     discrete = [span.column for span in transformer.category_spans]

@@ -297,7 +297,7 @@ class TabularGAN:
         After a distributed fit every process holds the same model and only the
         first one writes (`replica_rank_` 0); the others return the path."""
         self._row_sampler()
-        if getattr(self, "replica_rank_", 0) != 0:
+        if self.replica_rank_ != 0:
             return Path(path)
         meta = {
             "synthdata_version": __version__,
@@ -326,6 +326,7 @@ class TabularGAN:
             model.training_ = meta["training"]
             model.file_versions_ = (meta["synthdata_version"], meta["format_version"])
             model.device_ = resolve_device(device)
+            model.replica_rank_ = 0
             model.category_counts_ = [
                 tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))
             ]

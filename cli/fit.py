@@ -25,6 +25,7 @@ from synthdata_cli.seed import fit_database
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--checkpoint-every", type=click.IntRange(min=1), help="Save the training state every N epochs to MODEL.ckpt.")
 @click.option("--resume", is_flag=True, help="Continue from MODEL.ckpt when it exists.")
+@click.option("--no-calibrate", is_flag=True, help="Sample the generator as trained, without matching the real shares of categories, modes and nulls or the spread within modes.")
 @click.option("--distributed", is_flag=True, help="Train data-parallel as one process of a torchrun job (gloo on CPUs, NCCL on GPUs).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def fit(
@@ -41,6 +42,7 @@ def fit(
     seed: int,
     checkpoint_every: int | None,
     resume: bool,
+    no_calibrate: bool,
     distributed: bool,
     quiet: bool,
 ) -> None:
@@ -54,7 +56,13 @@ def fit(
     checkpoint = target.with_name(target.name + ".ckpt")
     tracked = checkpoint_every is not None or resume
     model = TabularGAN(
-        epochs=epochs, batch_size=batch_size, max_time=max_time, device=device, seed=seed, verbose=not quiet
+        epochs=epochs,
+        batch_size=batch_size,
+        max_time=max_time,
+        device=device,
+        seed=seed,
+        calibrate=not no_calibrate,
+        verbose=not quiet,
     ).fit(
         frame,
         schema=schema,

@@ -42,9 +42,9 @@ def fit_database(options: Mapping[str, Any]) -> None:
 
     `options` are the fit command's.
     """
-    if options["checkpoint_every"] is not None or options["resume"] or options["distributed"]:
+    if options["checkpoint_every"] is not None or options["resume"] or options["distributed"] or options["no_calibrate"]:
         raise click.UsageError(
-            "--checkpoint-every, --resume and --distributed apply to one table; name it with --table."
+            "--checkpoint-every, --resume, --distributed and --no-calibrate apply to one table; name it with --table."
         )
     url = options["data"]
     model = DatabaseSynthesizer(

@@ -25,9 +25,10 @@ import pandas as pd
 
 from synthdata.errors import SynthDataError
 from synthdata.schema.column import Column
+from synthdata.schema.constraints import FixedCombinations
 from synthdata.transform.categories import CategoryEncoder
 from synthdata.transform.numbers import to_floats
-from synthdata.transform.table import DataTransformer
+from synthdata.transform.table import DISCRETE_TYPES, DataTransformer
 
 NATIVE_BELOW = 0.01
 _EXPRESSION = re.compile(r"^\s*(?P<column>.+?)\s*(?P<op>>=|<=|==|=|>|<)\s*(?P<value>.*?)\s*$")
@@ -103,8 +104,12 @@ def resolve(
     conditions: Mapping[str, Any] | Sequence[str] | None,
     transformer: DataTransformer,
     columns: dict[str, Column],
+    combinations: Sequence[FixedCombinations] = (),
 ) -> ResolvedConditions:
-    """Check every condition against the fitted model and decide how to meet it."""
+    """Check every condition against the fitted model and decide how to meet it.
+
+    A column folded into a `fixed_combinations` column is conditioned through the
+    combinations that hold the value asked for."""
     resolved = ResolvedConditions()
     if conditions is None:
         return resolved
@@ -120,6 +125,7 @@ def resolve(
     if not isinstance(conditions, Mapping):
         conditions = parse_expressions(list(conditions))
     discrete = [span.column for span in transformer.category_spans]
+    folded = {member: combination for combination in combinations for member in combination.columns}
     for name, value in conditions.items():
         if name not in columns:
             raise SynthDataError(
@@ -129,6 +135,8 @@ def resolve(
         column = columns[name]
         if name in discrete:
             _resolve_discrete(resolved, discrete.index(name), column, value, transformer)
+        elif name in folded and column.type in DISCRETE_TYPES:
+            _resolve_folded(resolved, folded[name], discrete, column, value, transformer)
         elif column.type in ("numerical", "integer", "datetime"):
             interval = _as_interval(value)
             _check_not_empty(interval, column)
@@ -169,19 +177,57 @@ def _resolve_discrete(
         resolved.exact[column.name] = real_value
 
 
-def _find_slot(encoder: CategoryEncoder, value: Any) -> tuple[int | None, Any]:
-    """The one-hot slot holding `value`, compared as it is, then as text (as the CLI
-    passes it), then as text without surrounding blanks."""
-    slots = encoder.categories_[:-1] if encoder.has_pool else encoder.categories_
+def _resolve_folded(
+    resolved: ResolvedConditions,
+    combination: FixedCombinations,
+    discrete: list[str],
+    column: Column,
+    value: Any,
+    transformer: DataTransformer,
+) -> None:
+    """A value of a member of a combined column: native when one rare combination
+    holds it (as a rare discrete value is), else checked on the decoded rows."""
+    if isinstance(value, Interval):
+        raise SynthDataError(f"Column {column.name!r} is {column.type}; ask for a value, not a range.")
+    position = combination.columns.index(column.name)
+    values = [row[position] for row in combination.combinations_]
+    codes = _matches(values, value)
+    if not codes:
+        known = [repr(v) for v in dict.fromkeys(values) if v is not None][:20]
+        raise SynthDataError(
+            f"Column {column.name!r} never holds {value!r}; known values include: {', '.join(known)}."
+        )
+    real_value = values[codes[0]]
+    index = discrete.index(combination.combined_column)
+    encoder = transformer.encoders_[combination.combined_column]
+    assert isinstance(encoder, CategoryEncoder)
+    slot, _ = _find_slot(encoder, codes[0])
+    pooled = encoder.has_pool and slot == encoder.n_categories - 1
+    if len(codes) == 1 and not pooled and resolved.native is None and encoder.frequencies_[slot] < NATIVE_BELOW:
+        resolved.native = (index, slot)
+    else:
+        resolved.exact[column.name] = real_value
+
+
+def _matches(values: Sequence[Any], value: Any) -> list[int]:
+    """Positions of `value` in `values`, compared as it is, then as text (as the CLI
+    passes it), then as text without surrounding blanks: the first way that finds any."""
     if _is_null(value):
-        return next(((slot, None) for slot, category in enumerate(slots) if category is None), (None, None))
-    candidates = [(slot, category) for slot, category in enumerate(slots) if category is not None]
-    candidates += [(encoder.n_categories - 1, member) for member in encoder.pool_values_]
+        return [position for position, candidate in enumerate(values) if candidate is None]
     for same in (lambda a, b: a == b, lambda a, b: str(a) == str(b), lambda a, b: str(a).strip() == str(b).strip()):
-        for slot, category in candidates:
-            if same(category, value):
-                return slot, category
-    return None, None
+        found = [position for position, candidate in enumerate(values) if candidate is not None and same(candidate, value)]
+        if found:
+            return found
+    return []
+
+
+def _find_slot(encoder: CategoryEncoder, value: Any) -> tuple[int | None, Any]:
+    """The one-hot slot holding `value` (see `_matches`), and the real value."""
+    slots = encoder.categories_[:-1] if encoder.has_pool else encoder.categories_
+    candidates = [(slot, category) for slot, category in enumerate(slots)]
+    candidates += [(encoder.n_categories - 1, member) for member in encoder.pool_values_]
+    found = _matches([category for _, category in candidates], value)
+    return candidates[found[0]] if found else (None, None)
 
 
 def _is_null(value: Any) -> bool:

@@ -129,10 +129,10 @@ class OutputActivation:
         scalar = [span.start for span in spans if span.kind == "scalar"]
         softmax = [span for span in spans if span.kind != "scalar"]
         self.scalar_index = torch.tensor(scalar, dtype=torch.long, device=device)
-        self.padded_index, self.mask = _padded_index(softmax, device)
+        self.padded_index, self.mask = padded_index(softmax, device)
         self.softmax_index = self.padded_index[self.mask]
         category = [span for span in spans if span.kind == "category"]
-        self.category_index, self.category_mask = _padded_index(category, device)
+        self.category_index, self.category_mask = padded_index(category, device)
 
     def __call__(self, raw: torch.Tensor, tau: float, generator: torch.Generator) -> torch.Tensor:
         """Soft one-hot spans, for training: the critic's gradient reaches the logits."""
@@ -175,7 +175,9 @@ def _gumbel(shape: torch.Size, device: torch.device, generator: torch.Generator)
     return -torch.log(-torch.log(uniform.clamp(1e-10, 1.0 - 1e-7)))
 
 
-def _padded_index(spans: list[Span], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+def padded_index(spans: list[Span], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Slot numbers of each span padded to the widest span, (spans, width), and the
+    mask of real slots; padding repeats a span's first slot."""
     width = max((span.width for span in spans), default=0)
     offsets = torch.arange(width, device=device)
     starts = torch.tensor([span.start for span in spans], dtype=torch.long, device=device)

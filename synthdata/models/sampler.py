@@ -17,10 +17,12 @@ import torch
 
 from synthdata.errors import ConstraintError, SynthDataError
 from synthdata.models import conditioning
+from synthdata.models.calibration import Calibration, NumericLayout
 from synthdata.models.conditioning import ResolvedConditions
 from synthdata.models.conditions import ConditionSampler
 from synthdata.models.ctgan import Generator, NetworkConfig, OutputActivation
 from synthdata.schema import Schema
+from synthdata.schema.constraints import FixedCombinations
 from synthdata.transform.table import DataTransformer
 
 # Rejection gives up after drawing this many times the rows asked for.
@@ -45,6 +47,7 @@ class RowSampler:
         batch_size: int,
         columns: list[str],
         device: torch.device,
+        calibration: Calibration | None = None,
     ) -> None:
         self.generator = generator
         self.transformer = transformer
@@ -56,10 +59,13 @@ class RowSampler:
         self.activation = OutputActivation(transformer.spans_, device)
         self.conditions = ConditionSampler(transformer.category_spans, category_counts, device)
         self.modelled = {c.name: c for c in schema.columns.values() if c.is_modelled}
+        self.calibration = calibration
+        self.numeric_layout = NumericLayout(transformer.spans_, device)
 
     def resolve(self, conditions: Mapping[str, Any] | Sequence[str] | None) -> ResolvedConditions:
         """Check the caller's conditions against the model (raises on unknown ones)."""
-        return conditioning.resolve(conditions, self.transformer, dict(self.schema.columns))
+        combinations = [c for c in self.schema.constraints if isinstance(c, FixedCombinations)]
+        return conditioning.resolve(conditions, self.transformer, dict(self.schema.columns), combinations)
 
     def empty_frame(self) -> pd.DataFrame:
         return self.rows(0, ResolvedConditions(), seed=(0, 0), row_offset=0)
@@ -96,23 +102,34 @@ class RowSampler:
         rng: np.random.Generator,
     ) -> pd.DataFrame:
         with torch.no_grad():
-            passes = [min(FORWARD_ROWS, batch - done) for done in range(0, max(batch, 1), FORWARD_ROWS)]
-            activated = torch.cat([self._activated(rows, resolved, random) for rows in passes])
+            activated = torch.cat([self._activated(rows, resolved, random) for rows in _passes(batch)])
         reshaped = self.transformer.inverse_transform(activated, rng=rng)
         rows = self.schema.reverse_transform(reshaped, seed=rng)
         for name, value in resolved.pinned.items():
             rows[name] = pd.Series([value] * len(rows), dtype=rows[name].dtype)
         return rows
 
-    def _activated(self, batch: int, resolved: ResolvedConditions, random: torch.Generator) -> torch.Tensor:
-        """One generator pass: encoded rows with hard one-hot spans."""
+    def unconditional_raw(self, batch: int, random: torch.Generator) -> torch.Tensor:
+        """Raw generator output for `batch` rows drawn as an unconditional sample draws them."""
+        return torch.cat([self.raw(rows, ResolvedConditions(), random) for rows in _passes(batch)])
+
+    def raw(self, batch: int, resolved: ResolvedConditions, random: torch.Generator) -> torch.Tensor:
+        """The generator's raw output for `batch` rows, before offsets and activation."""
         if resolved.native is not None:
             conditions = self.conditions.fixed(batch, *resolved.native)
         else:
             conditions = self.conditions.sample_as_in_data(batch, random)
         noise = torch.randn(batch, self.config.embedding_dim, device=self.device, generator=random)
-        raw = self.generator(torch.cat([noise, conditions.vectors], dim=1))
-        activated = self.activation.draw(raw, random)
+        with torch.no_grad():
+            return self.generator(torch.cat([noise, conditions.vectors], dim=1))
+
+    def _activated(self, batch: int, resolved: ResolvedConditions, random: torch.Generator) -> torch.Tensor:
+        """One generator pass: encoded rows with hard one-hot spans."""
+        raw = self.raw(batch, resolved, random)
+        if self.calibration is None:
+            activated = self.activation.draw(raw, random)
+        else:
+            activated = self.calibration.draw(raw, self.activation, self.numeric_layout, random)
         if resolved.native is not None:
             column, category = resolved.native
             span = self.transformer.category_spans[column]
@@ -141,3 +158,8 @@ class RowSampler:
     def _assemble(self, modelled: pd.DataFrame, generated: pd.DataFrame) -> pd.DataFrame:
         parts = {**{c: modelled[c] for c in modelled.columns}, **{c: generated[c] for c in generated.columns}}
         return pd.DataFrame({name: parts[name].reset_index(drop=True) for name in self.columns})
+
+
+def _passes(batch: int) -> list[int]:
+    """Row counts of the generator passes for `batch` rows (at least one pass)."""
+    return [min(FORWARD_ROWS, batch - done) for done in range(0, max(batch, 1), FORWARD_ROWS)]

@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from synthdata import __version__
 from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
+from synthdata.models.calibration import Calibration, fit_calibration
 from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
 from synthdata.models.conditioning import ResolvedConditions
 from synthdata.models.ctgan import Generator, NetworkConfig
@@ -53,6 +54,7 @@ class TabularGAN:
         critic_dims: Sequence[int] = (256, 256),
         pac: int = 10,
         learning_rate: float = 2e-4,
+        calibrate: bool = True,
         max_time: str | float | None = None,
         device: DeviceName = "auto",
         seed: int = 0,
@@ -65,6 +67,7 @@ class TabularGAN:
         self.critic_dims = tuple(critic_dims)
         self.pac = pac
         self.learning_rate = learning_rate
+        self.calibrate = calibrate
         self.max_time = max_time
         self.device = device
         self.seed = seed
@@ -156,7 +159,23 @@ class TabularGAN:
         self.n_rows_ = len(data)
         self.columns_ = list(data.columns)
         self.device_ = device
+        self.calibration_ = None
+        if self.calibrate:
+            self.calibration_ = self._fit_calibration(encoded)
         return self
+
+    def _fit_calibration(self, encoded: torch.Tensor) -> Calibration:
+        """Corrections that give sampled rows the real table's shares of categories,
+        modes and nulls and its spread within modes; see synthdata.models.calibration."""
+        sampler = self._row_sampler()
+        random = torch.Generator(device=self.device_).manual_seed(self.seed)
+        return fit_calibration(
+            lambda rows: sampler.unconditional_raw(rows, random),
+            sampler.activation,
+            sampler.numeric_layout,
+            encoded,
+            random,
+        )
 
     def _check_options(self) -> None:
         if self.batch_size <= 0 or self.batch_size % self.pac != 0:
@@ -287,6 +306,7 @@ class TabularGAN:
             batch_size=self.batch_size,
             columns=self.columns_,
             device=self.device_,
+            calibration=self.calibration_,
         )
 
     # -- persistence -------------------------------------------------------------
@@ -310,6 +330,8 @@ class TabularGAN:
         }
         tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
         tensors.update({f"category_counts.{i}": c for i, c in enumerate(self.category_counts_)})
+        if self.calibration_ is not None:
+            tensors.update({f"calibration.{k}": v for k, v in self.calibration_.tensors().items()})
         return save_model(path, meta, tensors)
 
     @classmethod
@@ -317,7 +339,8 @@ class TabularGAN:
         """Read a model written by `save`; the file is checked, never unpickled."""
         meta, tensors = load_model(path)
         try:
-            model = cls(**{**meta["options"], "device": device})
+            # files written before calibration existed name no `calibrate` option and hold no corrections
+            model = cls(**{"calibrate": False, **meta["options"], "device": device})
             model.schema_ = Schema.from_dict(meta["schema"])
             model.transformer_ = DataTransformer.from_state(meta["transformer"])
             model.columns_ = list(meta["columns"])
@@ -331,6 +354,11 @@ class TabularGAN:
                 tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))
             ]
             model.generator_ = model._restore_generator(tensors)
+            model.calibration_ = None
+            if model.calibrate:
+                prefix = "calibration."
+                stored = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
+                model.calibration_ = Calibration.from_tensors(stored, model.device_)
             # Decode two rows now: a hand-edited meta.json with values of the wrong type
             # fails here, as one clear error, instead of deep inside a later sample.
             model._row_sampler().rows(2, ResolvedConditions(), seed=(0, 0), row_offset=0)
@@ -382,6 +410,7 @@ class TabularGAN:
             "critic_dims": list(self.critic_dims),
             "pac": self.pac,
             "learning_rate": self.learning_rate,
+            "calibrate": self.calibrate,
             "max_time": self.max_time,
             "device": self.device,
             "seed": self.seed,

@@ -97,7 +97,7 @@ class Column:
 def json_scalar(value: Any) -> Any:
     """A value a schema or model file can hold: NumPy scalars unwrapped, timestamps as
     ISO text, every kind of null as None."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, pd.Timestamp):
         return value.isoformat()

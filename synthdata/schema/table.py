@@ -32,7 +32,15 @@ import yaml
 
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
-from synthdata.schema.constraints import Constraint, ConstraintChain, NotNull, Unique, constraint_from_dict
+from synthdata.schema.constraints import (
+    Constraint,
+    ConstraintChain,
+    FixedCombinations,
+    NotNull,
+    Unique,
+    constraint_from_dict,
+)
+from synthdata.schema.dependencies import determined_groups, observed_combinations
 from synthdata.schema.dirty import make_dirty
 from synthdata.schema.file_check import check_format, read_schema_file
 from synthdata.schema.generate import generate_columns
@@ -83,7 +91,12 @@ class Schema:
         if not isinstance(df, pd.DataFrame):
             raise SchemaError(f"Schema.infer needs a pandas DataFrame, got {type(df).__name__}.")
         columns = infer_columns(df, table=table)
-        return cls(columns, table=table, primary_key=choose_primary_key(columns, table))
+        # columns another column determines are learned as one (see schema.dependencies)
+        combined = [
+            FixedCombinations(columns=group, combinations=observed_combinations(df, group))
+            for group in determined_groups(df, columns)
+        ]
+        return cls(columns, table=table, primary_key=choose_primary_key(columns, table), constraints=combined)
 
     @property
     def modelled_columns(self) -> list[Column]:

@@ -84,6 +84,8 @@ def test_existing_tables_fail_in_one_line_unless_replaced(model, tmp_path):
 def test_usage_errors(shop, model, tmp_path):
     checkpointed = run("fit", shop, "--checkpoint-every", "5", "-o", str(tmp_path / "x.synth"), "-q")
     assert checkpointed.exit_code == 2 and "apply to one table" in checkpointed.stderr
+    raw = run("fit", shop, "--no-calibrate", "-o", str(tmp_path / "x.synth"), "-q")
+    assert raw.exit_code == 2 and "apply to one table" in raw.stderr
     zero = run("seed", f"sqlite:///{tmp_path / 'zero.db'}", "-m", model, "--scale", "0")
     assert zero.exit_code == 2
 

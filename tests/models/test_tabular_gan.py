@@ -51,7 +51,7 @@ def test_adult_columns_dtypes_domains(adult, adult_sample):
 
 def test_capital_gain_keeps_its_zeros(adult, adult_sample):
     real = (adult["capital-gain"] == 0).mean()
-    assert abs((adult_sample["capital-gain"] == 0).mean() - real) < 0.03
+    assert abs((adult_sample["capital-gain"] == 0).mean() - real) < 0.02
 
 
 def _frequent_categories(adult):
@@ -120,12 +120,6 @@ def test_examples_patients_fits_as_is(patients_path):
     assert not set(sample["SSN"]) & set(real["SSN"])
 
 
-@pytest.mark.xfail(
-    reason="not yet met reliably: on 1,462 rows the learned DEATHDATE null share scatters "
-    "with the seed (0.61-0.77 over seeds 0-2 after 100 epochs, real 0.687), so the "
-    "5-point bound holds on some machines and seeds and not on others",
-    strict=False,
-)
 def test_ma_1462_patients_keep_the_death_date_null_share(synthea):
     real = pd.read_csv(synthea / "ma_1462" / "patients.csv")
     sample = TabularGAN(epochs=100, batch_size=100, verbose=False).fit(real).sample(3000)

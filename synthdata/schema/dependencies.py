@@ -1,0 +1,91 @@
+"""Finding columns that another column determines, so they are learned as one.
+
+Adult's `education` and `education-num` are one fact written twice: each education
+has exactly one number. A model that learns them as two columns breaks the link on
+most rows (after 30 epochs only 28% of the pair's joint distribution matched, the
+worst pair of the table, and a classifier spots such rows at once). Inference groups
+such columns under a `fixed_combinations` constraint that lists the combinations
+seen: the model learns them as one categorical column, so every sampled row holds a
+real one, and the schema validates other tables against them.
+
+A column B depends on a column A when every value of A (nulls included) comes with a
+single value of B. Only discrete-looking columns other than dates take part (at most
+`MAX_DETERMINING_VALUES` distinct values), and A must average `MIN_ROWS_PER_VALUE`
+rows per value, so that a dependency is a property of the data and not of a small
+sample: on 111 patients, most columns would "determine" each other by chance.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthdata.schema.column import Column, json_scalar
+
+# The most distinct values a determining column may have: its combinations become the
+# categories of one column.
+MAX_DETERMINING_VALUES = 100
+MIN_ROWS_PER_VALUE = 20
+# Dependencies are looked for on this many rows first, then confirmed on all of them.
+SCREENING_ROWS = 50_000
+
+
+def observed_combinations(df: pd.DataFrame, group: list[str]) -> list[list[Any]]:
+    """The combinations of `group` in `df`, most frequent first, as a schema lists them."""
+    counts = df[group].value_counts(dropna=False, sort=True)
+    return [[json_scalar(value) for value in combination] for combination in counts.index]
+
+
+def determined_groups(df: pd.DataFrame, columns: dict[str, Column]) -> list[list[str]]:
+    """Groups [determining column, dependent columns...] in table order of the first.
+
+    A column joins at most one group; a pair that determines each other (one to one)
+    forms one group led by the earlier column."""
+    codes = {
+        name: _codes(df[name])
+        for name, column in columns.items()
+        if column.is_modelled and column.type != "datetime" and name in df.columns and 2 <= df[name].nunique(dropna=False) <= MAX_DETERMINING_VALUES
+    }
+    supported = [name for name in codes if len(df) >= MIN_ROWS_PER_VALUE * _distinct(codes[name])]
+    screen = np.random.default_rng(0).permutation(len(df))[:SCREENING_ROWS] if len(df) > SCREENING_ROWS else None
+    grouped: set[str] = set()
+    groups: list[list[str]] = []
+    for leader in supported:
+        if leader in grouped:
+            continue
+        members = [
+            name
+            for name in codes
+            if name != leader and name not in grouped and _determines(codes[leader], codes[name], screen)
+        ]
+        if members:
+            groups.append([leader, *members])
+            grouped.update([leader, *members])
+    return groups
+
+
+def _codes(series: pd.Series) -> np.ndarray:
+    """Integer codes of the values, nulls one more value."""
+    codes, _ = pd.factorize(series, use_na_sentinel=False)
+    return codes.astype(np.int64)
+
+
+def _distinct(codes: np.ndarray) -> int:
+    return int(codes.max()) + 1 if len(codes) else 0
+
+
+def _determines(leader: np.ndarray, other: np.ndarray, screen: np.ndarray | None) -> bool:
+    """Every value of `leader` comes with one value of `other`, and `other` is not
+    finer than `leader` (then it would lead)."""
+    if _distinct(other) > _distinct(leader):
+        return False
+    if screen is not None and not _is_function(leader[screen], other[screen]):
+        return False
+    return _is_function(leader, other)
+
+
+def _is_function(leader: np.ndarray, other: np.ndarray) -> bool:
+    pairs = leader * (_distinct(other) + 1) + other
+    return len(np.unique(pairs)) == len(np.unique(leader))

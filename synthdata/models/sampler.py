@@ -111,7 +111,8 @@ class RowSampler:
 
     def unconditional_raw(self, batch: int, random: torch.Generator) -> torch.Tensor:
         """Raw generator output for `batch` rows drawn as an unconditional sample draws them."""
-        return torch.cat([self.raw(rows, ResolvedConditions(), random) for rows in _passes(batch)])
+        with torch.no_grad():
+            return torch.cat([self.raw(rows, ResolvedConditions(), random) for rows in _passes(batch)])
 
     def raw(self, batch: int, resolved: ResolvedConditions, random: torch.Generator) -> torch.Tensor:
         """The generator's raw output for `batch` rows, before offsets and activation."""
@@ -120,8 +121,7 @@ class RowSampler:
         else:
             conditions = self.conditions.sample_as_in_data(batch, random)
         noise = torch.randn(batch, self.config.embedding_dim, device=self.device, generator=random)
-        with torch.no_grad():
-            return self.generator(torch.cat([noise, conditions.vectors], dim=1))
+        return self.generator(torch.cat([noise, conditions.vectors], dim=1))
 
     def _activated(self, batch: int, resolved: ResolvedConditions, random: torch.Generator) -> torch.Tensor:
         """One generator pass: encoded rows with hard one-hot spans."""

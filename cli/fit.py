@@ -26,6 +26,7 @@ from synthdata_cli.seed import fit_database
 @click.option("--checkpoint-every", type=click.IntRange(min=1), help="Save the training state every N epochs to MODEL.ckpt.")
 @click.option("--resume", is_flag=True, help="Continue from MODEL.ckpt when it exists.")
 @click.option("--no-calibrate", is_flag=True, help="Sample the generator as trained, without matching the real shares of categories, modes and nulls or the spread within modes.")
+@click.option("--no-refine", is_flag=True, help="Keep every generated row, without the classifier that drops rows unlike real ones (faster sampling).")
 @click.option("--distributed", is_flag=True, help="Train data-parallel as one process of a torchrun job (gloo on CPUs, NCCL on GPUs).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def fit(
@@ -43,6 +44,7 @@ def fit(
     checkpoint_every: int | None,
     resume: bool,
     no_calibrate: bool,
+    no_refine: bool,
     distributed: bool,
     quiet: bool,
 ) -> None:
@@ -62,6 +64,7 @@ def fit(
         device=device,
         seed=seed,
         calibrate=not no_calibrate,
+        refine=not no_refine,
         verbose=not quiet,
     ).fit(
         frame,

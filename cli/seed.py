@@ -42,9 +42,9 @@ def fit_database(options: Mapping[str, Any]) -> None:
 
     `options` are the fit command's.
     """
-    if options["checkpoint_every"] is not None or options["resume"] or options["distributed"] or options["no_calibrate"]:
+    if options["checkpoint_every"] is not None or options["resume"] or options["distributed"] or options["no_calibrate"] or options["no_refine"]:
         raise click.UsageError(
-            "--checkpoint-every, --resume, --distributed and --no-calibrate apply to one table; name it with --table."
+            "--checkpoint-every, --resume, --distributed, --no-calibrate and --no-refine apply to one table; name it with --table."
         )
     url = options["data"]
     model = DatabaseSynthesizer(

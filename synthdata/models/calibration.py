@@ -46,6 +46,8 @@ ABSENT = -30.0
 # (fewer, and the mode keeps the generator's scalars as they are).
 QUANTILES = 51
 MIN_MODE_ROWS = 50
+# Refits of the scalar maps for rows kept by rejection (see `_fitted`).
+MAP_ROUNDS = 4
 
 
 @dataclass
@@ -90,8 +92,11 @@ class NumericLayout:
         one_hot = rows[:, self.component_index].masked_fill(~self.mask, -1.0)
         return one_hot.argmax(dim=-1)
 
-    def quantiles(self, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Quantiles of the scalar within every (column, mode), and the row counts."""
+    def quantiles(
+        self, rows: torch.Tensor, weights: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Quantiles of the scalar within every (column, mode), rows weighted by
+        `weights` when given, and the row counts."""
         if self.n_columns == 0:
             return rows.new_zeros(0, 0, QUANTILES), torch.zeros(0, 0, dtype=torch.long, device=rows.device)
         scalars, modes = rows[:, self.scalar_slots], self.modes(rows)
@@ -101,9 +106,10 @@ class NumericLayout:
         counts = torch.zeros(self.n_columns, self.max_components, dtype=torch.long, device=rows.device)
         for column in range(self.n_columns):
             for mode in torch.unique(modes[:, column]).tolist():
-                values = scalars[modes[:, column] == mode, column]
+                in_mode = modes[:, column] == mode
+                values = scalars[in_mode, column]
                 counts[column, mode] = len(values)
-                found[column, mode] = _quantiles(values, grid)
+                found[column, mode] = _quantiles(values, grid, None if weights is None else weights[in_mode])
         return found, counts
 
     def map_scalars(self, rows: torch.Tensor, generated: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
@@ -130,23 +136,47 @@ def fit_calibration(
     layout: NumericLayout,
     encoded: torch.Tensor,
     random: torch.Generator,
+    acceptance: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> Calibration:
     """Fit share offsets, then scalar maps on rows drawn with those offsets.
 
     `raw_rows(n)` returns the generator's raw output for `n` rows drawn as sampling
-    draws them (noise and conditions as in the data)."""
+    draws them (noise and conditions as in the data). With `acceptance` (each drawn
+    row's probability of being kept, see synthdata.models.realness), the scalar maps
+    are fitted for the rows that are kept: on drawn scalars weighted by their rows'
+    acceptance. (The shares of kept rows are the realness classifier's to balance.)"""
     padded = max(activation.mask.numel(), 1)
     rows = max(min(CALIBRATION_ROWS, MAX_PADDED_VALUES // padded), 1)
     with torch.no_grad():
         raw = raw_rows(rows)
-        offsets = share_offsets(raw, activation, real_shares(encoded, activation))
-        drawn = activation.draw(raw + offsets, random)
-        generated, generated_counts = layout.quantiles(drawn)
         real, real_counts = layout.quantiles(encoded)
+        return _fitted(raw, real_shares(encoded, activation), activation, layout, real, real_counts, random, acceptance)
+
+
+def _fitted(
+    raw: torch.Tensor,
+    target: torch.Tensor,
+    activation: OutputActivation,
+    layout: NumericLayout,
+    real: torch.Tensor,
+    real_counts: torch.Tensor,
+    random: torch.Generator,
+    weights: Callable[[torch.Tensor], torch.Tensor] | None,
+) -> Calibration:
+    """Offsets reaching `target`, and scalar maps from the rows they draw to the real
+    quantiles; with `weights`, the rows are weighted by `weights` of their mapped selves."""
+    offsets = share_offsets(raw, activation, target)
+    drawn = activation.draw(raw + offsets, random)
+    generated, generated_counts = layout.quantiles(drawn)
     enough = (generated_counts >= MIN_MODE_ROWS) & (real_counts >= MIN_MODE_ROWS)
-    identity = torch.linspace(-1.0, 1.0, QUANTILES, device=encoded.device)
-    generated = torch.where(enough.unsqueeze(-1), generated, identity)
+    identity = torch.linspace(-1.0, 1.0, QUANTILES, device=raw.device)
     real = torch.where(enough.unsqueeze(-1), real, identity)
+    generated = torch.where(enough.unsqueeze(-1), generated, identity)
+    # a row's weight depends on its mapped scalar, so the weighted map is a fixed point
+    for _ in range(MAP_ROUNDS if weights is not None else 0):
+        row_weights = weights(layout.map_scalars(drawn, generated, real))
+        weighted, _ = layout.quantiles(drawn, row_weights)
+        generated = torch.where(enough.unsqueeze(-1), weighted, identity)
     return Calibration(offsets, generated, real)
 
 
@@ -182,11 +212,29 @@ def _masked_mean(values: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return total / mask.sum(dim=-1, keepdim=True).clamp_min(1)
 
 
-def _quantiles(values: torch.Tensor, grid: torch.Tensor) -> torch.Tensor:
-    """Linear-interpolated quantiles at `grid` (torch.quantile stops at 2**24 values)."""
-    ordered = values.sort().values
-    position = grid * (len(ordered) - 1)
+def _quantiles(values: torch.Tensor, grid: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+    """Linear-interpolated quantiles at `grid` (torch.quantile stops at 2**24 values and
+    takes no weights). A weighted quantile interpolates between the sorted values at
+    the midpoints of their cumulative weights, scaled so the first value is the 0th
+    quantile and the last the 100th: equal weights give the unweighted quantiles."""
+    order = values.argsort()
+    ordered = values[order]
+    if weights is None or len(ordered) < 2 or float(weights.sum()) <= 0:
+        position = grid * (len(ordered) - 1)
+    else:
+        ordered_weights = weights[order]
+        midpoints = torch.cumsum(ordered_weights, dim=0) - ordered_weights / 2 - ordered_weights[0] / 2
+        position = _interpolated_position(midpoints / midpoints[-1].clamp_min(1e-12), grid)
     lower = position.floor().long()
     upper = position.ceil().long()
     weight = position - lower
     return ordered[lower] + weight * (ordered[upper] - ordered[lower])
+
+
+def _interpolated_position(midpoints: torch.Tensor, grid: torch.Tensor) -> torch.Tensor:
+    """Fractional positions in the sorted values at which the cumulative share reaches `grid`."""
+    upper = torch.searchsorted(midpoints, grid.contiguous()).clamp(1, max(len(midpoints) - 1, 1))
+    lower = upper - 1
+    low, high = midpoints[lower], midpoints[upper]
+    share = torch.where(high > low, (grid - low) / (high - low).clamp_min(1e-12), 0.0).clamp(0.0, 1.0)
+    return (lower + share).clamp(0, len(midpoints) - 1)

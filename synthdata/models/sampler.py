@@ -8,6 +8,7 @@ cannot be set natively are dropped and drawn again, within a bounded budget.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ from synthdata.models.calibration import Calibration, NumericLayout
 from synthdata.models.conditioning import ResolvedConditions
 from synthdata.models.conditions import ConditionSampler
 from synthdata.models.ctgan import Generator, NetworkConfig, OutputActivation
+from synthdata.models.realness import Realness
 from synthdata.schema import Schema
 from synthdata.schema.constraints import FixedCombinations
 from synthdata.transform.table import DataTransformer
@@ -31,6 +33,9 @@ MAX_OVERSAMPLING = 200
 # the CPU's caches: 100,000 Adult rows take 0.5 s in passes of 2,000-5,000 rows and
 # 0.96 s in one pass (2 cores, float32).
 FORWARD_ROWS = 4096
+# Rows drawn beyond what the realness classifier's kept share promises, so that one
+# round of drawing is usually enough.
+CANDIDATE_MARGIN = 1.1
 
 
 class RowSampler:
@@ -48,6 +53,7 @@ class RowSampler:
         columns: list[str],
         device: torch.device,
         calibration: Calibration | None = None,
+        realness: Realness | None = None,
     ) -> None:
         self.generator = generator
         self.transformer = transformer
@@ -60,6 +66,7 @@ class RowSampler:
         self.conditions = ConditionSampler(transformer.category_spans, category_counts, device)
         self.modelled = {c.name: c for c in schema.columns.values() if c.is_modelled}
         self.calibration = calibration
+        self.realness = realness
         self.numeric_layout = NumericLayout(transformer.spans_, device)
 
     def resolve(self, conditions: Mapping[str, Any] | Sequence[str] | None) -> ResolvedConditions:
@@ -81,9 +88,11 @@ class RowSampler:
         have, drawn = 0, 0
         while have < size or not kept:
             wanted = size - have
-            batch = wanted if not resolved.needs_rejection else max(2 * wanted, 1_000)
-            candidates = self._decoded(batch, resolved, random, rng)
-            drawn += batch
+            # counted in rows the realness classifier keeps: conditions and constraints
+            # get the same budget whether or not the model rejects rows of its own
+            expected = wanted if not resolved.needs_rejection else max(2 * wanted, 1_000)
+            candidates = self._decoded(self._draws_for(expected), resolved, random, rng)
+            drawn += expected
             keep = resolved.holds(candidates, self.modelled) & self._valid(candidates)
             kept.append(candidates[keep].head(wanted))
             have += int(min(keep.sum(), wanted))
@@ -93,6 +102,12 @@ class RowSampler:
         # generated values are addressed by row number, so chunks of one call line up
         generated = self.schema.generate(size, seed=seed[0], context=modelled, row_offset=row_offset)
         return self._assemble(modelled, generated)
+
+    def _draws_for(self, expected: int) -> int:
+        """How many rows to draw for `expected` rows past the realness classifier."""
+        if self.realness is None:
+            return expected
+        return math.ceil(expected * CANDIDATE_MARGIN / max(self.realness.kept_share, 1e-3))
 
     def _decoded(
         self,
@@ -109,6 +124,12 @@ class RowSampler:
             rows[name] = pd.Series([value] * len(rows), dtype=rows[name].dtype)
         return rows
 
+    def unconditional_rows(self, batch: int, random: torch.Generator) -> torch.Tensor:
+        """Encoded hard rows for `batch` rows drawn as an unconditional sample draws them,
+        before rejection by the realness classifier (the rows it is trained on)."""
+        with torch.no_grad():
+            return torch.cat([self._drawn(self.raw(rows, ResolvedConditions(), random), random) for rows in _passes(batch)])
+
     def unconditional_raw(self, batch: int, random: torch.Generator) -> torch.Tensor:
         """Raw generator output for `batch` rows drawn as an unconditional sample draws them."""
         with torch.no_grad():
@@ -124,18 +145,23 @@ class RowSampler:
         return self.generator(torch.cat([noise, conditions.vectors], dim=1))
 
     def _activated(self, batch: int, resolved: ResolvedConditions, random: torch.Generator) -> torch.Tensor:
-        """One generator pass: encoded rows with hard one-hot spans."""
-        raw = self.raw(batch, resolved, random)
-        if self.calibration is None:
-            activated = self.activation.draw(raw, random)
-        else:
-            activated = self.calibration.draw(raw, self.activation, self.numeric_layout, random)
+        """One generator pass: encoded rows with hard one-hot spans, those the realness
+        classifier rejects left out (so a pass may return fewer than `batch` rows)."""
+        activated = self._drawn(self.raw(batch, resolved, random), random)
         if resolved.native is not None:
             column, category = resolved.native
             span = self.transformer.category_spans[column]
             activated[:, span.start : span.stop] = 0.0
             activated[:, span.start + category] = 1.0
+        if self.realness is not None:
+            activated = activated[self.realness.keep(activated, random)]
         return activated
+
+    def _drawn(self, raw: torch.Tensor, random: torch.Generator) -> torch.Tensor:
+        """Hard rows from raw output, calibrated when the model is."""
+        if self.calibration is None:
+            return self.activation.draw(raw, random)
+        return self.calibration.draw(raw, self.activation, self.numeric_layout, random)
 
     def _valid(self, rows: pd.DataFrame) -> np.ndarray:
         return np.asarray(self.schema.is_valid(rows), dtype=bool)

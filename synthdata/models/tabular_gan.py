@@ -23,11 +23,12 @@ from tqdm.auto import tqdm
 from synthdata import __version__
 from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
-from synthdata.models.calibration import Calibration, fit_calibration
+from synthdata.models.calibration import CALIBRATION_ROWS, Calibration, fit_calibration, real_shares
 from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
 from synthdata.models.conditioning import ResolvedConditions
 from synthdata.models.ctgan import Generator, NetworkConfig
 from synthdata.models.duration import parse_duration
+from synthdata.models.realness import Realness, fit_realness
 from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
 from synthdata.models.training import AdversarialTrainer, EpochReport
@@ -55,6 +56,7 @@ class TabularGAN:
         pac: int = 10,
         learning_rate: float = 2e-4,
         calibrate: bool = True,
+        refine: bool = True,
         max_time: str | float | None = None,
         device: DeviceName = "auto",
         seed: int = 0,
@@ -68,6 +70,7 @@ class TabularGAN:
         self.pac = pac
         self.learning_rate = learning_rate
         self.calibrate = calibrate
+        self.refine = refine
         self.max_time = max_time
         self.device = device
         self.seed = seed
@@ -134,7 +137,7 @@ class TabularGAN:
             "rows": len(data),
             "columns": [str(name) for name in data.columns],
             "encoded_dim": self.transformer_.output_dim,
-            "options": {k: v for k, v in self.get_params().items() if k not in ("epochs", "max_time", "verbose", "device")},
+            "options": {k: v for k, v in self.get_params().items() if k not in ("epochs", "max_time", "verbose", "device", "calibrate", "refine")},
         }
         start_epoch = 0
         if resume and checkpoint is not None and Path(checkpoint).exists():
@@ -160,11 +163,17 @@ class TabularGAN:
         self.columns_ = list(data.columns)
         self.device_ = device
         self.calibration_ = None
+        self.realness_ = None
         if self.calibrate:
             self.calibration_ = self._fit_calibration(encoded)
+        if self.refine:
+            with _phase("Fitting the realness classifier", verbose):
+                self.realness_ = self._fit_realness(encoded)
         return self
 
-    def _fit_calibration(self, encoded: torch.Tensor) -> Calibration:
+    def _fit_calibration(
+        self, encoded: torch.Tensor, acceptance: Callable[[torch.Tensor], torch.Tensor] | None = None
+    ) -> Calibration:
         """Corrections that give sampled rows the real table's shares of categories,
         modes and nulls and its spread within modes; see synthdata.models.calibration."""
         sampler = self._row_sampler()
@@ -175,7 +184,27 @@ class TabularGAN:
             sampler.numeric_layout,
             encoded,
             random,
+            acceptance,
         )
+
+    def _fit_realness(self, encoded: torch.Tensor) -> Realness | None:
+        """The classifier whose rejections keep sampled rows like real ones, balanced so
+        the kept rows hold the real shares; see synthdata.models.realness. None for
+        tables too small to train it."""
+        sampler = self._row_sampler()
+        random = torch.Generator(device=self.device_).manual_seed(self.seed)
+        realness = fit_realness(encoded, lambda rows: sampler.unconditional_rows(rows, random), self.transformer_, random)
+        if realness is None:
+            return None
+        if self.calibrate:
+            # the scalar maps refitted for the rows rejection keeps
+            self.calibration_ = sampler.calibration = self._fit_calibration(encoded, acceptance=realness.acceptance)
+        realness.balance(
+            sampler.unconditional_rows(CALIBRATION_ROWS, random),
+            real_shares(encoded, sampler.activation),
+            sampler.activation,
+        )
+        return realness
 
     def _check_options(self) -> None:
         if self.batch_size <= 0 or self.batch_size % self.pac != 0:
@@ -307,6 +336,7 @@ class TabularGAN:
             columns=self.columns_,
             device=self.device_,
             calibration=self.calibration_,
+            realness=self.realness_,
         )
 
     # -- persistence -------------------------------------------------------------
@@ -332,6 +362,8 @@ class TabularGAN:
         tensors.update({f"category_counts.{i}": c for i, c in enumerate(self.category_counts_)})
         if self.calibration_ is not None:
             tensors.update({f"calibration.{k}": v for k, v in self.calibration_.tensors().items()})
+        if self.realness_ is not None:
+            tensors.update({f"realness.{k}": v for k, v in self.realness_.tensors().items()})
         return save_model(path, meta, tensors)
 
     @classmethod
@@ -339,8 +371,8 @@ class TabularGAN:
         """Read a model written by `save`; the file is checked, never unpickled."""
         meta, tensors = load_model(path)
         try:
-            # files written before calibration existed name no `calibrate` option and hold no corrections
-            model = cls(**{"calibrate": False, **meta["options"], "device": device})
+            # files written before calibration or rejection existed name neither option and hold neither
+            model = cls(**{"calibrate": False, "refine": False, **meta["options"], "device": device})
             model.schema_ = Schema.from_dict(meta["schema"])
             model.transformer_ = DataTransformer.from_state(meta["transformer"])
             model.columns_ = list(meta["columns"])
@@ -356,9 +388,12 @@ class TabularGAN:
             model.generator_ = model._restore_generator(tensors)
             model.calibration_ = None
             if model.calibrate:
-                prefix = "calibration."
-                stored = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
-                model.calibration_ = Calibration.from_tensors(stored, model.device_)
+                model.calibration_ = Calibration.from_tensors(_prefixed(tensors, "calibration."), model.device_)
+            realness = _prefixed(tensors, "realness.")
+            # a refined fit of a table too small for the classifier stores none
+            model.realness_ = (
+                Realness.from_tensors(realness, model.transformer_, model.device_) if realness else None
+            )
             # Decode two rows now: a hand-edited meta.json with values of the wrong type
             # fails here, as one clear error, instead of deep inside a later sample.
             model._row_sampler().rows(2, ResolvedConditions(), seed=(0, 0), row_offset=0)
@@ -379,9 +414,7 @@ class TabularGAN:
             self.transformer_.output_dim,
             placeholder,
         )
-        prefix = "generator."
-        state = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
-        generator.load_state_dict(state, strict=True)
+        generator.load_state_dict(_prefixed(tensors, "generator."), strict=True)
         return generator.to(self.device_).eval()
 
     def info(self) -> dict[str, Any]:
@@ -411,11 +444,17 @@ class TabularGAN:
             "pac": self.pac,
             "learning_rate": self.learning_rate,
             "calibrate": self.calibrate,
+            "refine": self.refine,
             "max_time": self.max_time,
             "device": self.device,
             "seed": self.seed,
             "verbose": self.verbose,
         }
+
+
+def _prefixed(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
+    """The tensors stored under `prefix`, named without it."""
+    return {name[len(prefix) :]: value for name, value in tensors.items() if name.startswith(prefix)}
 
 
 def _checked_frame(data: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,285 @@
+"""Dropping generated rows that a classifier finds unlike real ones.
+
+A GAN's generator matches each column and most pairs, yet still produces rows real
+data almost never holds: on Adult after 100 epochs a husband who is female or never
+married, a "?" workclass with a named occupation. A classifier told to separate such
+rows from real ones finds them at once (HistGradientBoosting, AUC 0.80), whatever
+the column-by-column scores say.
+
+After training, a second, small network learns the same task: real encoded rows
+against rows the calibrated generator draws. Its logit estimates the log density
+ratio `log p_real(x) / p_generated(x)`, so keeping a generated row with probability
+`min(1, ratio / cap)` draws from the real distribution wherever the ratio stays
+under the cap (discriminator rejection sampling, Azadi et al., 2019). The cap is a
+high quantile of the generated rows' ratios: a higher one follows the ratio further
+and keeps fewer rows. Adult, 300 epochs (one model; HGB detection AUC, TSTR accuracy):
+without rejection 0.699 and 0.838; cap at the 80th percentile, 56% of rows kept, 0.626
+and 0.845; 90th, 46% kept, 0.620 and 0.850; 95th, 38% kept, 0.614 and 0.849.
+
+The classifier reads rows through `RowFeatures`, a view in which a number is its
+value, not the mixture mode it was assigned to: real rows get their mode by a random
+draw, generated ones by the generator, and a classifier that saw modes would reject
+rows for that difference, which sampled tables never show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from synthdata.models.ctgan import OutputActivation, init_linear, padded_index
+from synthdata.transform.modes import STD_MULTIPLIER, ModeSpecificNormalizer
+from synthdata.transform.table import DataTransformer, Span
+
+HIDDEN = (256, 256)
+# Generated rows per real row in the classifier's training set: more of them cost
+# little (they are drawn, not stored) and steady its estimate of the generated density.
+GENERATED_PER_REAL = 2
+MAX_REAL_ROWS = 50_000
+# Fewer real rows than this, and the classifier would learn the rows, not the
+# distribution; the generator's rows are then kept as drawn.
+MIN_REAL_ROWS = 500
+EPOCHS = 12
+BATCH_ROWS = 1024
+LEARNING_RATE = 1e-3
+WEIGHT_DECAY = 1e-5
+VALIDATION_SHARE = 0.2
+# The cap is this quantile of the generated rows' ratios (see the module docstring).
+CAP_QUANTILE = 0.9
+# Slot biases (see `Realness.balance`): sweeps over the spans, the change at which
+# they stop, and how far a bias may move a logit.
+BALANCE_ITERATIONS = 30
+BALANCE_TOLERANCE = 1e-3
+MAX_BIAS = 3.0
+
+
+class RowFeatures:
+    """Encoded rows as the classifier reads them: category slots, the point-mass and
+    null slots of numeric columns, and each numeric column's value in its scaled units
+    (zero when the value is a point mass or null)."""
+
+    def __init__(self, transformer: DataTransformer, device: torch.device) -> None:
+        kept: list[int] = []
+        mode_spans, scalars, means, stds = [], [], [], []
+        for span in transformer.spans_:
+            encoder = transformer.encoders_[span.column]
+            if span.kind == "category":
+                kept.extend(range(span.start, span.stop))
+            elif span.kind == "scalar":
+                assert isinstance(encoder, ModeSpecificNormalizer)
+                n_modes = len(encoder.means_)
+                component_start = span.stop
+                kept.extend(range(component_start + n_modes, component_start + encoder.n_components))
+                if n_modes > 0:  # a column of point masses and nulls only has no value to add
+                    scalars.append(span.start)
+                    mode_spans.append(Span(span.column, "component", component_start, n_modes))
+                    means.append(encoder.means_)
+                    stds.append(encoder.stds_)
+        self.kept_slots = torch.tensor(kept, dtype=torch.long, device=device)
+        self.scalar_slots = torch.tensor(scalars, dtype=torch.long, device=device)
+        self.mode_index, self.mode_mask = padded_index(mode_spans, device)
+        self.means = _padded(means, self.mode_mask.shape[1], device)
+        self.stds = _padded(stds, self.mode_mask.shape[1], device)
+        self.dim = len(kept) + len(scalars)
+
+    def __call__(self, rows: torch.Tensor) -> torch.Tensor:
+        kept = rows[:, self.kept_slots]
+        if self.scalar_slots.numel() == 0:
+            return kept
+        one_hot = rows[:, self.mode_index].masked_fill(~self.mode_mask, 0.0)
+        in_mode = one_hot.sum(dim=-1) > 0
+        mode = one_hot.argmax(dim=-1)
+        columns = torch.arange(mode.shape[1], device=rows.device).expand_as(mode)
+        scalar = rows[:, self.scalar_slots].clamp(-1.0, 1.0)
+        value = self.means[columns, mode] + scalar * STD_MULTIPLIER * self.stds[columns, mode]
+        return torch.cat([kept, torch.where(in_mode, value, 0.0)], dim=1)
+
+
+class RealnessClassifier(nn.Module):
+    """An MLP on standardized features whose logit is the log density ratio."""
+
+    def __init__(self, features_dim: int, generator: torch.Generator | None = None) -> None:
+        super().__init__()
+        self.register_buffer("center", torch.zeros(features_dim))
+        self.register_buffer("scale", torch.ones(features_dim))
+        self.register_buffer("cap", torch.zeros(()))
+        self.register_buffer("kept_share", torch.ones(()))
+        # per encoded slot, added to the logit of rows holding it (see `Realness.balance`)
+        self.register_buffer("slot_bias", torch.zeros(0))
+        layers: list[nn.Module] = []
+        width = features_dim
+        for dim in HIDDEN:
+            layers += [nn.Linear(width, dim), nn.LeakyReLU(0.2)]
+            width = dim
+        layers.append(nn.Linear(width, 1))
+        self.net = nn.Sequential(*layers)
+        if generator is not None:
+            for layer in self.net:
+                if isinstance(layer, nn.Linear):
+                    init_linear(layer, generator)
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return self.net((features - self.center) / self.scale).squeeze(-1)
+
+
+class Realness:
+    """The fitted classifier and the feature view it reads: what sampling applies."""
+
+    def __init__(self, features: RowFeatures, classifier: RealnessClassifier) -> None:
+        self.features = features
+        self.classifier = classifier.eval()
+
+    def acceptance(self, rows: torch.Tensor) -> torch.Tensor:
+        """The probability of keeping each encoded row, `min(1, ratio / cap)`, the ratio
+        tilted by the slot biases."""
+        return torch.exp((self._capped_logits(rows) + rows @ self.classifier.slot_bias).clamp_max(0.0))
+
+    def _capped_logits(self, rows: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            return self.classifier(self.features(rows)) - self.classifier.cap
+
+    def balance(self, rows: torch.Tensor, target: torch.Tensor, activation: OutputActivation) -> None:
+        """Fit the slot biases so the kept share of every one-hot slot among `rows` (drawn
+        as sampling draws them) equals `target`, padded as (spans, width).
+
+        Rejection keeps some categories more often than others: on Adult the husbands'
+        share rose from 0.40 to 0.45 and the "?" workclass fell by half. Raising the
+        generator's share of a slot does not help, for the extra rows come from rows
+        the classifier finds unlike real ones and are dropped again. A bias on the
+        logit of the rows that hold a slot instead reweights rows already drawn, the
+        good ones included; the biases are fitted by iterative proportional fitting,
+        one span at a time, on logits computed once."""
+        slot_bias = torch.zeros(rows.shape[1], device=rows.device)
+        self.classifier.slot_bias = slot_bias
+        if activation.mask.numel() == 0:
+            return
+        logits = self._capped_logits(rows)
+        hard = rows[:, activation.padded_index].masked_fill(~activation.mask, 0.0)  # (rows, spans, width)
+        present = (target > 0) & activation.mask
+        bias = torch.zeros_like(target)
+        row_bias = torch.zeros_like(logits)  # each row's sum of the biases of its slots
+        for _ in range(BALANCE_ITERATIONS):
+            largest = 0.0
+            for span in range(target.shape[0]):
+                kept = torch.exp((logits + row_bias).clamp_max(0.0))
+                shares = (kept[:, None] * hard[:, span]).sum(dim=0) / kept.sum().clamp_min(1e-12)
+                update = torch.where(present[span] & (shares > 0), target[span].log() - shares.clamp_min(1e-12).log(), 0.0)
+                moved = (bias[span] + update).clamp(-MAX_BIAS, MAX_BIAS) - bias[span]
+                bias[span] += moved
+                row_bias += hard[:, span] @ moved
+                largest = max(largest, float(update.abs().max()))
+            if largest < BALANCE_TOLERANCE:
+                break
+        slot_bias[activation.softmax_index] = bias[activation.mask]
+        self.classifier.kept_share.copy_(self.acceptance(rows).mean())
+
+    @property
+    def kept_share(self) -> float:
+        """The share of the generator's rows kept, measured when the classifier was fitted
+        and balanced."""
+        return float(self.classifier.kept_share)
+
+    def keep(self, rows: torch.Tensor, random: torch.Generator) -> torch.Tensor:
+        """A random choice of rows, each kept with its acceptance probability."""
+        draws = torch.rand(rows.shape[0], device=rows.device, generator=random)
+        return draws < self.acceptance(rows)
+
+    def tensors(self) -> dict[str, torch.Tensor]:
+        """What the model file stores."""
+        return dict(self.classifier.state_dict())
+
+    @classmethod
+    def from_tensors(
+        cls, tensors: dict[str, torch.Tensor], transformer: DataTransformer, device: torch.device
+    ) -> Realness:
+        features = RowFeatures(transformer, device)
+        classifier = RealnessClassifier(features.dim)
+        classifier.slot_bias = torch.zeros_like(tensors["slot_bias"])
+        classifier.load_state_dict(tensors, strict=True)
+        return cls(features, classifier.to(device))
+
+
+def fit_realness(
+    encoded: torch.Tensor,
+    generated_rows: Callable[[int], torch.Tensor],
+    transformer: DataTransformer,
+    random: torch.Generator,
+) -> Realness | None:
+    """Train the classifier on real `encoded` rows against `generated_rows(n)`; None
+    when the table has too few rows to learn from (see MIN_REAL_ROWS)."""
+    if len(encoded) < MIN_REAL_ROWS:
+        return None
+    device = encoded.device
+    features = RowFeatures(transformer, device)
+    real_rows = encoded[torch.randperm(len(encoded), device=device, generator=random)[:MAX_REAL_ROWS]]
+    with torch.no_grad():
+        real = features(real_rows)
+        generated = features(generated_rows(GENERATED_PER_REAL * len(real_rows)))
+    inputs = torch.cat([real, generated])
+    labels = torch.cat([torch.ones(len(real), device=device), torch.zeros(len(generated), device=device)])
+    order = torch.randperm(len(inputs), device=device, generator=random)
+    inputs, labels = inputs[order], labels[order]
+    n_validation = max(int(len(inputs) * VALIDATION_SHARE), 1)
+    classifier = RealnessClassifier(features.dim, random).to(device)
+    classifier.slot_bias = torch.zeros(encoded.shape[1], device=device)
+    classifier.center.copy_(real.mean(dim=0))
+    classifier.scale.copy_(real.std(dim=0).clamp_min(1e-3))
+    _train(classifier, inputs[n_validation:], labels[n_validation:], inputs[:n_validation], labels[:n_validation], random)
+    with torch.no_grad():
+        logits = classifier(generated)
+        classifier.cap.copy_(torch.quantile(logits[: 2**24], CAP_QUANTILE))
+        classifier.kept_share.copy_(torch.exp((logits - classifier.cap).clamp_max(0.0)).mean())
+    return Realness(features, classifier)
+
+
+def _train(
+    classifier: RealnessClassifier,
+    inputs: torch.Tensor,
+    labels: torch.Tensor,
+    validation_inputs: torch.Tensor,
+    validation_labels: torch.Tensor,
+    random: torch.Generator,
+) -> None:
+    """Adam on class-balanced cross-entropy; the epoch with the lowest validation loss is kept.
+
+    Balanced, because the logit must estimate the density ratio whatever the number of
+    generated rows per real row; kept by validation loss, because an overfitted
+    classifier rejects rows for resembling no particular training row."""
+    generated_per_real = (labels == 0).sum() / (labels == 1).sum().clamp_min(1)
+    optimizer = torch.optim.Adam(classifier.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
+    best_loss, best_state = float("inf"), None
+    for _ in range(EPOCHS):
+        classifier.train()
+        order = torch.randperm(len(inputs), device=inputs.device, generator=random)
+        for start in range(0, len(inputs), BATCH_ROWS):
+            batch = order[start : start + BATCH_ROWS]
+            loss = F.binary_cross_entropy_with_logits(
+                classifier(inputs[batch]), labels[batch], pos_weight=generated_per_real
+            )
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+        classifier.eval()
+        with torch.no_grad():
+            validation_loss = float(
+                F.binary_cross_entropy_with_logits(
+                    classifier(validation_inputs), validation_labels, pos_weight=generated_per_real
+                )
+            )
+        if validation_loss < best_loss:
+            best_loss = validation_loss
+            best_state = {name: value.clone() for name, value in classifier.state_dict().items()}
+    if best_state is not None:
+        classifier.load_state_dict(best_state)
+
+
+def _padded(values: list[np.ndarray], width: int, device: torch.device) -> torch.Tensor:
+    """Per-column parameters as one (columns, width) table, zero past each column's modes."""
+    table = torch.zeros(len(values), width, device=device)
+    for row, column_values in enumerate(values):
+        table[row, : len(column_values)] = torch.as_tensor(column_values, dtype=torch.float32)
+    return table

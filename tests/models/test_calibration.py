@@ -86,3 +86,24 @@ def test_a_model_fitted_without_calibration_samples_and_round_trips(tmp_path):
     loaded = TabularGAN.load(model.save(tmp_path / "plain.synth"))
     assert loaded.calibration_ is None
     pd.testing.assert_frame_equal(model.sample(300), loaded.sample(300))
+
+
+def test_scalar_maps_keep_the_shares_of_a_column_of_whole_numbers():
+    """Rounded after the map, every level keeps about its real share (51 quantiles: a
+    total variation distance of 0.15 on this table, some levels at 2.6x their share)."""
+    spans = [Span("age", "scalar", 0, 1), Span("age", "component", 1, 1)]
+    layout = NumericLayout(spans, torch.device("cpu"))
+    random = torch.Generator().manual_seed(0)
+    levels = torch.linspace(-0.8, 0.8, 60)  # the scalars of 60 whole numbers
+    weights = torch.rand(60, generator=random) + 0.2
+    real = torch.zeros(40_000, 2)
+    real[:, 1] = 1.0
+    real[:, 0] = levels[torch.multinomial(weights, 40_000, replacement=True, generator=random)]
+    generated = real.clone()
+    generated[:, 0] = torch.randn(40_000, generator=random) * 0.1
+    generated_q, _ = layout.quantiles(generated)
+    real_q, _ = layout.quantiles(real)
+    mapped = layout.map_scalars(generated, generated_q, real_q)[:, 0]
+    rounded = (mapped[:, None] - levels[None, :]).abs().argmin(dim=1)
+    shares = torch.bincount(rounded, minlength=60) / 40_000
+    assert float((shares - weights / weights.sum()).abs().sum() / 2) < 0.08

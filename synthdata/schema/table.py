@@ -36,6 +36,7 @@ from synthdata.schema.constraints import (
     Constraint,
     ConstraintChain,
     FixedCombinations,
+    Inequality,
     NotNull,
     Unique,
     constraint_from_dict,
@@ -45,6 +46,7 @@ from synthdata.schema.dirty import make_dirty
 from synthdata.schema.file_check import check_format, read_schema_file
 from synthdata.schema.generate import generate_columns
 from synthdata.schema.infer import choose_primary_key, infer_columns
+from synthdata.schema.orderings import ordered_date_pairs
 from synthdata.schema.sampling import sample_table
 from synthdata.schema.validate import ValidationReport, validate_table
 
@@ -96,7 +98,11 @@ class Schema:
             FixedCombinations(columns=group, combinations=observed_combinations(df, group))
             for group in determined_groups(df, columns)
         ]
-        return cls(columns, table=table, primary_key=choose_primary_key(columns, table), constraints=combined)
+        # a later date is learned as its gap to an earlier one (see schema.orderings)
+        ordered = [Inequality(low=earlier, high=later) for earlier, later in ordered_date_pairs(df, columns)]
+        return cls(
+            columns, table=table, primary_key=choose_primary_key(columns, table), constraints=combined + ordered
+        )
 
     @property
     def modelled_columns(self) -> list[Column]:

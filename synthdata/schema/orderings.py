@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from synthdata.schema.column import Column
-from synthdata.schema.constraints.values import NumberView
+from synthdata.transform.numbers import to_floats
 
 MIN_ROWS_WITH_BOTH = 50
 
@@ -31,11 +31,14 @@ MIN_ROWS_WITH_BOTH = 50
 def ordered_date_pairs(df: pd.DataFrame, columns: dict[str, Column]) -> list[tuple[str, str]]:
     """(earlier, later) pairs of modelled datetime columns: later >= earlier on every
     row holding both, later > earlier on some."""
-    dates = {
-        name: NumberView.learn(df[name], column).to_numbers(df[name])
-        for name, column in columns.items()
+    names = [
+        name for name, column in columns.items()
         if column.type == "datetime" and column.is_modelled and name in df.columns
-    }
+    ]
+    if len(names) < 2:
+        return []
+    # as the model reads them: seconds, whatever the dtype or text format, any year
+    dates = {name: to_floats(df[name], columns[name]) for name in names}
     candidates: list[tuple[float, str, str]] = []
     for earlier, early in dates.items():
         for later, late in dates.items():

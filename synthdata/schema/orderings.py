@@ -12,7 +12,9 @@ before it starts.
 
 Only datetime columns take part (among numbers, `age >= education-num` would hold on
 Adult by accident), a pair must hold on at least `MIN_ROWS_WITH_BOTH` rows with both
-dates, and each column joins at most one pair (the gap replaces the later column, so
+dates, its gap must vary less than the later date (`MAX_GAP_SPREAD`: a birth and a
+death date are ordered too, but an age at death is no tighter than a death date), and
+each column joins at most one pair (the gap replaces the later column, so
 one column cannot be the later side of two pairs); the pairs with the smallest
 typical gap are taken first.
 """
@@ -26,11 +28,16 @@ from synthdata.schema.column import Column
 from synthdata.transform.numbers import to_floats
 
 MIN_ROWS_WITH_BOTH = 50
+# The gap is learned only where it is the tighter quantity: its interquartile range at
+# most this share of the later date's. ma_1462: medications 0.18, careplans 0.10,
+# conditions 0.01; patients' age at death 1.36, where learning the gap cost the
+# death date its shape (column shapes 0.954 -> 0.894 on 935 patients).
+MAX_GAP_SPREAD = 0.5
 
 
 def ordered_date_pairs(df: pd.DataFrame, columns: dict[str, Column]) -> list[tuple[str, str]]:
     """(earlier, later) pairs of modelled datetime columns: later >= earlier on every
-    row holding both, later > earlier on some."""
+    row holding both, later > earlier on some, the gap tighter than the later date."""
     names = [
         name for name, column in columns.items()
         if column.type == "datetime" and column.is_modelled and name in df.columns
@@ -46,7 +53,8 @@ def ordered_date_pairs(df: pd.DataFrame, columns: dict[str, Column]) -> list[tup
             if earlier == later or both.sum() < MIN_ROWS_WITH_BOTH:
                 continue
             gaps = late[both] - early[both]
-            if (gaps >= 0).all() and (gaps > 0).any():
+            tighter = _spread(gaps) <= MAX_GAP_SPREAD * _spread(late[both])
+            if (gaps >= 0).all() and (gaps > 0).any() and tighter:
                 candidates.append((float(np.median(gaps)), earlier, later))
     pairs, used = [], set()
     for _, earlier, later in sorted(candidates):
@@ -54,3 +62,8 @@ def ordered_date_pairs(df: pd.DataFrame, columns: dict[str, Column]) -> list[tup
             pairs.append((earlier, later))
             used.update((earlier, later))
     return pairs
+
+
+def _spread(values: np.ndarray) -> float:
+    upper, lower = np.percentile(values, [75, 25])
+    return float(upper - lower)

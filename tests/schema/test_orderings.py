@@ -43,6 +43,15 @@ def test_the_stop_date_follows_the_start_and_nothing_else_is_ordered():
     assert "inequality START <= STOP" in [c.describe() for c in Schema.infer(df).constraints]
 
 
+def test_a_gap_as_wide_as_the_dates_is_left_to_the_dates():
+    rng = np.random.default_rng(0)
+    born = pd.Timestamp("1920-01-01") + pd.to_timedelta(rng.integers(0, 25_000, 1_000), unit="D")
+    died = born + pd.to_timedelta(rng.integers(0, 30_000, 1_000), unit="D")
+    df = pd.DataFrame({"BIRTHDATE": born.strftime("%Y-%m-%d"), "DEATHDATE": died.strftime("%Y-%m-%d")})
+    assert (pd.to_datetime(df["DEATHDATE"]) >= pd.to_datetime(df["BIRTHDATE"])).all()
+    assert pairs(df) == []
+
+
 def test_one_stop_before_its_start_breaks_the_pair():
     df = prescriptions(2_000)
     df.loc[5, "STOP"] = "1990-01-01"

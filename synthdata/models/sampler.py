@@ -128,7 +128,7 @@ class RowSampler:
         """Encoded hard rows for `batch` rows drawn as an unconditional sample draws them,
         before rejection by the realness classifier (the rows it is trained on)."""
         with torch.no_grad():
-            return torch.cat([self._drawn(self.raw(rows, ResolvedConditions(), random), random) for rows in _passes(batch)])
+            return self._drawn(self.unconditional_raw(batch, random), random)
 
     def unconditional_raw(self, batch: int, random: torch.Generator) -> torch.Tensor:
         """Raw generator output for `batch` rows drawn as an unconditional sample draws them."""

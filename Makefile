@@ -36,13 +36,16 @@ demo: $(VENV)/.installed
 	@echo "rows:  $(DEMO_DIR)/patients.synthetic.csv"
 
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 report: $(VENV)/.installed-dev
 	$(BIN)/python examples/adult_report.py
 
+# MOSTLY AI's engine pulls PyPI's torchvision and torchaudio, which do not import beside
+# the CPU torch and which its tabular model never uses (benchmarks/README.md).
 bench: $(VENV)/.installed-dev
-	$(BIN)/pip install -q -e ".[bench]"
+	$(BIN)/pip install -q -e ".[bench]" torch==$(TORCH_VERSION)
+	$(BIN)/pip uninstall -q -y torchvision torchaudio
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build *.egg-info

@@ -1,4 +1,4 @@
-"""The fidelity table: synthdata with its default settings beside GaussianCopula and ctgan, in one run.
+"""The fidelity table: synthdata's defaults beside MOSTLY AI, GaussianCopula and ctgan, in one run.
 
     .venv/bin/python benchmarks/fidelity.py --data ../shared/data/adult.csv --target income --epochs 300
 
@@ -6,11 +6,13 @@ Stratified 80/20 split with random_state=0; each system is fitted on the 80% in 
 own child process and samples as many rows as the 80% holds. Rows of the table: the
 real 20% hold-out scored as if it were synthetic (the ceiling; its TSTR trains on the
 real 80%), synthdata's TabularGAN with its defaults (`--synthdata-epochs` overrides
-the epochs only), SDV's GaussianCopulaSynthesizer, and ctgan.CTGAN with its defaults
-at `--epochs`. Columns: SDMetrics' QualityReport (quality, column shapes, pair trends),
+the epochs only), MOSTLY AI's engine (TabularARGN) with its defaults, SDV's
+GaussianCopulaSynthesizer, and ctgan.CTGAN with its defaults at `--epochs`;
+`--systems` runs a subset. Columns: SDMetrics' QualityReport (quality, column shapes, pair trends),
 synthdata's own quality as a cross-check, the 5-fold HistGradientBoosting detection
 AUC, train-synthetic-test-real accuracy and F1 of the rarer class on the real 20%, and
-the fit seconds. Results go to benchmarks/results/<date>-<machine>-fidelity-<table>.json and .md.
+the fit seconds. Results go to
+benchmarks/results/<date>-<machine>-fidelity-<table>[-<systems>].json and .md.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from machine import describe_machine, finish
 from result_files import machine_markdown, write_results
 from scoring import fidelity_markdown, score_holdout
 
+SYSTEM_NAMES = ("synthdata", "mostlyai", "gaussian_copula", "ctgan")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -35,6 +39,11 @@ def main() -> None:
     parser.add_argument("--synthdata-epochs", type=int, help="synthdata's epochs (default: its own default)")
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--max-rows", type=int, help="keep this many random rows (for quick trials)")
+    parser.add_argument(
+        "--systems",
+        default=",".join(SYSTEM_NAMES),
+        help=f"comma-separated subset of {', '.join(SYSTEM_NAMES)} (default: all)",
+    )
     arguments = parser.parse_args()
 
     machine = describe_machine(arguments.device)
@@ -42,13 +51,17 @@ def main() -> None:
     synthdata_settings = {} if arguments.synthdata_epochs is None else {"epochs": arguments.synthdata_epochs}
     with tempfile.TemporaryDirectory(prefix="synthdata-fidelity-") as workdir:
         lineup = Lineup(split, device=arguments.device, workdir=Path(workdir))
-        systems = {
-            "synthdata (defaults)": lineup.run("synthdata", "synthdata", synthdata_settings),
-            "SDV GaussianCopula": lineup.run("gaussian_copula", "gaussian_copula", {}),
-            f"ctgan 0.12.1, {arguments.epochs} epochs": lineup.run(
-                "ctgan", "ctgan", gan_architecture(arguments.epochs)
-            ),
+        entries = {
+            "synthdata": ("synthdata (defaults)", synthdata_settings),
+            "mostlyai": ("MOSTLY AI engine 2.7.3 (defaults)", {}),
+            "gaussian_copula": ("SDV GaussianCopula", {}),
+            "ctgan": (f"ctgan 0.12.1, {arguments.epochs} epochs", gan_architecture(arguments.epochs)),
         }
+        systems = {}
+        chosen = _chosen(arguments.systems)
+        for system in chosen:
+            label, settings = entries[system]
+            systems[label] = lineup.run(system, system, settings)
     print("scoring the real hold-out (the ceiling)", file=sys.stderr, flush=True)
     ceiling = score_holdout(split)
     results = {
@@ -66,9 +79,19 @@ def main() -> None:
         machine_markdown(results["machine"]),
         fidelity_markdown(ceiling, systems),
     ])
-    for path in write_results(f"fidelity-{split.name}", results, markdown):
+    # a subset is named after its systems, so it never overwrites a whole table of the same day
+    subset = "" if set(chosen) == set(SYSTEM_NAMES) else "-" + "-".join(chosen)
+    for path in write_results(f"fidelity-{split.name}{subset}", results, markdown):
         print(path)
     print(markdown)
+
+
+def _chosen(names: str) -> list[str]:
+    chosen = [name.strip() for name in names.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(SYSTEM_NAMES))
+    if unknown or not chosen:
+        raise SystemExit(f"--systems takes a subset of {', '.join(SYSTEM_NAMES)}; got {names!r}")
+    return chosen
 
 
 if __name__ == "__main__":

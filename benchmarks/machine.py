@@ -20,7 +20,9 @@ from pathlib import Path
 
 import torch
 
-LIBRARIES = ("synthdata", "torch", "numpy", "pandas", "scikit-learn", "ctgan", "rdt", "sdv", "sdmetrics")
+LIBRARIES = (
+    "synthdata", "torch", "numpy", "pandas", "scikit-learn", "ctgan", "rdt", "sdv", "sdmetrics", "mostlyai-engine"
+)
 
 
 def cpu_model() -> str:

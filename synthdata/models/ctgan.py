@@ -35,7 +35,9 @@ class NetworkConfig:
     critic_dropout: float = 0.0
     gumbel_tau: float = 0.2
     gradient_penalty: float = 10.0
-    learning_rate: float = 2e-4
+    # CTGAN uses 2e-4; with the cosine decay 1e-3 learns faster (Adult, 40 epochs:
+    # quality 0.979 -> 0.985, detection AUC 0.712 -> 0.666; 2e-3 gives 0.670).
+    learning_rate: float = 1e-3
     betas: tuple[float, float] = (0.5, 0.9)
     weight_decay: float = 1e-6
 

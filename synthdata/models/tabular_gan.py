@@ -31,7 +31,7 @@ from synthdata.models.duration import parse_duration
 from synthdata.models.realness import Realness, fit_realness
 from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
-from synthdata.models.training import AdversarialTrainer, EpochReport
+from synthdata.models.training import AdversarialTrainer, EpochReport, default_epochs
 from synthdata.persist import FORMAT_VERSION, load_model, save_model
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer
@@ -39,22 +39,24 @@ from synthdata.transform.table import DataTransformer
 class TabularGAN:
     """A conditional tabular GAN (the CTGAN design) for one table.
 
-    >>> gan = TabularGAN(epochs=300).fit(df)
+    >>> gan = TabularGAN().fit(df)
     >>> gan.sample(1000, conditions={"GENDER": "F"})
 
     Same seed, same data and same device give the same model and the same samples.
+    Without `epochs`, training runs as many epochs as make 2,500 optimizer steps, at
+    most 300 (synthdata.models.training.default_epochs).
     """
 
     def __init__(
         self,
         *,
-        epochs: int = 300,
+        epochs: int | None = None,
         batch_size: int = 500,
         embedding_dim: int = 128,
         generator_dims: Sequence[int] = (256, 256),
         critic_dims: Sequence[int] = (256, 256),
         pac: int = 10,
-        learning_rate: float = 2e-4,
+        learning_rate: float = 1e-3,
         calibrate: bool = True,
         refine: bool = True,
         max_time: str | float | None = None,
@@ -133,6 +135,7 @@ class TabularGAN:
             generator=torch_random,
             replicas=replicas,
         )
+        self.epochs_ = self.epochs if self.epochs is not None else default_epochs(trainer.steps_per_epoch)
         fingerprint = {
             "rows": len(data),
             "columns": [str(name) for name in data.columns],
@@ -151,6 +154,7 @@ class TabularGAN:
             save=lambda epoch: write_checkpoint(checkpoint, fingerprint=fingerprint, epoch=epoch, state=trainer.state()),
         )
         self.training_ = {
+            "epochs": self.epochs_,
             "epochs_run": len(self.history_),
             "seconds": round(sum(epoch.seconds for epoch in self.history_), 3),
             "device": str(device),
@@ -211,7 +215,7 @@ class TabularGAN:
             raise SynthDataError(
                 f"batch_size ({self.batch_size}) must be a positive multiple of pac ({self.pac})."
             )
-        if self.epochs <= 0:
+        if self.epochs is not None and self.epochs <= 0:
             raise SynthDataError(f"epochs must be at least 1, got {self.epochs}.")
         _check_seed(self.seed)
 
@@ -235,7 +239,7 @@ class TabularGAN:
     ) -> list[EpochReport]:
         max_seconds = parse_duration(self.max_time) if self.max_time is not None else None
         with tqdm(
-            total=self.epochs,
+            total=self.epochs_,
             initial=start_epoch,
             desc="Training",
             unit="epoch",
@@ -250,11 +254,11 @@ class TabularGAN:
                 )
                 bar.update(1)
                 done = epoch.epoch + 1
-                if save_every is not None and (done % save_every == 0 or done == self.epochs):
+                if save_every is not None and (done % save_every == 0 or done == self.epochs_):
                     save(done)
 
             return trainer.train(
-                self.epochs, start_epoch=start_epoch, max_seconds=max_seconds, on_epoch=report
+                self.epochs_, start_epoch=start_epoch, max_seconds=max_seconds, on_epoch=report
             )
 
     # -- sampling ----------------------------------------------------------------

@@ -55,7 +55,7 @@ class DatabaseSynthesizer:
     def __init__(
         self,
         *,
-        epochs: int = 300,
+        epochs: int | None = None,
         batch_size: int = 500,
         max_time: str | float | None = None,
         max_rows: int | None = 1_000_000,

@@ -22,8 +22,8 @@ def _gaussian_frame() -> pd.DataFrame:
     rng = np.random.default_rng(0)
     return pd.DataFrame(
         {
-            "x": rng.normal(4.0, 1.5, 10_000),
-            "group": np.where(rng.random(10_000) < 0.9, "common", "rare"),
+            "x": rng.normal(4.0, 1.5, 5_000),
+            "group": np.where(rng.random(5_000) < 0.9, "common", "rare"),
         }
     )
 

@@ -43,7 +43,10 @@ MAX_REAL_ROWS = 50_000
 # Fewer real rows than this, and the classifier would learn the rows, not the
 # distribution; the generator's rows are then kept as drawn.
 MIN_REAL_ROWS = 500
-EPOCHS = 12
+# Epochs over the classifier's training rows; the one with the lowest validation loss
+# is kept. Adult, one 49-epoch model: 12 epochs, detection AUC 0.654 and TSTR 0.843;
+# 24, 0.640 and 0.847, for about a second more; 40 with the cap at 0.95, 0.635.
+EPOCHS = 24
 BATCH_ROWS = 1024
 LEARNING_RATE = 1e-3
 WEIGHT_DECAY = 1e-5

@@ -147,15 +147,24 @@ class GaussianCopulaSystem:
 class MostlyAISystem:
     """MOSTLY AI's open engine (TabularARGN, autoregressive) on the modelled columns, with its defaults.
 
-    Dates are handed over as datetimes, so the engine models them as dates, and
-    written back in the real table's text format."""
+    Like GaussianCopula it is told each column's kind (a numeric code such as a
+    medication's CODE is a category, not a number); dates are handed over as
+    datetimes and written back in the real table's text format, and every column
+    gets the training rows' dtype back."""
+
+    ENCODINGS = {
+        "categorical": "TABULAR_CATEGORICAL",
+        "boolean": "TABULAR_CATEGORICAL",
+        "numerical": "TABULAR_NUMERIC_AUTO",
+        "integer": "TABULAR_NUMERIC_AUTO",
+        "datetime": "TABULAR_DATETIME",
+    }
 
     def __init__(self, settings: dict, *, schema: Schema, device: str, seed: int) -> None:
         self.columns = [name for name, column in schema.columns.items() if column.is_modelled]
+        self.kinds = {name: schema.columns[name].type for name in self.columns}
         self.date_formats = {
-            name: schema.columns[name].format
-            for name in self.columns
-            if schema.columns[name].type == "datetime"
+            name: schema.columns[name].format for name in self.columns if self.kinds[name] == "datetime"
         }
         self.settings = settings
         self.device = device
@@ -174,7 +183,11 @@ class MostlyAISystem:
     def fit(self, train: pd.DataFrame) -> dict:
         from mostlyai.engine import TabularARGN
 
-        self.model = TabularARGN(**self.settings, device=self.device, random_state=self.seed, verbose=0)
+        self.dtypes = train[self.columns].dtypes
+        encodings = {name: self.ENCODINGS[kind] for name, kind in self.kinds.items()}
+        self.model = TabularARGN(
+            **self.settings, tgt_encoding_types=encodings, device=self.device, random_state=self.seed, verbose=0
+        )
         self.model.fit(self._frame(train))
         return {}
 
@@ -182,10 +195,16 @@ class MostlyAISystem:
         return self.model.sample(n_samples=rows)
 
     def readable(self, sampled: pd.DataFrame) -> pd.DataFrame:
-        sampled = sampled.copy()
-        for name, date_format in self.date_formats.items():
-            dates = pd.to_datetime(sampled[name], errors="coerce")
-            sampled[name] = dates.dt.strftime(date_format or "%Y-%m-%d").where(dates.notna(), None)
+        sampled = sampled[self.columns].copy()
+        for name in self.columns:
+            if name in self.date_formats:
+                dates = pd.to_datetime(sampled[name], errors="coerce")
+                text = dates.dt.strftime(self.date_formats[name] or "%Y-%m-%d")
+                sampled[name] = text.where(dates.notna(), None)
+            elif pd.api.types.is_numeric_dtype(self.dtypes[name]):
+                values = pd.to_numeric(sampled[name], errors="coerce")
+                whole = pd.api.types.is_integer_dtype(self.dtypes[name]) and values.notna().all()
+                sampled[name] = values.round().astype(self.dtypes[name]) if whole else values
         return sampled
 
 

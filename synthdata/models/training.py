@@ -23,8 +23,8 @@ from synthdata.transform.table import Span
 
 # Training length when no epoch count is given: enough epochs for this many optimizer
 # steps, never more than MAX_DEFAULT_EPOCHS. Adult (26,048 rows in batches of 500) gets
-# 49 epochs, a fit of about 110 s on 2 CPU cores, within the 134 s MOSTLY AI's engine
-# takes there; at a learning rate of 1e-3 they give what 100 epochs at 2e-4 gave in
+# 49 epochs, a fit of 103-129 s on 2 CPU cores, as long as MOSTLY AI's engine takes
+# there (118-128 s); at a learning rate of 1e-3 they give what 100 epochs at 2e-4 gave in
 # 272 s (quality 0.988 / 0.986, detection AUC 0.650 / 0.652). 300 epochs at 2e-4 reach
 # 0.620, in 1,450 s. Small tables, with one step an epoch, keep 300 epochs.
 DEFAULT_STEPS = 2_500

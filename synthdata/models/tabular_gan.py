@@ -43,8 +43,8 @@ class TabularGAN:
     >>> gan.sample(1000, conditions={"GENDER": "F"})
 
     Same seed, same data and same device give the same model and the same samples.
-    Without `epochs`, training runs as many epochs as make 2,500 optimizer steps, at
-    most 300 (synthdata.models.training.default_epochs).
+    Without `epochs`, training runs as many epochs as make 2,500 optimizer steps
+    (synthdata.models.training.default_epochs).
     """
 
     def __init__(

@@ -22,18 +22,19 @@ from synthdata.models.replicas import Replicas
 from synthdata.transform.table import Span
 
 # Training length when no epoch count is given: enough epochs for this many optimizer
-# steps, never more than MAX_DEFAULT_EPOCHS. Adult (26,048 rows in batches of 500) gets
-# 49 epochs, a fit of 103-129 s on 2 CPU cores, as long as MOSTLY AI's engine takes
-# there (118-128 s); at a learning rate of 1e-3 they give what 100 epochs at 2e-4 gave in
-# 272 s (quality 0.988 / 0.986, detection AUC 0.650 / 0.652). 300 epochs at 2e-4 reach
-# 0.620, in 1,450 s. Small tables, with one step an epoch, keep 300 epochs.
+# steps, since a GAN learns per step, not per pass over the rows. Adult (26,048 rows in
+# batches of 500) gets 49 epochs, a fit of 103-129 s on 2 CPU cores, as long as MOSTLY
+# AI's engine takes there (118-128 s); at a learning rate of 1e-3 they give what 100
+# epochs at 2e-4 gave in 272 s (quality 0.988 / 0.986, detection AUC 0.650 / 0.652);
+# 300 epochs at 2e-4 reach 0.620, in 1,450 s. A small table gets many epochs of one or
+# two steps: ma_1462's 1,169 training patients, 1,250 epochs in 137 s, detection AUC
+# 0.578 and quality 0.851, where 300 epochs gave 0.787 and 0.832, 600 gave 0.741.
 DEFAULT_STEPS = 2_500
-MAX_DEFAULT_EPOCHS = 300
 
 
 def default_epochs(steps_per_epoch: int) -> int:
     """Epochs for a fit of `steps_per_epoch` steps an epoch when none were asked for."""
-    return min(MAX_DEFAULT_EPOCHS, math.ceil(DEFAULT_STEPS / steps_per_epoch))
+    return math.ceil(DEFAULT_STEPS / steps_per_epoch)
 
 
 @dataclass

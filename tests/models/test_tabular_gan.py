@@ -141,9 +141,9 @@ def test_bad_options_raise(options, message):
 
 @pytest.mark.parametrize(
     ("steps_per_epoch", "epochs"),
-    [(52, 49), (2_500, 1), (5_000, 1), (9, 278), (1, 300)],
+    [(52, 49), (2_500, 1), (5_000, 1), (9, 278), (2, 1_250), (1, 2_500)],
 )
-def test_without_epochs_a_fit_runs_a_step_budget_of_at_most_300_epochs(steps_per_epoch, epochs):
+def test_without_epochs_a_fit_runs_a_budget_of_steps(steps_per_epoch, epochs):
     assert default_epochs(steps_per_epoch) == epochs
 
 

@@ -18,7 +18,7 @@ from synthdata_cli.seed import fit_database
 @click.option("--table", help="Table to read when DATA is a database URL.")
 @click.option("--query", help="SQL query to read when DATA is a database URL.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True, help="Fit on a uniform sample of at most this many rows.")
-@click.option("--epochs", type=click.IntRange(min=1), help="Training epochs [default: as many as make 2,500 steps].")
+@click.option("--epochs", type=click.IntRange(min=1), help="Training epochs [default: as many as make 2,500 steps, each row seen at most 1,100 times].")
 @click.option("--batch-size", type=click.IntRange(min=10), default=500, show_default=True, help="A multiple of 10 (the critic packs 10 rows).")
 @click.option("--max-time", help="Stop training after this long, e.g. 90s, 10m, 1h.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")

@@ -43,8 +43,8 @@ class TabularGAN:
     >>> gan.sample(1000, conditions={"GENDER": "F"})
 
     Same seed, same data and same device give the same model and the same samples.
-    Without `epochs`, training runs as many epochs as make 2,500 optimizer steps
-    (synthdata.models.training.default_epochs).
+    Without `epochs`, training runs as many epochs as make 2,500 optimizer steps, and
+    sees each row at most 1,100 times (synthdata.models.training.default_epochs).
     """
 
     def __init__(
@@ -135,7 +135,9 @@ class TabularGAN:
             generator=torch_random,
             replicas=replicas,
         )
-        self.epochs_ = self.epochs if self.epochs is not None else default_epochs(trainer.steps_per_epoch)
+        self.epochs_ = self.epochs
+        if self.epochs_ is None:
+            self.epochs_ = default_epochs(trainer.steps_per_epoch, len(encoded), trainer.rows_per_step)
         fingerprint = {
             "rows": len(data),
             "columns": [str(name) for name in data.columns],

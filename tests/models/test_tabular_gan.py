@@ -140,11 +140,20 @@ def test_bad_options_raise(options, message):
 
 
 @pytest.mark.parametrize(
-    ("steps_per_epoch", "epochs"),
-    [(52, 49), (2_500, 1), (5_000, 1), (9, 278), (2, 1_250), (1, 2_500)],
+    ("rows", "batch_size", "epochs"),
+    [
+        (26_048, 500, 49),  # Adult: 52 steps an epoch
+        (1_250_000, 500, 1),
+        (4_838, 500, 278),
+        (1_169, 500, 1_250),  # two steps an epoch, 1,069 passes
+        (1_000, 500, 1_100),  # 1,250 epochs would be 1,250 passes: capped at 1,100
+        (111, 500, 244),  # one step sees every row 4.5 times
+        (3, 500, 6),
+    ],
 )
-def test_without_epochs_a_fit_runs_a_budget_of_steps(steps_per_epoch, epochs):
-    assert default_epochs(steps_per_epoch) == epochs
+def test_without_epochs_a_fit_runs_a_budget_of_steps_and_passes(rows, batch_size, epochs):
+    steps_per_epoch = max(rows // batch_size, 1)
+    assert default_epochs(steps_per_epoch, rows, batch_size) == epochs
 
 
 def test_a_fit_without_epochs_plans_them_from_the_table_and_records_them():

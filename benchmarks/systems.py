@@ -6,8 +6,8 @@ system needs, so its peak memory is its own and no system inherits another's war
 caches. In order, the child times the system's data transformer alone (fit +
 transform of the training rows), fits the model (per-epoch times where there are
 epochs), times sampling each of the requested row counts, then draws the rows that
-will be scored and writes them, with its timings, where the spec says. The parent (lineup.py) does the scoring, so the
-metric libraries never weigh on a system's memory.
+will be scored and writes them, with its timings, where the spec says. The parent
+(lineup.py) does the scoring, so the metric libraries never weigh on a system's memory.
 """
 
 from __future__ import annotations

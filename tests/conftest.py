@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -49,6 +50,19 @@ def adult(adult_path: Path) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def synthea(shared_data: Path) -> Path:
     return shared_data / "synthea"
+
+
+@pytest.fixture(scope="session")
+def one_dimensional_frame() -> pd.DataFrame:
+    """A Gaussian column and a 90/10 category: what one fit, single-process or
+    distributed, must learn (tests/models)."""
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "x": rng.normal(4.0, 1.5, 5_000),
+            "group": np.where(rng.random(5_000) < 0.9, "common", "rare"),
+        }
+    )
 
 
 @pytest.fixture(scope="session")

@@ -135,9 +135,7 @@ class TabularGAN:
             generator=torch_random,
             replicas=replicas,
         )
-        self.epochs_ = self.epochs
-        if self.epochs_ is None:
-            self.epochs_ = default_epochs(trainer.steps_per_epoch, len(encoded), trainer.rows_per_step)
+        self.epochs_ = self.epochs if self.epochs is not None else default_epochs(len(encoded), self.batch_size)
         fingerprint = {
             "rows": len(data),
             "columns": [str(name) for name in data.columns],

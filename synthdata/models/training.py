@@ -37,12 +37,19 @@ DEFAULT_STEPS = 2_500
 MAX_DEFAULT_PASSES = 1_100
 
 
-def default_epochs(steps_per_epoch: int, rows: int, batch_size: int) -> int:
-    """Epochs for a fit of `rows` rows in `steps_per_epoch` batches of `batch_size` when
-    none were asked for: DEFAULT_STEPS steps, at most MAX_DEFAULT_PASSES passes."""
-    passes_per_epoch = steps_per_epoch * batch_size / rows
+def epoch_steps(rows: int, batch_size: int) -> int:
+    """Optimizer steps in one epoch: a batch is drawn, not sliced, so a table smaller
+    than one batch still trains a step an epoch."""
+    return max(rows // batch_size, 1)
+
+
+def default_epochs(rows: int, batch_size: int) -> int:
+    """Epochs for a fit of `rows` rows in batches of `batch_size` when none were asked
+    for: DEFAULT_STEPS steps, at most MAX_DEFAULT_PASSES passes over the rows."""
+    steps = epoch_steps(rows, batch_size)
+    passes_per_epoch = steps * batch_size / rows
     most = max(1, math.floor(MAX_DEFAULT_PASSES / passes_per_epoch))
-    return min(math.ceil(DEFAULT_STEPS / steps_per_epoch), most)
+    return min(math.ceil(DEFAULT_STEPS / steps), most)
 
 
 @dataclass
@@ -100,7 +107,7 @@ class AdversarialTrainer:
         )
         self.generator_optimizer = torch.optim.Adam(self.generator.parameters(), **optimizer_options)
         self.critic_optimizer = torch.optim.Adam(self.critic.parameters(), **optimizer_options)
-        self.steps_per_epoch = max(encoded.shape[0] // batch_size, 1)
+        self.steps_per_epoch = epoch_steps(encoded.shape[0], batch_size)
         self.rows_per_step = batch_size
         self.real_share = 0.0
         if replicas is not None:

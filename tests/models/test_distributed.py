@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from synthdata import TabularGAN
@@ -18,20 +16,10 @@ TORCHRUN = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--np
 LOOPBACK = {**os.environ, "GLOO_SOCKET_IFNAME": "lo", "OMP_NUM_THREADS": "1"}
 
 
-def _gaussian_frame() -> pd.DataFrame:
-    rng = np.random.default_rng(0)
-    return pd.DataFrame(
-        {
-            "x": rng.normal(4.0, 1.5, 5_000),
-            "group": np.where(rng.random(5_000) < 0.9, "common", "rare"),
-        }
-    )
-
-
 @pytest.fixture(scope="module")
-def two_process_fit(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+def two_process_fit(tmp_path_factory, one_dimensional_frame) -> tuple[subprocess.CompletedProcess, Path]:
     folder = tmp_path_factory.mktemp("distributed")
-    _gaussian_frame().to_csv(folder / "gauss.csv", index=False)
+    one_dimensional_frame.to_csv(folder / "gauss.csv", index=False)
     command = [*TORCHRUN, "-m", "synthdata_cli", "fit", "gauss.csv", "--distributed"]
     command += ["--epochs", "40", "--batch-size", "200", "--quiet", "-o", "gauss.synth"]
     result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600, env=LOOPBACK)
@@ -51,8 +39,8 @@ def test_two_processes_learn_the_one_dimensional_check(two_process_fit):
     assert abs((sample["group"] == "common").mean() - 0.9) < 0.03
 
 
-def test_a_batch_that_does_not_split_into_packs_is_refused(tmp_path):
-    _gaussian_frame().head(500).to_csv(tmp_path / "gauss.csv", index=False)
+def test_a_batch_that_does_not_split_into_packs_is_refused(tmp_path, one_dimensional_frame):
+    one_dimensional_frame.head(500).to_csv(tmp_path / "gauss.csv", index=False)
     command = [*TORCHRUN, "-m", "synthdata_cli", "fit", "gauss.csv", "--distributed", "--batch-size", "30"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=LOOPBACK)
     assert result.returncode != 0
@@ -60,8 +48,8 @@ def test_a_batch_that_does_not_split_into_packs_is_refused(tmp_path):
     assert not (tmp_path / "gauss.synth").exists()
 
 
-def test_outside_torchrun_the_flag_says_how_to_start(tmp_path):
-    _gaussian_frame().head(100).to_csv(tmp_path / "gauss.csv", index=False)
+def test_outside_torchrun_the_flag_says_how_to_start(tmp_path, one_dimensional_frame):
+    one_dimensional_frame.head(100).to_csv(tmp_path / "gauss.csv", index=False)
     environment = {k: v for k, v in os.environ.items() if k not in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")}
     result = subprocess.run(
         [sys.executable, "-m", "synthdata_cli", "fit", "gauss.csv", "--distributed", "--epochs", "1"],

@@ -19,7 +19,14 @@ and 0.845; 90th, 46% kept, 0.620 and 0.850; 95th, 38% kept, 0.614 and 0.849.
 The classifier reads rows through `RowFeatures`, a view in which a number is its
 value, not the mixture mode it was assigned to: real rows get their mode by a random
 draw, generated ones by the generator, and a classifier that saw modes would reject
-rows for that difference, which sampled tables never show.
+rows for that difference, which sampled tables never show. Each value is also given
+as a one-hot of its quantile bin among the real values, so a threshold ("younger
+than 19") and its interactions with categories are one input and one hidden unit
+away: the generator leaves age nearly independent of education and hours (Adult:
+12% of generated 17-18 year olds hold a bachelor's degree, no real one does, and
+generated 65-75 year olds work 41 hours a week against 30), and an MLP on the bare
+value hardly learns such edges. Adult, one 49-epoch model, HGB detection AUC: 0.640
+without bins, 0.615 with 16 (8 and 32 bins: 0.616, 0.617).
 """
 
 from __future__ import annotations
@@ -56,16 +63,21 @@ CAP_QUANTILE = 0.9
 # Slot biases (see `Realness.balance`): sweeps over the spans, the change at which
 # they stop, and how far a bias may move a logit.
 BALANCE_ITERATIONS = 30
+# Quantile bins of every numeric value among the classifier's features (see above).
+VALUE_BINS = 16
 BALANCE_TOLERANCE = 1e-3
 MAX_BIAS = 3.0
 
 
 class RowFeatures:
     """Encoded rows as the classifier reads them: category slots, the point-mass and
-    null slots of numeric columns, and each numeric column's value in its scaled units
-    (zero when the value is a point mass or null)."""
+    null slots of numeric columns, each numeric column's value in its scaled units
+    (zero when the value is a point mass or null), and the one-hot of that value's bin
+    between `value_edges` (numeric columns, VALUE_BINS - 1), when given."""
 
-    def __init__(self, transformer: DataTransformer, device: torch.device) -> None:
+    def __init__(
+        self, transformer: DataTransformer, device: torch.device, value_edges: torch.Tensor | None = None
+    ) -> None:
         kept: list[int] = []
         mode_spans, scalars, means, stds = [], [], [], []
         for span in transformer.spans_:
@@ -87,19 +99,30 @@ class RowFeatures:
         self.mode_index, self.mode_mask = padded_index(mode_spans, device)
         self.means = _padded(means, self.mode_mask.shape[1], device)
         self.stds = _padded(stds, self.mode_mask.shape[1], device)
-        self.dim = len(kept) + len(scalars)
+        self.value_edges = value_edges.to(device) if value_edges is not None else None
+        bins = self.value_edges.shape[1] + 1 if self.value_edges is not None else 0
+        self.dim = len(kept) + len(scalars) * (1 + bins)
 
-    def __call__(self, rows: torch.Tensor) -> torch.Tensor:
-        kept = rows[:, self.kept_slots]
-        if self.scalar_slots.numel() == 0:
-            return kept
+    def values(self, rows: torch.Tensor) -> torch.Tensor:
+        """Each numeric column's value, (rows, numeric columns): zero for a point mass or null."""
         one_hot = rows[:, self.mode_index].masked_fill(~self.mode_mask, 0.0)
         in_mode = one_hot.sum(dim=-1) > 0
         mode = one_hot.argmax(dim=-1)
         columns = torch.arange(mode.shape[1], device=rows.device).expand_as(mode)
         scalar = rows[:, self.scalar_slots].clamp(-1.0, 1.0)
         value = self.means[columns, mode] + scalar * STD_MULTIPLIER * self.stds[columns, mode]
-        return torch.cat([kept, torch.where(in_mode, value, 0.0)], dim=1)
+        return torch.where(in_mode, value, 0.0)
+
+    def __call__(self, rows: torch.Tensor) -> torch.Tensor:
+        kept = rows[:, self.kept_slots]
+        if self.scalar_slots.numel() == 0:
+            return kept
+        values = self.values(rows)
+        if self.value_edges is None:
+            return torch.cat([kept, values], dim=1)
+        bins = torch.searchsorted(self.value_edges, values.T.contiguous()).T
+        one_hot = F.one_hot(bins, self.value_edges.shape[1] + 1).to(rows.dtype)
+        return torch.cat([kept, values, one_hot.reshape(len(rows), -1)], dim=1)
 
 
 class RealnessClassifier(nn.Module):
@@ -193,13 +216,18 @@ class Realness:
 
     def tensors(self) -> dict[str, torch.Tensor]:
         """What the model file stores."""
-        return dict(self.classifier.state_dict())
+        tensors = dict(self.classifier.state_dict())
+        if self.features.value_edges is not None:
+            tensors["value_edges"] = self.features.value_edges
+        return tensors
 
     @classmethod
     def from_tensors(
         cls, tensors: dict[str, torch.Tensor], transformer: DataTransformer, device: torch.device
     ) -> Realness:
-        features = RowFeatures(transformer, device)
+        # files written before value bins existed store no edges
+        tensors = dict(tensors)
+        features = RowFeatures(transformer, device, value_edges=tensors.pop("value_edges", None))
         classifier = RealnessClassifier(features.dim)
         classifier.slot_bias = torch.zeros_like(tensors["slot_bias"])
         classifier.load_state_dict(tensors, strict=True)
@@ -217,8 +245,9 @@ def fit_realness(
     if len(encoded) < MIN_REAL_ROWS:
         return None
     device = encoded.device
-    features = RowFeatures(transformer, device)
     real_rows = encoded[torch.randperm(len(encoded), device=device, generator=random)[:MAX_REAL_ROWS]]
+    edges = quantile_edges(RowFeatures(transformer, device).values(real_rows), VALUE_BINS)
+    features = RowFeatures(transformer, device, value_edges=edges)
     with torch.no_grad():
         real = features(real_rows)
         generated = features(generated_rows(GENERATED_PER_REAL * len(real_rows)))
@@ -237,6 +266,14 @@ def fit_realness(
         classifier.cap.copy_(torch.quantile(logits[: 2**24], CAP_QUANTILE))
         classifier.kept_share.copy_(torch.exp((logits - classifier.cap).clamp_max(0.0)).mean())
     return Realness(features, classifier)
+
+
+def quantile_edges(values: torch.Tensor, bins: int) -> torch.Tensor:
+    """Edges that cut each column of `values` (rows, columns) into `bins` bins of equal
+    counts, as (columns, bins - 1)."""
+    levels = torch.linspace(0.0, 1.0, bins + 1, device=values.device)[1:-1]
+    # torch.quantile takes at most 2**24 values
+    return torch.quantile(values[: 2**24], levels, dim=0).T.contiguous()
 
 
 def _train(

@@ -48,6 +48,20 @@ def test_capital_gain_keeps_its_zeros(adult, adult_sample):
     assert abs((adult_sample["capital-gain"] == 0).mean() - real) < 0.02
 
 
+DEGREES = [" Bachelors", " Masters", " Doctorate", " Prof-school"]
+
+
+def test_age_thresholds_hold_across_columns(adult, adult_sample):
+    """The generator alone leaves age nearly independent of education and hours; the
+    realness classifier, reading each value's quantile bin, rejects what breaks them."""
+    young = adult_sample[adult_sample["age"] <= 18]
+    real_young = adult[adult["age"] <= 18]
+    assert real_young["education"].isin(DEGREES).mean() < 0.005
+    assert young["education"].isin(DEGREES).mean() < 0.05, len(young)  # 0.012; the generator alone 0.076
+    old = adult_sample[adult_sample["age"] >= 66]
+    assert old["hours-per-week"].mean() < 38  # 35.2, real 29.0, the generator alone 40.0
+
+
 def _frequent_categories(adult):
     for name in adult.columns:
         if adult[name].dtype == object:

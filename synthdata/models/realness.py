@@ -59,7 +59,10 @@ LEARNING_RATE = 1e-3
 WEIGHT_DECAY = 1e-5
 VALIDATION_SHARE = 0.2
 # The cap is this quantile of the generated rows' ratios (see the module docstring).
-CAP_QUANTILE = 0.9
+# With value bins a higher cap pays (Adult, one 49-epoch model, detection AUC and
+# share of rows kept): 0.90, 0.615 and 32%; 0.95, 0.602 and 25%; 0.97, 0.598 and 20%;
+# 0.99, 0.592 and 13%. Sampling 100,000 rows takes 11 s at 0.95 against 8 s at 0.90.
+CAP_QUANTILE = 0.95
 # Slot biases (see `Realness.balance`): sweeps over the spans, the change at which
 # they stop, and how far a bias may move a logit.
 BALANCE_ITERATIONS = 30

@@ -13,7 +13,14 @@ import torch
 from synthdata import TabularGAN
 from synthdata.models.calibration import NumericLayout, _quantiles, fit_calibration, real_shares
 from synthdata.models.ctgan import OutputActivation
-from synthdata.models.realness import MIN_REAL_ROWS, RowFeatures, fit_realness
+from synthdata.models.realness import (
+    MIN_REAL_ROWS,
+    STAGE_CAPS,
+    Realness,
+    RealnessClassifier,
+    RowFeatures,
+    fit_realness,
+)
 from synthdata.schema import Column
 from synthdata.transform.table import DataTransformer, Span
 
@@ -77,7 +84,21 @@ def test_rejection_restores_a_dependence_the_generated_rows_broke():
     assert impossible[kept.numpy()].mean() < 0.05
     child_age = decoded.loc[kept.numpy() & (decoded["role"] == "child").to_numpy(), "age"]
     assert child_age.median() < 25  # shuffled: 40
-    assert 0.2 < realness.kept_share < 0.9
+    assert 0.1 < realness.kept_share < 0.9
+    assert len(realness.stages) == len(STAGE_CAPS)
+
+    # the model file's tensors give back the same acceptance, every stage included
+    restored = Realness.from_tensors(realness.tensors(), transformer, torch.device("cpu"))
+    assert torch.allclose(restored.acceptance(candidates), realness.acceptance(candidates))
+    # a file of one stage without value bins, as written before either existed
+    plain = RowFeatures(transformer, torch.device("cpu"))
+    classifier = RealnessClassifier(plain.dim, torch.Generator().manual_seed(1))
+    classifier.slot_bias = torch.zeros(candidates.shape[1])
+    legacy = Realness(plain, [classifier])
+    assert set(legacy.tensors()) == set(classifier.state_dict())
+    loaded = Realness.from_tensors(legacy.tensors(), transformer, torch.device("cpu"))
+    assert loaded.features.value_edges is None and len(loaded.stages) == 1
+    assert torch.allclose(loaded.acceptance(candidates), legacy.acceptance(candidates))
 
     # rejection keeps the roles in other shares than drawn; balancing restores the real ones
     activation = OutputActivation(transformer.spans_, torch.device("cpu"))

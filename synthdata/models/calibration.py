@@ -50,6 +50,8 @@ ABSENT = -30.0
 # still load: a map reads its size off its tensors.
 QUANTILES = 201
 MIN_MODE_ROWS = 50
+# Scalars and map quantiles lie in [-1, 1]; shifted this far apart, all maps sort as one.
+MAP_SPACING = 4.0
 # Refits of the scalar maps for rows kept by rejection (see `_fitted`).
 MAP_ROUNDS = 4
 
@@ -117,21 +119,28 @@ class NumericLayout:
         return found, counts
 
     def map_scalars(self, rows: torch.Tensor, generated: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
-        """Rows with every numeric scalar passed through its mode's quantile map."""
+        """Rows with every numeric scalar passed through its mode's quantile map.
+
+        Every (column, mode) map is searched in one sorted array: map k's quantiles,
+        which lie in [-1, 1] like the scalars, are shifted by 4k, and a scalar of map k
+        is looked up shifted the same, so no (rows, columns, quantiles) block is built
+        (on Adult that block made the maps a fifth of the sampling time)."""
         if self.n_columns == 0:
             return rows
-        modes = self.modes(rows)
-        columns = torch.arange(self.n_columns, device=rows.device).expand_as(modes)
-        source, target = generated[columns, modes], real[columns, modes]  # (rows, columns, Q)
+        n_quantiles = generated.shape[-1]
+        source, target = generated.reshape(-1), real.reshape(-1)
+        shifts = MAP_SPACING * torch.arange(generated.shape[0] * generated.shape[1], device=rows.device)
+        keys = (generated.reshape(len(shifts), n_quantiles).clamp(-1.0, 1.0) + shifts[:, None]).reshape(-1)
+        columns = torch.arange(self.n_columns, device=rows.device)
+        maps = columns * generated.shape[1] + self.modes(rows)  # (rows, columns)
         scalars = rows[:, self.scalar_slots]
-        upper = torch.searchsorted(source, scalars.unsqueeze(-1).contiguous()).clamp(1, source.shape[-1] - 1)
-        lower = upper - 1
-        x0, x1 = source.gather(-1, lower), source.gather(-1, upper)
-        y0, y1 = target.gather(-1, lower), target.gather(-1, upper)
+        found = torch.searchsorted(keys, (scalars.clamp(-1.0, 1.0) + MAP_SPACING * maps).contiguous())
+        upper = maps * n_quantiles + (found - maps * n_quantiles).clamp(1, n_quantiles - 1)
+        x0, x1 = source[upper - 1], source[upper]
+        y0, y1 = target[upper - 1], target[upper]
         step = x1 - x0
-        share = torch.where(step > 0, (scalars.unsqueeze(-1) - x0) / step.clamp_min(1e-12), 0.0).clamp(0.0, 1.0)
-        mapped = (y0 + share * (y1 - y0)).squeeze(-1)
-        return rows.index_copy(1, self.scalar_slots, mapped)
+        share = torch.where(step > 0, (scalars - x0) / step.clamp_min(1e-12), 0.0).clamp(0.0, 1.0)
+        return rows.index_copy(1, self.scalar_slots, y0 + share * (y1 - y0))
 
 
 def fit_calibration(

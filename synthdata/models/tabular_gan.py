@@ -23,12 +23,12 @@ from tqdm.auto import tqdm
 from synthdata import __version__
 from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
-from synthdata.models.calibration import CALIBRATION_ROWS, Calibration, fit_calibration, real_shares
+from synthdata.models.calibration import Calibration, fit_calibration, real_shares
 from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
 from synthdata.models.conditioning import ResolvedConditions
 from synthdata.models.ctgan import Generator, NetworkConfig
 from synthdata.models.duration import parse_duration
-from synthdata.models.realness import Realness, fit_realness
+from synthdata.models.realness import Realness, balance_rows, fit_realness
 from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
 from synthdata.models.training import AdversarialTrainer, EpochReport, default_epochs
@@ -204,7 +204,7 @@ class TabularGAN:
             # the scalar maps refitted for the rows rejection keeps
             self.calibration_ = sampler.calibration = self._fit_calibration(encoded, acceptance=realness.acceptance)
         realness.balance(
-            sampler.unconditional_rows(CALIBRATION_ROWS, random),
+            sampler.unconditional_rows(balance_rows(realness.kept_share, sampler.activation), random),
             real_shares(encoded, sampler.activation),
             sampler.activation,
         )

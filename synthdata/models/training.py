@@ -23,10 +23,11 @@ from synthdata.transform.table import Span
 
 # Training length when no epoch count is given: enough epochs for this many optimizer
 # steps, since a GAN learns per step, not per pass over the rows. Adult (26,048 rows in
-# batches of 500) gets 49 epochs, a fit of 103-129 s on 2 CPU cores, as long as MOSTLY
-# AI's engine takes there (118-128 s); at a learning rate of 1e-3 they give what 100
-# epochs at 2e-4 gave in 272 s (quality 0.988 / 0.986, detection AUC 0.650 / 0.652);
-# 300 epochs at 2e-4 reach 0.620, in 1,450 s. A small table gets many epochs of one or
+# batches of 500) gets 49 epochs, a fit of 103-163 s on 2 CPU cores, as long as MOSTLY
+# AI's engine takes there in the same runs (118-175 s); at a learning rate of 1e-3
+# they give what 100 epochs at 2e-4 gave in 272 s (quality 0.988 / 0.986, detection AUC
+# 0.650 / 0.652, before the realness classifier read value bins); 300 epochs at 2e-4
+# reach 0.620, in 1,450 s. A small table gets many epochs of one or
 # two steps: ma_1462's 1,169 training patients, 1,250 epochs in 137 s, detection AUC
 # 0.578 and quality 0.851, where 300 epochs gave 0.787 and 0.832, 600 gave 0.741.
 DEFAULT_STEPS = 2_500

@@ -98,7 +98,7 @@ class RowFeatures:
     """Encoded rows as the classifier reads them: category slots, the point-mass and
     null slots of numeric columns, each numeric column's value in its scaled units
     (zero when the value is a point mass or null), and the one-hot of that value's bin
-    between `value_edges` (numeric columns, VALUE_BINS - 1), when given."""
+    between `value_edges` (numeric columns, bins - 1), when given."""
 
     def __init__(
         self, transformer: DataTransformer, device: torch.device, value_edges: torch.Tensor | None = None
@@ -266,7 +266,8 @@ class Realness:
         by_stage: dict[int, dict[str, torch.Tensor]] = {}
         for name, value in tensors.items():
             prefix, _, rest = name.partition(".")
-            index = int(prefix[len("stage") :]) if prefix.startswith("stage") and prefix[5:].isdigit() else 0
+            number = prefix.removeprefix("stage")
+            index = int(number) if number != prefix and number.isdigit() else 0
             by_stage.setdefault(index, {})[rest if index else name] = value
         stages = []
         for index in range(len(by_stage)):

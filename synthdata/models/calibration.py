@@ -143,6 +143,12 @@ class NumericLayout:
         return rows.index_copy(1, self.scalar_slots, y0 + share * (y1 - y0))
 
 
+def padded_rows_limit(activation: OutputActivation) -> int:
+    """The most rows whose one-hot spans, padded as (rows, spans, width), stay within
+    MAX_PADDED_VALUES."""
+    return max(MAX_PADDED_VALUES // max(activation.mask.numel(), 1), 1)
+
+
 def fit_calibration(
     raw_rows: Callable[[int], torch.Tensor],
     activation: OutputActivation,
@@ -158,8 +164,7 @@ def fit_calibration(
     row's probability of being kept, see synthdata.models.realness), the scalar maps
     are fitted for the rows that are kept: on drawn scalars weighted by their rows'
     acceptance. (The shares of kept rows are the realness classifier's to balance.)"""
-    padded = max(activation.mask.numel(), 1)
-    rows = max(min(CALIBRATION_ROWS, MAX_PADDED_VALUES // padded), 1)
+    rows = min(CALIBRATION_ROWS, padded_rows_limit(activation))
     with torch.no_grad():
         raw = raw_rows(rows)
         real, real_counts = layout.quantiles(encoded)

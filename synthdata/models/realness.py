@@ -46,7 +46,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from synthdata.models.calibration import CALIBRATION_ROWS, MAX_PADDED_VALUES
+from synthdata.models.calibration import CALIBRATION_ROWS, padded_rows_limit
 from synthdata.models.ctgan import OutputActivation, init_linear, padded_index
 from synthdata.transform.modes import STD_MULTIPLIER, ModeSpecificNormalizer
 from synthdata.transform.table import DataTransformer, Span
@@ -354,9 +354,8 @@ def balance_rows(kept_share: float, activation: OutputActivation) -> int:
     a model whose rows are mostly rejected balanced its shares on a few hundred rows'
     worth of weight: a 3,000-row table kept 6% of 20,000 rows, and its null share came
     out 0.29-0.36 from seed to seed (real 0.32)."""
-    padded = max(activation.mask.numel(), 1)
     wanted = math.ceil(CALIBRATION_ROWS / max(kept_share, 1e-3))
-    return max(min(wanted, MAX_BALANCE_ROWS, MAX_PADDED_VALUES // padded), 1)
+    return min(wanted, MAX_BALANCE_ROWS, padded_rows_limit(activation))
 
 
 def quantile_edges(values: torch.Tensor, bins: int) -> torch.Tensor:

@@ -27,9 +27,9 @@ from synthdata.transform.table import Span
 # AI's engine takes there in the same runs (118-175 s); at a learning rate of 1e-3
 # they give what 100 epochs at 2e-4 gave in 272 s (quality 0.988 / 0.986, detection AUC
 # 0.650 / 0.652, before the realness classifier read value bins); 300 epochs at 2e-4
-# reach 0.620, in 1,450 s. A small table gets many epochs of one or
-# two steps: ma_1462's 1,169 training patients, 1,250 epochs in 137 s, detection AUC
-# 0.578 and quality 0.851, where 300 epochs gave 0.787 and 0.832, 600 gave 0.741.
+# reach 0.620, in 1,450 s. A small table gets many epochs of one or two steps:
+# ma_1462's 1,169 training patients, 1,250 epochs in 137 s, detection AUC 0.578 and
+# quality 0.851, where 300 epochs gave 0.787 and 0.832, 600 gave 0.741.
 DEFAULT_STEPS = 2_500
 # ...but no more passes over the rows than that patients fit made (1,069): each pass
 # brings generated rows nearer the training rows (there the DCR 5th-percentile ratio

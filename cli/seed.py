@@ -42,16 +42,16 @@ def fit_database(options: Mapping[str, Any]) -> None:
 
     `options` are the fit command's.
     """
-    if options["checkpoint_every"] is not None or options["resume"] or options["distributed"] or options["no_calibrate"] or options["no_refine"]:
-        raise click.UsageError(
-            "--checkpoint-every, --resume, --distributed, --no-calibrate and --no-refine apply to one table; name it with --table."
-        )
+    if options["checkpoint_every"] is not None or options["resume"] or options["distributed"]:
+        raise click.UsageError("--checkpoint-every, --resume and --distributed apply to one table; name it with --table.")
     url = options["data"]
     model = DatabaseSynthesizer(
         epochs=options["epochs"],
         batch_size=options["batch_size"],
         max_time=options["max_time"],
         max_rows=options["max_rows"],
+        calibrate=not options["no_calibrate"],
+        refine=not options["no_refine"],
         device=options["device"],
         random_seed=options["seed"],
         verbose=not options["quiet"],

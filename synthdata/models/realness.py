@@ -216,7 +216,9 @@ class Realness:
         if activation.mask.numel() == 0:
             return
         logits = self._capped_logits(rows)
-        hard = rows[:, activation.padded_index].masked_fill(~activation.mask, 0.0)  # (rows, spans, width)
+        # each row's slot in each span, (spans, rows): sampled rows are one-hot in every span
+        hard = rows[:, activation.padded_index].masked_fill(~activation.mask, 0.0)
+        slots = hard.argmax(dim=-1).T.contiguous()
         present = (target > 0) & activation.mask
         bias = torch.zeros_like(target)
         row_bias = torch.zeros_like(logits)  # each row's sum of the biases of its slots
@@ -224,11 +226,12 @@ class Realness:
             largest = 0.0
             for span in range(target.shape[0]):
                 kept = torch.exp((logits + row_bias).clamp_max(0.0))
-                shares = (kept[:, None] * hard[:, span]).sum(dim=0) / kept.sum().clamp_min(1e-12)
+                shares = target.new_zeros(target.shape[1]).index_add_(0, slots[span], kept)
+                shares /= kept.sum().clamp_min(1e-12)
                 update = torch.where(present[span] & (shares > 0), target[span].log() - shares.clamp_min(1e-12).log(), 0.0)
                 moved = (bias[span] + update).clamp(-MAX_BIAS, MAX_BIAS) - bias[span]
                 bias[span] += moved
-                row_bias += hard[:, span] @ moved
+                row_bias += moved[slots[span]]
                 largest = max(largest, float(update.abs().max()))
             if largest < BALANCE_TOLERANCE:
                 break

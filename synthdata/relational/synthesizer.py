@@ -41,8 +41,8 @@ class DatabaseSynthesizer:
     >>> model = DatabaseSynthesizer(epochs=100).fit("sqlite:///shop.db")
     >>> model.seed("postgresql://localhost/test", scale=0.1)
 
-    The table options (`epochs`, `batch_size`, `max_time`, `device`) apply to each
-    table's TabularGAN; `max_rows` caps the rows each network is fitted on (counts
+    The table options (`epochs`, `batch_size`, `max_time`, `calibrate`, `refine`,
+    `device`) apply to each table's TabularGAN; `max_rows` caps the rows each network is fitted on (counts
     of children are always learned from every row). `context_columns` and
     `min_group_parents` say how finely a child depends on its parent: grouped by up
     to that many parent columns, in groups of at least that many real parents.
@@ -59,6 +59,8 @@ class DatabaseSynthesizer:
         batch_size: int = 500,
         max_time: str | float | None = None,
         max_rows: int | None = 1_000_000,
+        calibrate: bool = True,
+        refine: bool = True,
         context_columns: int = 2,
         min_group_parents: int = 20,
         primary_parents: Mapping[str, str] | None = None,
@@ -71,6 +73,8 @@ class DatabaseSynthesizer:
         self.batch_size = batch_size
         self.max_time = max_time
         self.max_rows = max_rows
+        self.calibrate = calibrate
+        self.refine = refine
         self.context_columns = context_columns
         self.min_group_parents = min_group_parents
         self.primary_parents = dict(primary_parents or {})
@@ -145,6 +149,8 @@ class DatabaseSynthesizer:
             epochs=self.epochs,
             batch_size=self.batch_size,
             max_time=self.max_time,
+            calibrate=self.calibrate,
+            refine=self.refine,
             device=self.device,
             seed=self.random_seed,
             verbose=self.verbose,
@@ -303,6 +309,8 @@ class DatabaseSynthesizer:
             "batch_size": self.batch_size,
             "max_time": self.max_time,
             "max_rows": self.max_rows,
+            "calibrate": self.calibrate,
+            "refine": self.refine,
             "context_columns": self.context_columns,
             "min_group_parents": self.min_group_parents,
             "primary_parents": self.primary_parents,

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from synthdata import DatabaseSynthesizer
 from synthdata.io import ForeignKey, TableCatalog, open_database_sink, read_database_catalog
 from synthdata_cli.main import main
 
@@ -84,10 +85,20 @@ def test_existing_tables_fail_in_one_line_unless_replaced(model, tmp_path):
 def test_usage_errors(shop, model, tmp_path):
     checkpointed = run("fit", shop, "--checkpoint-every", "5", "-o", str(tmp_path / "x.synth"), "-q")
     assert checkpointed.exit_code == 2 and "apply to one table" in checkpointed.stderr
-    raw = run("fit", shop, "--no-calibrate", "-o", str(tmp_path / "x.synth"), "-q")
-    assert raw.exit_code == 2 and "apply to one table" in raw.stderr
+    resumed = run("fit", shop, "--resume", "-o", str(tmp_path / "x.synth"), "-q")
+    assert resumed.exit_code == 2 and "apply to one table" in resumed.stderr
     zero = run("seed", f"sqlite:///{tmp_path / 'zero.db'}", "-m", model, "--scale", "0")
     assert zero.exit_code == 2
+
+
+def test_a_database_fitted_without_calibration_or_rejection_records_it(shop, tmp_path):
+    path = tmp_path / "raw.synth"
+    result = run("fit", shop, "--no-calibrate", "--no-refine", "--epochs", "1", "-o", str(path), "-q")
+    assert result.exit_code == 0, result.output
+    model = DatabaseSynthesizer.load(path)
+    assert model.info()["options"]["calibrate"] is False and model.info()["options"]["refine"] is False
+    networks = [table.gan for table in model.models_.values() if table.gan is not None]
+    assert networks and all(gan.calibration_ is None and gan.realness_ is None for gan in networks)
 
 
 def test_foreign_keys_from_a_schema_file_when_the_database_declares_none(tmp_path):

@@ -23,7 +23,10 @@ from synthdata.relational.layout import DatabaseLayout
 
 # Options that keep every fit in these tests to seconds: the networks barely train,
 # so what is checked is what the relational model itself guarantees.
-QUICK = {"epochs": 2, "max_rows": 500, "verbose": False}
+# Without the realness classifiers, whose fit and rejections cost a 2-epoch model more
+# than its training: they are tested per table (tests/models), and in a database by
+# test_synthesizer.py::test_fitting_from_frames_with_a_schema_matches_the_database.
+QUICK = {"epochs": 2, "max_rows": 500, "refine": False, "verbose": False}
 
 
 def synthea_tables(folder: Path, patients: int, *, seed: int = 0) -> tuple[dict[str, pd.DataFrame], dict]:

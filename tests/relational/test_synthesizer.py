@@ -118,10 +118,13 @@ def test_existing_tables_are_refused_or_replaced(ma_model, new_sqlite):
 
 def test_fitting_from_frames_with_a_schema_matches_the_database(ma_tables):
     frames, schema = ma_tables
-    model = DatabaseSynthesizer(**QUICK).fit({name: frames[name] for name in ("patients", "encounters")}, schema=schema)
+    options = {**QUICK, "refine": True}
+    model = DatabaseSynthesizer(**options).fit({name: frames[name] for name in ("patients", "encounters")}, schema=schema)
     tables = model.sample(0.2)
     assert list(tables) == ["patients", "encounters"]
     assert tables["encounters"]["PATIENT"].isin(tables["patients"]["ID"]).all()
+    # encounters (500 rows learned) are drawn through the realness classifier
+    assert model.models_["encounters"].gan.realness_ is not None
 
 
 def test_unfitted_and_bad_calls_say_what_to_do(ma_model, tmp_path):

@@ -78,6 +78,10 @@ VALIDATION_SHARE = 0.2
 STAGE_CAPS = (0.95, 0.90)
 # Rows drawn to fit the slot biases, at most.
 MAX_BALANCE_ROWS = 100_000
+# Rows drawn beyond what the kept share promises, so that one round of drawing is
+# usually enough, and the least kept share that draws are planned for.
+CANDIDATE_MARGIN = 1.1
+MIN_PLANNED_SHARE = 1e-3
 # Drawing the rows a later stage trains on: rows per pass, and passes at most.
 MAX_DRAW_ROWS = 200_000
 MAX_DRAW_PASSES = 20
@@ -244,6 +248,10 @@ class Realness:
         and balanced."""
         return float(self.classifier.kept_share)
 
+    def draws_for(self, wanted: int) -> int:
+        """Rows to draw from the generator for `wanted` rows past rejection."""
+        return math.ceil(wanted * CANDIDATE_MARGIN / max(self.kept_share, MIN_PLANNED_SHARE))
+
     def keep(self, rows: torch.Tensor, random: torch.Generator) -> torch.Tensor:
         """A random choice of rows, each kept with its acceptance probability."""
         draws = torch.rand(rows.shape[0], device=rows.device, generator=random)
@@ -341,8 +349,7 @@ def _kept_rows(
     kept: list[torch.Tensor] = []
     have = 0
     for _ in range(MAX_DRAW_PASSES):
-        wanted = math.ceil((n - have) * 1.2 / max(realness.kept_share, 0.05))
-        rows = generated_rows(min(wanted, MAX_DRAW_ROWS))
+        rows = generated_rows(min(realness.draws_for(n - have), MAX_DRAW_ROWS))
         rows = rows[realness.keep(rows, random)]
         kept.append(rows)
         have += len(rows)

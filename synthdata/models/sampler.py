@@ -8,7 +8,6 @@ cannot be set natively are dropped and drawn again, within a bounded budget.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,9 +32,6 @@ MAX_OVERSAMPLING = 200
 # the CPU's caches: 100,000 Adult rows take 0.5 s in passes of 2,000-5,000 rows and
 # 0.96 s in one pass (2 cores, float32).
 FORWARD_ROWS = 4096
-# Rows drawn beyond what the realness classifier's kept share promises, so that one
-# round of drawing is usually enough.
-CANDIDATE_MARGIN = 1.1
 
 
 class RowSampler:
@@ -105,9 +101,7 @@ class RowSampler:
 
     def _draws_for(self, expected: int) -> int:
         """How many rows to draw for `expected` rows past the realness classifier."""
-        if self.realness is None:
-            return expected
-        return math.ceil(expected * CANDIDATE_MARGIN / max(self.realness.kept_share, 1e-3))
+        return expected if self.realness is None else self.realness.draws_for(expected)
 
     def _decoded(
         self,

@@ -10,19 +10,6 @@ from synthdata import SynthDataError, TabularGAN
 from synthdata.models.training import AdversarialTrainer, default_epochs
 
 
-@pytest.fixture(scope="module")
-def adult_model(adult):
-    # 60 epochs: the columns, dtypes and income share are right after 30, but the
-    # share of income >50K among women (real 0.109) needs about 60 (measured over
-    # seeds 0, 2, 3: 0.073-0.095 after 60 epochs, 0.137-0.219 after 30).
-    return TabularGAN(verbose=False, seed=0).fit(adult)
-
-
-@pytest.fixture(scope="module")
-def adult_sample(adult_model):
-    return adult_model.sample(5000)
-
-
 def test_one_dimensional_gaussian_and_a_skewed_category(one_dimensional_frame):
     model = TabularGAN(epochs=40, batch_size=200, verbose=False).fit(one_dimensional_frame)
     sample = model.sample(10_000)
@@ -31,93 +18,11 @@ def test_one_dimensional_gaussian_and_a_skewed_category(one_dimensional_frame):
     assert abs((sample["group"] == "common").mean() - 0.9) < 0.03
 
 
-def test_adult_columns_dtypes_domains(adult, adult_sample):
-    assert list(adult_sample.columns) == list(adult.columns)
-    for name in adult.columns:
-        assert adult_sample[name].dtype == adult[name].dtype, name
-        if adult[name].dtype == object:
-            assert set(adult_sample[name]) <= set(adult[name]), name
-        else:
-            assert adult_sample[name].between(adult[name].min(), adult[name].max()).all(), name
-    share = (adult_sample["income"] == " >50K").mean()
-    assert abs(share - (adult["income"] == " >50K").mean()) < 0.03
-
-
-def test_capital_gain_keeps_its_zeros(adult, adult_sample):
-    real = (adult["capital-gain"] == 0).mean()
-    assert abs((adult_sample["capital-gain"] == 0).mean() - real) < 0.02
-
-
-DEGREES = [" Bachelors", " Masters", " Doctorate", " Prof-school"]
-
-
-def test_age_thresholds_hold_across_columns(adult, adult_sample):
-    """The generator alone leaves age nearly independent of education and hours; the
-    realness classifier, reading each value's quantile bin, rejects what breaks them."""
-    young = adult_sample[adult_sample["age"] <= 18]
-    real_young = adult[adult["age"] <= 18]
-    assert real_young["education"].isin(DEGREES).mean() < 0.005
-    assert young["education"].isin(DEGREES).mean() < 0.05, len(young)  # 0.012; the generator alone 0.076
-    old = adult_sample[adult_sample["age"] >= 66]
-    assert old["hours-per-week"].mean() < 38  # 35.2, real 29.0, the generator alone 40.0
-
-
-def _frequent_categories(adult):
-    for name in adult.columns:
-        if adult[name].dtype == object:
-            shares = adult[name].value_counts(normalize=True)
-            yield name, shares[shares >= 0.01].index[-1]
-
-
-def test_every_discrete_column_can_be_conditioned(adult, adult_model):
-    for name, category in _frequent_categories(adult):
-        rows = adult_model.sample(200, conditions={name: category})
-        assert len(rows) == 200
-        assert (rows[name] == category).all(), name
-
-
-def test_conditional_income_share_given_sex(adult, adult_model):
-    for sex in (" Male", " Female"):
-        real = (adult.loc[adult["sex"] == sex, "income"] == " >50K").mean()
-        rows = adult_model.sample(2000, conditions={"sex": sex})
-        assert abs((rows["income"] == " >50K").mean() - real) < 0.05, sex
-
-
-def test_numeric_range_conditions_hold_on_every_row(adult_model):
-    rows = adult_model.sample(500, conditions=["age>=30", "age<=50", "sex=Female"])
-    assert rows["age"].between(30, 50).all()
-    assert (rows["sex"] == " Female").all()
-
-
-def test_impossible_conditions_raise_a_clear_error(adult_model):
-    with pytest.raises(SynthDataError, match="never holds"):
-        adult_model.sample(10, conditions={"sex": "Robot"})
-    with pytest.raises(SynthDataError, match="Unknown column"):
-        adult_model.sample(10, conditions={"planet": "Mars"})
-    with pytest.raises(SynthDataError, match="too rare"):
-        adult_model.sample(10, conditions=["age>=89.5", "age<=89.7"])
-
-
 def test_same_seed_same_model_and_samples(adult):
     frame = adult.sample(2000, random_state=1)
     first = TabularGAN(epochs=2, verbose=False, seed=7).fit(frame).sample(300)
     second = TabularGAN(epochs=2, verbose=False, seed=7).fit(frame).sample(300)
     pd.testing.assert_frame_equal(first, second)
-
-
-def test_shards_concatenate_to_the_unsharded_rows(adult_model):
-    whole = pd.concat(adult_model.sample_chunks(2500, chunk_size=1000, seed=3), ignore_index=True)
-    shards = [
-        pd.concat(adult_model.sample_chunks(2500, chunk_size=1000, seed=3, shard=(i, 3)))
-        for i in range(3)
-    ]
-    pd.testing.assert_frame_equal(pd.concat(shards, ignore_index=True), whole)
-
-
-def test_save_load_gives_the_same_samples(adult_model, tmp_path):
-    path = adult_model.save(tmp_path / "adult.synth")
-    loaded = TabularGAN.load(path)
-    pd.testing.assert_frame_equal(loaded.sample(200, seed=5), adult_model.sample(200, seed=5))
 
 
 def test_examples_patients_fits_as_is(patients_path):
@@ -130,7 +35,8 @@ def test_examples_patients_fits_as_is(patients_path):
 
 def test_ma_1462_patients_keep_the_death_date_null_share(synthea):
     real = pd.read_csv(synthea / "ma_1462" / "patients.csv")
-    sample = TabularGAN(epochs=100, batch_size=100, verbose=False).fit(real).sample(3000)
+    # 30 epochs of 11 steps: off by 0.001 and 0.011 (seeds 0, 1), as after 100 epochs (0.014, 0.007)
+    sample = TabularGAN(epochs=30, batch_size=100, verbose=False).fit(real).sample(3000)
     assert list(sample.columns) == list(real.columns)
     dates = sample["DEATHDATE"].dropna()
     assert pd.to_datetime(dates, format="%Y-%m-%d").notna().all()
@@ -181,8 +87,11 @@ def test_empty_and_non_frames_raise():
 
 
 def test_a_resumed_fit_equals_an_uninterrupted_one(adult, tmp_path, monkeypatch):
+    """Resuming restores the training state; what follows training (calibration and the
+    realness classifiers, seeded afresh) is checked by the same-seed test above."""
     frame = adult.sample(1500, random_state=2)
-    straight = TabularGAN(epochs=4, batch_size=100, verbose=False).fit(frame).sample(200)
+    options = {"epochs": 4, "batch_size": 100, "refine": False, "verbose": False}
+    straight = TabularGAN(**options).fit(frame).sample(200)
     checkpoint = tmp_path / "fit.ckpt"
     run_epoch = AdversarialTrainer.run_epoch
 
@@ -193,9 +102,9 @@ def test_a_resumed_fit_equals_an_uninterrupted_one(adult, tmp_path, monkeypatch)
 
     monkeypatch.setattr(AdversarialTrainer, "run_epoch", interrupted_at_epoch_two)
     with pytest.raises(KeyboardInterrupt):
-        TabularGAN(epochs=4, batch_size=100, verbose=False).fit(frame, checkpoint=checkpoint, checkpoint_every=2)
+        TabularGAN(**options).fit(frame, checkpoint=checkpoint, checkpoint_every=2)
     monkeypatch.undo()
-    resumed = TabularGAN(epochs=4, batch_size=100, verbose=False).fit(
+    resumed = TabularGAN(**options).fit(
         frame, checkpoint=checkpoint, checkpoint_every=2, resume=True
     )
     assert len(resumed.history_) == 2
@@ -209,10 +118,3 @@ def test_a_checkpoint_of_another_fit_is_refused(adult, tmp_path):
         TabularGAN(epochs=2, batch_size=100, verbose=False).fit(adult.head(600), checkpoint=checkpoint, resume=True)
 
 
-def test_dirty_changes_only_the_dirtied_cells(adult_model):
-    clean = adult_model.sample(1000, seed=2)
-    dirty = adult_model.sample(1000, seed=2, dirty=0.05, dirty_marker="_dirty")
-    changed = clean.astype(str) != dirty[clean.columns].astype(str)
-    assert 0.02 < changed.to_numpy().mean() < 0.08
-    marked = dirty["_dirty"].fillna("").str.len() > 0
-    assert (changed.any(axis=1) <= marked).all()

@@ -133,29 +133,34 @@ class OutputActivation:
         self.scalar_index = torch.tensor(scalar, dtype=torch.long, device=device)
         self.padded_index, self.mask = padded_index(softmax, device)
         self.softmax_index = self.padded_index[self.mask]
+        # where each softmax slot sits in a flattened (spans, width) block
+        self.padded_position = self.mask.flatten().nonzero().squeeze(1)
         category = [span for span in spans if span.kind == "category"]
         self.category_index, self.category_mask = padded_index(category, device)
 
     def __call__(self, raw: torch.Tensor, tau: float, generator: torch.Generator) -> torch.Tensor:
         """Soft one-hot spans, for training: the critic's gradient reaches the logits."""
         soft = torch.softmax(self._perturbed_logits(raw, generator) / tau, dim=-1)
-        return self._scalars(raw).index_copy(1, self.softmax_index, soft[:, self.mask])
+        slots = soft.reshape(raw.shape[0], -1).index_select(1, self.padded_position)
+        return self._scalars(raw).index_copy(1, self.softmax_index, slots)
 
     def draw(self, raw: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         """Hard one-hot spans, for sampling: each span's slot drawn from the softmax of
         its logits by the Gumbel-max trick, the slot the soft spans' argmax would pick,
-        with no softmax and noise for the real slots only, not the padding."""
-        logits = raw[:, self.softmax_index]
-        perturbed = raw.new_full((raw.shape[0], *self.mask.shape), float("-inf"))
-        perturbed[:, self.mask] = logits + _gumbel(logits.shape, raw.device, generator)
-        choice = perturbed.argmax(dim=-1)
+        with no softmax."""
+        choice = self._perturbed_logits(raw, generator).argmax(dim=-1)
         spans = torch.arange(choice.shape[1], device=raw.device)
         return self._scalars(raw).scatter_(1, self.padded_index[spans[None, :], choice], 1.0)
 
     def _perturbed_logits(self, raw: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        """Each span's logits plus Gumbel noise, padded into (batch, spans, width)."""
-        logits = raw[:, self.padded_index].masked_fill(~self.mask, float("-inf"))
-        return logits + _gumbel(logits.shape, raw.device, generator)
+        """Each span's logits plus Gumbel noise, padded into (batch, spans, width) with
+        -inf past a span's slots. Noise is drawn for the real slots only: on Adult the
+        padding to the widest span holds three of every four values, and drawing noise
+        for them took 8% of a training epoch."""
+        logits = raw[:, self.softmax_index]
+        perturbed = logits + _gumbel(logits.shape, raw.device, generator)
+        padded = raw.new_full((raw.shape[0], self.mask.numel()), float("-inf"))
+        return padded.index_copy(1, self.padded_position, perturbed).view(raw.shape[0], *self.mask.shape)
 
     def _scalars(self, raw: torch.Tensor) -> torch.Tensor:
         activated = torch.zeros_like(raw)

@@ -42,8 +42,8 @@ class DatabaseSynthesizer:
     >>> model.seed("postgresql://localhost/test", scale=0.1)
 
     The table options (`epochs`, `batch_size`, `max_time`, `calibrate`, `refine`,
-    `device`) apply to each table's TabularGAN; `max_rows` caps the rows each network is fitted on (counts
-    of children are always learned from every row). `context_columns` and
+    `device`) apply to each table's TabularGAN; `max_rows` caps the rows each network
+    is fitted on (counts of children are always learned from every row). `context_columns` and
     `min_group_parents` say how finely a child depends on its parent: grouped by up
     to that many parent columns, in groups of at least that many real parents.
     `primary_parents` names, per child table, the foreign key column to generate it

@@ -176,9 +176,10 @@ class MostlyAISystem:
             frame[name] = pd.to_datetime(frame[name], format=date_format, errors="coerce")
         return frame
 
-    def time_transformer(self, train: pd.DataFrame) -> float:
-        """Not separable: the engine's analysis and encoding are part of its fit."""
-        return float("nan")
+    def time_transformer(self, train: pd.DataFrame) -> float | None:
+        """Not separable: the engine's analysis and encoding are part of its fit (None:
+        a null in the result file, where NaN would not be JSON)."""
+        return None
 
     def fit(self, train: pd.DataFrame) -> dict:
         from mostlyai.engine import TabularARGN

@@ -175,6 +175,26 @@ class TabularGAN:
                 self.realness_ = self._fit_realness(encoded)
         return self
 
+    def _fit_realness(self, encoded: torch.Tensor) -> Realness | None:
+        """The classifiers whose rejections keep sampled rows like real ones, then
+        `calibration_` refitted for the rows they keep (its scalar maps), then the slot
+        biases that give the kept rows the real shares; see synthdata.models.realness.
+        None for tables too small to train them."""
+        random = torch.Generator(device=self.device_).manual_seed(self.seed)
+        sampler = self._row_sampler()
+        realness = fit_realness(encoded, lambda rows: sampler.unconditional_rows(rows, random), self.transformer_, random)
+        if realness is None:
+            return None
+        if self.calibrate:
+            self.calibration_ = self._fit_calibration(encoded, acceptance=realness.acceptance)
+        sampler = self._row_sampler()
+        realness.balance(
+            sampler.unconditional_rows(balance_rows(realness.kept_share, sampler.activation), random),
+            real_shares(encoded, sampler.activation),
+            sampler.activation,
+        )
+        return realness
+
     def _fit_calibration(
         self, encoded: torch.Tensor, acceptance: Callable[[torch.Tensor], torch.Tensor] | None = None
     ) -> Calibration:
@@ -190,25 +210,6 @@ class TabularGAN:
             random,
             acceptance,
         )
-
-    def _fit_realness(self, encoded: torch.Tensor) -> Realness | None:
-        """The classifier whose rejections keep sampled rows like real ones, balanced so
-        the kept rows hold the real shares; see synthdata.models.realness. None for
-        tables too small to train it."""
-        sampler = self._row_sampler()
-        random = torch.Generator(device=self.device_).manual_seed(self.seed)
-        realness = fit_realness(encoded, lambda rows: sampler.unconditional_rows(rows, random), self.transformer_, random)
-        if realness is None:
-            return None
-        if self.calibrate:
-            # the scalar maps refitted for the rows rejection keeps
-            self.calibration_ = sampler.calibration = self._fit_calibration(encoded, acceptance=realness.acceptance)
-        realness.balance(
-            sampler.unconditional_rows(balance_rows(realness.kept_share, sampler.activation), random),
-            real_shares(encoded, sampler.activation),
-            sampler.activation,
-        )
-        return realness
 
     def _check_options(self) -> None:
         if self.batch_size <= 0 or self.batch_size % self.pac != 0:

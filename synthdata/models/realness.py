@@ -366,7 +366,7 @@ def balance_rows(kept_share: float, activation: OutputActivation) -> int:
     a model whose rows are mostly rejected balanced its shares on a few hundred rows'
     worth of weight: a 3,000-row table kept 6% of 20,000 rows, and its null share came
     out 0.29-0.36 from seed to seed (real 0.32)."""
-    wanted = math.ceil(CALIBRATION_ROWS / max(kept_share, 1e-3))
+    wanted = math.ceil(CALIBRATION_ROWS / max(kept_share, MIN_PLANNED_SHARE))
     return min(wanted, MAX_BALANCE_ROWS, padded_rows_limit(activation))
 
 

@@ -187,7 +187,7 @@ class TabularGAN:
             return None
         if self.calibrate:
             self.calibration_ = self._fit_calibration(encoded, acceptance=realness.acceptance)
-        sampler = self._row_sampler()
+        sampler = self._row_sampler()  # drawing through the refitted calibration
         realness.balance(
             sampler.unconditional_rows(balance_rows(realness.kept_share, sampler.activation), random),
             real_shares(encoded, sampler.activation),

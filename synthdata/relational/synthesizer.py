@@ -43,9 +43,10 @@ class DatabaseSynthesizer:
 
     The table options (`epochs`, `batch_size`, `max_time`, `calibrate`, `refine`,
     `device`) apply to each table's TabularGAN; `max_rows` caps the rows each network
-    is fitted on (counts of children are always learned from every row). `context_columns` and
-    `min_group_parents` say how finely a child depends on its parent: grouped by up
-    to that many parent columns, in groups of at least that many real parents.
+    is fitted on (counts of children are always learned from every row).
+    `context_columns` and `min_group_parents` say how finely a child depends on its
+    parent: grouped by up to that many parent columns, in groups of at least that many
+    real parents.
     `primary_parents` names, per child table, the foreign key column to generate it
     from, where the default choice (see `references`) is not the right one, and
     `parent_columns` the parent columns to group its children by, where the columns

@@ -27,6 +27,7 @@ from synthdata_cli.seed import fit_database
 @click.option("--resume", is_flag=True, help="Continue from MODEL.ckpt when it exists.")
 @click.option("--no-calibrate", is_flag=True, help="Sample the generator as trained, without matching the real shares of categories, modes and nulls or the spread within modes.")
 @click.option("--no-refine", is_flag=True, help="Keep every generated row, without the classifier that drops rows unlike real ones (faster sampling).")
+@click.option("--no-redraw", is_flag=True, help="Keep each category as the generator draws it, without redrawing it from what real rows say it should be given the rest of the row.")
 @click.option("--distributed", is_flag=True, help="Train data-parallel as one process of a torchrun job (gloo on CPUs, NCCL on GPUs).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def fit(
@@ -45,6 +46,7 @@ def fit(
     resume: bool,
     no_calibrate: bool,
     no_refine: bool,
+    no_redraw: bool,
     distributed: bool,
     quiet: bool,
 ) -> None:
@@ -65,6 +67,7 @@ def fit(
         seed=seed,
         calibrate=not no_calibrate,
         refine=not no_refine,
+        redraw=not no_redraw,
         verbose=not quiet,
     ).fit(
         frame,

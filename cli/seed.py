@@ -52,6 +52,7 @@ def fit_database(options: Mapping[str, Any]) -> None:
         max_rows=options["max_rows"],
         calibrate=not options["no_calibrate"],
         refine=not options["no_refine"],
+        redraw=not options["no_redraw"],
         device=options["device"],
         random_seed=options["seed"],
         verbose=not options["quiet"],

@@ -104,7 +104,8 @@ class RowFeatures:
     """Encoded rows as the classifier reads them: category slots, the point-mass and
     null slots of numeric columns, each numeric column's value in its scaled units
     (zero when the value is a point mass or null), and the one-hot of that value's bin
-    between `value_edges` (numeric columns, bins - 1), when given."""
+    between `value_edges` (numeric columns, bins - 1), when given (all zeros for a
+    point mass or null)."""
 
     def __init__(
         self, transformer: DataTransformer, device: torch.device, value_edges: torch.Tensor | None = None
@@ -136,23 +137,28 @@ class RowFeatures:
 
     def values(self, rows: torch.Tensor) -> torch.Tensor:
         """Each numeric column's value, (rows, numeric columns): zero for a point mass or null."""
+        return self.values_in_mode(rows)[0]
+
+    def values_in_mode(self, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """`values`, and whether each lies in a mixture mode (not a point mass or null)."""
         one_hot = rows[:, self.mode_index].masked_fill(~self.mode_mask, 0.0)
         in_mode = one_hot.sum(dim=-1) > 0
         mode = one_hot.argmax(dim=-1)
         columns = torch.arange(mode.shape[1], device=rows.device).expand_as(mode)
         scalar = rows[:, self.scalar_slots].clamp(-1.0, 1.0)
         value = self.means[columns, mode] + scalar * STD_MULTIPLIER * self.stds[columns, mode]
-        return torch.where(in_mode, value, 0.0)
+        return torch.where(in_mode, value, 0.0), in_mode
 
     def __call__(self, rows: torch.Tensor) -> torch.Tensor:
         kept = rows[:, self.kept_slots]
         if self.scalar_slots.numel() == 0:
             return kept
-        values = self.values(rows)
+        values, in_mode = self.values_in_mode(rows)
         if self.value_edges is None:
             return torch.cat([kept, values], dim=1)
         bins = torch.searchsorted(self.value_edges, values.T.contiguous()).T
-        one_hot = F.one_hot(bins, self.value_edges.shape[1] + 1).to(rows.dtype)
+        # a point mass or null has a slot of its own and no bin
+        one_hot = F.one_hot(bins, self.value_edges.shape[1] + 1).to(rows.dtype) * in_mode[..., None]
         return torch.cat([kept, values, one_hot.reshape(len(rows), one_hot.shape[1] * one_hot.shape[2])], dim=1)
 
 
@@ -304,11 +310,7 @@ def fit_realness(
         return None
     device = encoded.device
     real_rows = encoded[torch.randperm(len(encoded), device=device, generator=random)[:MAX_REAL_ROWS]]
-    plain = RowFeatures(transformer, device)
-    bins = min(VALUE_BINS, len(real_rows) // ROWS_PER_VALUE_BIN)
-    has_values = plain.scalar_slots.numel() > 0
-    edges = quantile_edges(plain.values(real_rows), bins) if bins > 1 and has_values else None
-    features = RowFeatures(transformer, device, value_edges=edges)
+    features = RowFeatures(transformer, device, value_edges=value_edges(transformer, real_rows))
     n_generated = GENERATED_PER_REAL * len(real_rows)
     with torch.no_grad():
         real = features(real_rows)
@@ -370,12 +372,29 @@ def balance_rows(kept_share: float, activation: OutputActivation) -> int:
     return min(wanted, MAX_BALANCE_ROWS, padded_rows_limit(activation))
 
 
-def quantile_edges(values: torch.Tensor, bins: int) -> torch.Tensor:
-    """Edges that cut each column of `values` (rows, columns) into `bins` bins of equal
-    counts, as (columns, bins - 1)."""
-    levels = torch.linspace(0.0, 1.0, bins + 1, device=values.device)[1:-1]
-    # torch.quantile takes at most 2**24 values
-    return torch.quantile(values[: 2**24], levels, dim=0).T.contiguous()
+def value_edges(transformer: DataTransformer, real_rows: torch.Tensor) -> torch.Tensor | None:
+    """Edges that cut each numeric column's values among `real_rows` into bins of equal
+    counts, as (numeric columns, bins - 1); None when the table has no numeric value
+    or too few rows for two bins (see ROWS_PER_VALUE_BIN).
+
+    Only values in a mixture mode are counted: point masses and nulls have slots of
+    their own, and counted as zeros they would take every bin of a column that is
+    mostly zeros. Adult's capital-gain is 92% zeros; with its bins cut among the
+    amounts, a network predicting income from the rest of the row reached accuracy
+    0.866 on the hold-out instead of 0.850 (see synthdata.models.conditionals)."""
+    plain = RowFeatures(transformer, real_rows.device)
+    bins = min(VALUE_BINS, len(real_rows) // ROWS_PER_VALUE_BIN)
+    if bins < 2 or plain.scalar_slots.numel() == 0:
+        return None
+    values, in_mode = plain.values_in_mode(real_rows)
+    levels = torch.linspace(0.0, 1.0, bins + 1, device=real_rows.device)[1:-1]
+    edges = torch.zeros(values.shape[1], bins - 1, device=real_rows.device)
+    for column in range(values.shape[1]):
+        # torch.quantile takes at most 2**24 values
+        counted = values[in_mode[:, column], column][: 2**24]
+        if len(counted) > 0:
+            edges[column] = torch.quantile(counted, levels)
+    return edges
 
 
 def _train(

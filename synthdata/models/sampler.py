@@ -18,6 +18,7 @@ import torch
 from synthdata.errors import ConstraintError, SynthDataError
 from synthdata.models import conditioning
 from synthdata.models.calibration import Calibration, NumericLayout
+from synthdata.models.conditionals import Conditionals
 from synthdata.models.conditioning import ResolvedConditions
 from synthdata.models.conditions import ConditionSampler
 from synthdata.models.ctgan import Generator, NetworkConfig, OutputActivation
@@ -50,6 +51,7 @@ class RowSampler:
         device: torch.device,
         calibration: Calibration | None = None,
         realness: Realness | None = None,
+        conditionals: Conditionals | None = None,
     ) -> None:
         self.generator = generator
         self.transformer = transformer
@@ -63,6 +65,7 @@ class RowSampler:
         self.modelled = {c.name: c for c in schema.columns.values() if c.is_modelled}
         self.calibration = calibration
         self.realness = realness
+        self.conditionals = conditionals
         self.numeric_layout = NumericLayout(transformer.spans_, device)
 
     def resolve(self, conditions: Mapping[str, Any] | Sequence[str] | None) -> ResolvedConditions:
@@ -140,7 +143,8 @@ class RowSampler:
 
     def _activated(self, batch: int, resolved: ResolvedConditions, random: torch.Generator) -> torch.Tensor:
         """One generator pass: encoded rows with hard one-hot spans, those the realness
-        classifier rejects left out (so a pass may return fewer than `batch` rows)."""
+        classifier rejects left out (so a pass may return fewer than `batch` rows), the
+        categories of the others redrawn from their conditionals."""
         activated = self._drawn(self.raw(batch, resolved, random), random)
         if resolved.native is not None:
             column, category = resolved.native
@@ -149,6 +153,9 @@ class RowSampler:
             activated[:, span.start + category] = 1.0
         if self.realness is not None:
             activated = activated[self.realness.keep(activated, random)]
+        if self.conditionals is not None:
+            fixed = frozenset([resolved.native[0]]) if resolved.native is not None else frozenset()
+            activated = self.conditionals.redraw(activated, random, keep=fixed)
         return activated
 
     def _drawn(self, raw: torch.Tensor, random: torch.Generator) -> torch.Tensor:

@@ -25,6 +25,7 @@ from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
 from synthdata.models.calibration import Calibration, fit_calibration, real_shares
 from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
+from synthdata.models.conditionals import Conditionals, fit_conditionals
 from synthdata.models.conditioning import ResolvedConditions
 from synthdata.models.ctgan import Generator, NetworkConfig
 from synthdata.models.duration import parse_duration
@@ -59,6 +60,7 @@ class TabularGAN:
         learning_rate: float = 1e-3,
         calibrate: bool = True,
         refine: bool = True,
+        redraw: bool = True,
         max_time: str | float | None = None,
         device: DeviceName = "auto",
         seed: int = 0,
@@ -73,6 +75,7 @@ class TabularGAN:
         self.learning_rate = learning_rate
         self.calibrate = calibrate
         self.refine = refine
+        self.redraw = redraw
         self.max_time = max_time
         self.device = device
         self.seed = seed
@@ -140,7 +143,7 @@ class TabularGAN:
             "rows": len(data),
             "columns": [str(name) for name in data.columns],
             "encoded_dim": self.transformer_.output_dim,
-            "options": {k: v for k, v in self.get_params().items() if k not in ("epochs", "max_time", "verbose", "device", "calibrate", "refine")},
+            "options": {k: v for k, v in self.get_params().items() if k not in ("epochs", "max_time", "verbose", "device", "calibrate", "refine", "redraw")},
         }
         start_epoch = 0
         if resume and checkpoint is not None and Path(checkpoint).exists():
@@ -168,11 +171,16 @@ class TabularGAN:
         self.device_ = device
         self.calibration_ = None
         self.realness_ = None
+        self.conditionals_ = None
         if self.calibrate:
             self.calibration_ = self._fit_calibration(encoded)
         if self.refine:
             with _phase("Fitting the realness classifier", verbose):
                 self.realness_ = self._fit_realness(encoded)
+        if self.redraw:
+            with _phase("Fitting the category conditionals", verbose):
+                random = torch.Generator(device=device).manual_seed(self.seed)
+                self.conditionals_ = fit_conditionals(encoded, self.transformer_, random)
         return self
 
     def _fit_realness(self, encoded: torch.Tensor) -> Realness | None:
@@ -342,6 +350,7 @@ class TabularGAN:
             device=self.device_,
             calibration=self.calibration_,
             realness=self.realness_,
+            conditionals=self.conditionals_,
         )
 
     # -- persistence -------------------------------------------------------------
@@ -369,6 +378,8 @@ class TabularGAN:
             tensors.update({f"calibration.{k}": v for k, v in self.calibration_.tensors().items()})
         if self.realness_ is not None:
             tensors.update({f"realness.{k}": v for k, v in self.realness_.tensors().items()})
+        if self.conditionals_ is not None:
+            tensors.update({f"conditionals.{k}": v for k, v in self.conditionals_.tensors().items()})
         return save_model(path, meta, tensors)
 
     @classmethod
@@ -376,8 +387,10 @@ class TabularGAN:
         """Read a model written by `save`; the file is checked, never unpickled."""
         meta, tensors = load_model(path)
         try:
-            # files written before calibration or rejection existed name neither option and hold neither
-            model = cls(**{"calibrate": False, "refine": False, **meta["options"], "device": device})
+            # files written before calibration, rejection or the redraw existed name none of
+            # those options and hold none of them
+            options = {"calibrate": False, "refine": False, "redraw": False, **meta["options"]}
+            model = cls(**{**options, "device": device})
             model.schema_ = Schema.from_dict(meta["schema"])
             model.transformer_ = DataTransformer.from_state(meta["transformer"])
             model.columns_ = list(meta["columns"])
@@ -398,6 +411,10 @@ class TabularGAN:
             # a refined fit of a table too small for the classifier stores none
             model.realness_ = (
                 Realness.from_tensors(realness, model.transformer_, model.device_) if realness else None
+            )
+            conditionals = _prefixed(tensors, "conditionals.")
+            model.conditionals_ = (
+                Conditionals.from_tensors(conditionals, model.transformer_, model.device_) if conditionals else None
             )
             # Decode two rows now: a hand-edited meta.json with values of the wrong type
             # fails here, as one clear error, instead of deep inside a later sample.
@@ -450,6 +467,7 @@ class TabularGAN:
             "learning_rate": self.learning_rate,
             "calibrate": self.calibrate,
             "refine": self.refine,
+            "redraw": self.redraw,
             "max_time": self.max_time,
             "device": self.device,
             "seed": self.seed,

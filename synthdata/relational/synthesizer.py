@@ -42,7 +42,7 @@ class DatabaseSynthesizer:
     >>> model.seed("postgresql://localhost/test", scale=0.1)
 
     The table options (`epochs`, `batch_size`, `max_time`, `calibrate`, `refine`,
-    `device`) apply to each table's TabularGAN; `max_rows` caps the rows each network
+    `redraw`, `device`) apply to each table's TabularGAN; `max_rows` caps the rows each network
     is fitted on (counts of children are always learned from every row).
     `context_columns` and `min_group_parents` say how finely a child depends on its
     parent: grouped by up to that many parent columns, in groups of at least that many
@@ -62,6 +62,7 @@ class DatabaseSynthesizer:
         max_rows: int | None = 1_000_000,
         calibrate: bool = True,
         refine: bool = True,
+        redraw: bool = True,
         context_columns: int = 2,
         min_group_parents: int = 20,
         primary_parents: Mapping[str, str] | None = None,
@@ -76,6 +77,7 @@ class DatabaseSynthesizer:
         self.max_rows = max_rows
         self.calibrate = calibrate
         self.refine = refine
+        self.redraw = redraw
         self.context_columns = context_columns
         self.min_group_parents = min_group_parents
         self.primary_parents = dict(primary_parents or {})
@@ -152,6 +154,7 @@ class DatabaseSynthesizer:
             max_time=self.max_time,
             calibrate=self.calibrate,
             refine=self.refine,
+            redraw=self.redraw,
             device=self.device,
             seed=self.random_seed,
             verbose=self.verbose,
@@ -312,6 +315,7 @@ class DatabaseSynthesizer:
             "max_rows": self.max_rows,
             "calibrate": self.calibrate,
             "refine": self.refine,
+            "redraw": self.redraw,
             "context_columns": self.context_columns,
             "min_group_parents": self.min_group_parents,
             "primary_parents": self.primary_parents,

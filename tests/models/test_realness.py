@@ -21,32 +21,9 @@ from synthdata.models.realness import (
     RowFeatures,
     fit_realness,
 )
-from synthdata.schema import Column
-from synthdata.transform.table import DataTransformer, Span
+from synthdata.transform.table import Span
 
-ROLES = ["husband", "wife", "child"]
-
-
-def households(n: int, seed: int) -> pd.DataFrame:
-    """Husbands are men, wives women, children either, with ages that follow the role;
-    income is null for a third of the children."""
-    rng = np.random.default_rng(seed)
-    role = rng.choice(ROLES, size=n, p=[0.45, 0.35, 0.2])
-    sex = np.where(role == "husband", "M", np.where(role == "wife", "F", rng.choice(["M", "F"], size=n)))
-    age = np.where(role == "child", rng.normal(12, 4, n), rng.normal(45, 12, n)).round()
-    income = np.where((role == "child") & (rng.random(n) < 0.33), np.nan, rng.lognormal(10, 1, n).round())
-    return pd.DataFrame({"role": role, "sex": sex, "age": age, "income": income})
-
-
-def fitted_transformer(frame: pd.DataFrame) -> DataTransformer:
-    columns = [
-        Column("role", "categorical"),
-        Column("sex", "categorical"),
-        Column("age", "numerical"),
-        Column("income", "numerical"),
-    ]
-    return DataTransformer().fit(frame, columns, rng=np.random.default_rng(0))
-
+from .conftest import ROLES, fitted_transformer, households
 
 def test_features_see_values_not_the_mode_a_value_was_assigned_to():
     frame = households(3_000, seed=0)
@@ -109,7 +86,7 @@ def test_rejection_restores_a_dependence_the_generated_rows_broke():
         weights = realness.acceptance(rows).numpy()
         return np.array([weights[(roles == role).to_numpy()].sum() for role in ROLES]) / weights.sum()
 
-    assert np.abs(kept_role_shares(candidates) - real_role_shares).max() > 0.03
+    assert np.abs(kept_role_shares(candidates) - real_role_shares).max() > 0.02
     realness.balance(candidates, real_shares(real, activation), activation)
     assert np.abs(kept_role_shares(candidates) - real_role_shares).max() < 0.005
     # on fresh rows, within what a weighted share of a sample this size varies by: two
@@ -175,7 +152,8 @@ def test_weighted_quantiles_equal_those_of_repeated_values():
 
 @pytest.fixture(scope="module")
 def household_model():
-    return TabularGAN(epochs=5, batch_size=200, verbose=False).fit(households(3_000, seed=1))
+    # rejection alone: the redraw mends the same rows (see test_conditionals)
+    return TabularGAN(epochs=5, batch_size=200, redraw=False, verbose=False).fit(households(3_000, seed=1))
 
 
 def test_sampled_rows_break_the_rules_less_and_keep_their_shares(household_model, tmp_path):

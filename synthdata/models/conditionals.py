@@ -1,0 +1,221 @@
+"""Redrawing each category from what real rows say it should be, given the rest of the row.
+
+A GAN's generator learns every column at once and gets each one's dependence on the
+others only roughly right: on Adult, HistGradientBoosting trained on generated rows
+predicts the real hold-out's income with accuracy 0.848, against 0.870 when trained
+on real rows. A network trained on real rows alone to predict one categorical column
+from all the others learns that conditional directly, as a supervised task with a
+validation set to stop on. One sweep of Gibbs sampling then redraws each categorical
+column of a generated row, in turn, from the network's conditional given the row's
+other values: where a row is already like a real one the redraw keeps it so, and a
+value that disagrees with the rest of its row is corrected.
+
+Adult, one fitted model (after rejection by the realness classifiers; TSTR accuracy,
+HGB detection AUC, SDMetrics quality): without the redraw 0.848, 0.588 and 0.989; with
+it 0.864, 0.545 and 0.990. The network reads numbers with their quantile bins among
+the values of mixture modes (see `value_edges`); with bins cut among all values,
+where capital-gain's zeros leave no bin for its amounts, its income accuracy on the
+hold-out was 0.850 instead of 0.866, and the redraw's TSTR 0.851.
+
+One network serves every column: its input is the row with that column's slots
+cleared and a one-hot saying which column is asked for, its output the logits of
+every category, of which the asked column's are read.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from synthdata.models.ctgan import init_linear, padded_index
+from synthdata.models.realness import RowFeatures, value_edges
+from synthdata.transform.table import DataTransformer, Span
+
+HIDDEN = (256, 256)
+MAX_REAL_ROWS = 50_000
+# Fewer real rows than this, and the network would learn the rows, not the
+# conditionals; categories are then kept as the generator draws them.
+MIN_REAL_ROWS = 500
+# Passes over every (row, column) pair, under a one-cycle learning rate: on Adult the
+# validation loss still fell at the sixth (0.7398), and at a constant rate it rose
+# after the fifth (best 0.7471), its average prediction then off the real shares by
+# up to 0.05 in total variation (occupation), against 0.02 with the cycle.
+EPOCHS = 6
+# (row, column) pairs per epoch, at most: a wide table trains as long as Adult's 9
+# categorical columns of 26,000 rows, on a random share of its pairs each epoch.
+MAX_PAIRS_PER_EPOCH = 250_000
+# Optimizer steps, at least: a table of a few thousand rows and one categorical column
+# makes four batches an epoch, and after six epochs the network's average prediction
+# was still 0.04 off the real share of a 90% category.
+MIN_STEPS = 600
+BATCH_ROWS = 1024
+LEARNING_RATE = 1e-3
+WEIGHT_DECAY = 1e-5
+VALIDATION_SHARE = 0.2
+
+
+class ConditionalNetwork(nn.Module):
+    """An MLP from a row with one column cleared, and which one, to the logits of every category."""
+
+    def __init__(
+        self, features_dim: int, n_columns: int, n_slots: int, generator: torch.Generator | None = None
+    ) -> None:
+        super().__init__()
+        self.register_buffer("center", torch.zeros(features_dim))
+        self.register_buffer("scale", torch.ones(features_dim))
+        layers: list[nn.Module] = []
+        width = features_dim + n_columns
+        for dim in HIDDEN:
+            layers += [nn.Linear(width, dim), nn.LeakyReLU(0.2)]
+            width = dim
+        layers.append(nn.Linear(width, n_slots))
+        self.net = nn.Sequential(*layers)
+        if generator is not None:
+            for layer in self.net:
+                if isinstance(layer, nn.Linear):
+                    init_linear(layer, generator)
+
+    def forward(self, features: torch.Tensor, asked: torch.Tensor) -> torch.Tensor:
+        return self.net(torch.cat([(features - self.center) / self.scale, asked], dim=1))
+
+
+class Conditionals:
+    """The fitted network, the feature view it reads, and where each categorical
+    column's slots lie in the encoded row and in the network's output."""
+
+    def __init__(self, transformer: DataTransformer, features: RowFeatures, network: ConditionalNetwork) -> None:
+        self.features = features
+        self.spans = transformer.category_spans
+        self.network = network.eval()
+        device = features.kept_slots.device
+        self.row_index, self.mask = padded_index(self.spans, device)
+        starts = torch.tensor([0] + [span.width for span in self.spans[:-1]], device=device).cumsum(0)
+        self.output_index = (self.row_index - self.row_index[:, :1]) + starts[:, None]
+        # per column, the encoded row with that column's slots cleared (1 elsewhere)
+        self.cleared = torch.ones(len(self.spans), transformer.output_dim, device=device)
+        for number, span in enumerate(self.spans):
+            self.cleared[number, span.start : span.stop] = 0.0
+
+    def logits(self, rows: torch.Tensor, columns: torch.Tensor) -> torch.Tensor:
+        """Each row's logits for its asked column (`columns`: numbers of category spans),
+        padded to the widest span with -inf."""
+        asked = F.one_hot(columns, len(self.spans)).to(rows.dtype)
+        output = self.network(self.features(rows * self.cleared[columns]), asked)
+        return output.gather(1, self.output_index[columns]).masked_fill(~self.mask[columns], float("-inf"))
+
+    def redraw(self, rows: torch.Tensor, random: torch.Generator, keep: frozenset[int] = frozenset()) -> torch.Tensor:
+        """`rows` (encoded, one-hot) with each category span in turn redrawn from its
+        conditional given the rest of the row; the spans numbered in `keep` (a value
+        the caller fixed) stay as they are."""
+        rows = rows.clone()
+        every_row = torch.arange(len(rows), device=rows.device)
+        with torch.no_grad():
+            for number, span in enumerate(self.spans):
+                if number in keep or len(rows) == 0:
+                    continue
+                columns = torch.full((len(rows),), number, dtype=torch.long, device=rows.device)
+                probabilities = torch.softmax(self.logits(rows, columns), dim=1)
+                slots = torch.multinomial(probabilities, 1, generator=random).squeeze(1)
+                rows[:, span.start : span.stop] = 0.0
+                rows[every_row, span.start + slots] = 1.0
+        return rows
+
+    def tensors(self) -> dict[str, torch.Tensor]:
+        """What the model file stores: the network's state and the value bins it reads."""
+        tensors = dict(self.network.state_dict())
+        if self.features.value_edges is not None:
+            tensors["value_edges"] = self.features.value_edges
+        return tensors
+
+    @classmethod
+    def from_tensors(
+        cls, tensors: dict[str, torch.Tensor], transformer: DataTransformer, device: torch.device
+    ) -> Conditionals:
+        tensors = dict(tensors)
+        features = RowFeatures(transformer, device, value_edges=tensors.pop("value_edges", None))
+        spans = transformer.category_spans
+        network = ConditionalNetwork(features.dim, len(spans), sum(span.width for span in spans))
+        network.load_state_dict(tensors, strict=True)
+        return cls(transformer, features, network.to(device))
+
+
+def fit_conditionals(
+    encoded: torch.Tensor, transformer: DataTransformer, random: torch.Generator
+) -> Conditionals | None:
+    """Train the network on real `encoded` rows, each row once per categorical column
+    and epoch; None when the table has no categorical column, or too few rows to
+    learn from (see MIN_REAL_ROWS)."""
+    spans = transformer.category_spans
+    if len(encoded) < MIN_REAL_ROWS or not spans:
+        return None
+    device = encoded.device
+    real_rows = encoded[torch.randperm(len(encoded), device=device, generator=random)[:MAX_REAL_ROWS]]
+    features = RowFeatures(transformer, device, value_edges=value_edges(transformer, real_rows))
+    network = ConditionalNetwork(features.dim, len(spans), sum(span.width for span in spans), random).to(device)
+    with torch.no_grad():
+        real_features = features(real_rows)
+        network.center.copy_(real_features.mean(dim=0))
+        network.scale.copy_(real_features.std(dim=0).clamp_min(1e-3))
+    conditionals = Conditionals(transformer, features, network)
+    n_validation = max(int(len(real_rows) * VALIDATION_SHARE), 1)
+    _train(conditionals, real_rows[n_validation:], real_rows[:n_validation], random)
+    return conditionals
+
+
+def _pairs(rows: torch.Tensor, n_columns: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every (row, column) pair of `rows`, as row numbers and column numbers."""
+    row_numbers = torch.arange(len(rows), device=rows.device).repeat_interleave(n_columns)
+    columns = torch.arange(n_columns, device=rows.device).repeat(len(rows))
+    return row_numbers, columns
+
+
+def _loss(conditionals: Conditionals, rows: torch.Tensor, columns: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of each row's asked column given the rest of the row."""
+    held = rows.gather(1, conditionals.row_index[columns]).masked_fill(~conditionals.mask[columns], 0.0)
+    return F.cross_entropy(conditionals.logits(rows, columns), held.argmax(dim=1))
+
+
+def _validation_loss(conditionals: Conditionals, rows: torch.Tensor, n_columns: int) -> float:
+    """The mean loss over every (row, column) pair of `rows`, in batches of bounded memory."""
+    row_numbers, columns = _pairs(rows, n_columns)
+    total = 0.0
+    with torch.no_grad():
+        for start in range(0, len(row_numbers), MAX_PAIRS_PER_EPOCH):
+            batch = slice(start, start + MAX_PAIRS_PER_EPOCH)
+            total += float(_loss(conditionals, rows[row_numbers[batch]], columns[batch])) * len(columns[batch])
+    return total / max(len(row_numbers), 1)
+
+
+def _train(conditionals: Conditionals, rows: torch.Tensor, validation: torch.Tensor, random: torch.Generator) -> None:
+    """Adam under a one-cycle learning rate on every (row, column) pair; the epoch with
+    the lowest validation loss is kept, so the conditionals are neither blurred nor
+    overfitted."""
+    network = conditionals.network
+    n_columns = len(conditionals.spans)
+    row_numbers, columns = _pairs(rows, n_columns)
+    pairs_per_epoch = min(len(row_numbers), MAX_PAIRS_PER_EPOCH)
+    optimizer = torch.optim.Adam(network.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY, fused=True)
+    steps_per_epoch = -(-pairs_per_epoch // BATCH_ROWS)
+    epochs = max(EPOCHS, -(-MIN_STEPS // steps_per_epoch))
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=LEARNING_RATE, total_steps=epochs * steps_per_epoch
+    )
+    best_loss, best_state = float("inf"), None
+    for _ in range(epochs):
+        network.train()
+        order = torch.randperm(len(row_numbers), device=rows.device, generator=random)[:pairs_per_epoch]
+        for start in range(0, len(order), BATCH_ROWS):
+            batch = order[start : start + BATCH_ROWS]
+            loss = _loss(conditionals, rows[row_numbers[batch]], columns[batch])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+        network.eval()
+        validation_loss = _validation_loss(conditionals, validation, n_columns)
+        if validation_loss < best_loss:
+            best_loss = validation_loss
+            best_state = {name: value.clone() for name, value in network.state_dict().items()}
+    if best_state is not None:
+        network.load_state_dict(best_state)

@@ -20,6 +20,12 @@ hold-out was 0.850 instead of 0.866, and the redraw's TSTR 0.851.
 One network serves every column: its input is the row with that column's slots
 cleared and a one-hot saying which column is asked for, its output the logits of
 every category, of which the asked column's are read.
+
+On rows the generator drew, the network's average prediction can miss a column's real
+shares where its categories are many: ma_1462 medications' CODE (94 codes) came out
+with TV complement 0.933 against 0.957 without the redraw. A per-slot offset on the
+logits, fitted on drawn rows column by column in the order of the sweep, gives every
+category its real share again (`Conditionals.balance`).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from synthdata.models.ctgan import init_linear, padded_index
-from synthdata.models.realness import RowFeatures, value_edges
+from synthdata.models.realness import BALANCE_ITERATIONS, BALANCE_TOLERANCE, MAX_BIAS, RowFeatures, value_edges
 from synthdata.transform.table import DataTransformer, Span
 
 HIDDEN = (256, 256)
@@ -64,6 +70,8 @@ class ConditionalNetwork(nn.Module):
         super().__init__()
         self.register_buffer("center", torch.zeros(features_dim))
         self.register_buffer("scale", torch.ones(features_dim))
+        # added to the logits, so drawn rows get the real shares (see `Conditionals.balance`)
+        self.register_buffer("slot_offset", torch.zeros(n_slots))
         layers: list[nn.Module] = []
         width = features_dim + n_columns
         for dim in HIDDEN:
@@ -77,7 +85,7 @@ class ConditionalNetwork(nn.Module):
                     init_linear(layer, generator)
 
     def forward(self, features: torch.Tensor, asked: torch.Tensor) -> torch.Tensor:
-        return self.net(torch.cat([(features - self.center) / self.scale, asked], dim=1))
+        return self.net(torch.cat([(features - self.center) / self.scale, asked], dim=1)) + self.slot_offset
 
 
 class Conditionals:
@@ -109,17 +117,49 @@ class Conditionals:
         conditional given the rest of the row; the spans numbered in `keep` (a value
         the caller fixed) stay as they are."""
         rows = rows.clone()
-        every_row = torch.arange(len(rows), device=rows.device)
+        if len(rows) == 0:
+            return rows
+        with torch.no_grad():
+            for number in range(len(self.spans)):
+                if number not in keep:
+                    self._draw(rows, number, self._column_logits(rows, number), random)
+        return rows
+
+    def balance(self, rows: torch.Tensor, real_rows: torch.Tensor, random: torch.Generator) -> None:
+        """Fit the slot offsets so that redrawing `rows` (drawn as sampling draws them,
+        before the redraw) gives each category its share among `real_rows`.
+
+        Column by column in the order of the sweep: the offsets of a column are fitted
+        by iterative proportional fitting on its logits, computed once, and the column
+        is then redrawn with them before the next one is fitted on its redrawn rows."""
+        rows = rows.clone()
+        offset = self.network.slot_offset
+        offset.zero_()
         with torch.no_grad():
             for number, span in enumerate(self.spans):
-                if number in keep or len(rows) == 0:
-                    continue
-                columns = torch.full((len(rows),), number, dtype=torch.long, device=rows.device)
-                probabilities = torch.softmax(self.logits(rows, columns), dim=1)
-                slots = torch.multinomial(probabilities, 1, generator=random).squeeze(1)
-                rows[:, span.start : span.stop] = 0.0
-                rows[every_row, span.start + slots] = 1.0
-        return rows
+                logits = self._column_logits(rows, number)
+                target = F.pad(real_rows[:, span.start : span.stop].mean(dim=0), (0, logits.shape[1] - span.width))
+                present = self.mask[number] & (target > 0)
+                bias = torch.zeros_like(target)
+                for _ in range(BALANCE_ITERATIONS):
+                    shares = torch.softmax(logits + bias, dim=1).mean(dim=0)
+                    update = torch.where(present & (shares > 0), target.log() - shares.clamp_min(1e-12).log(), 0.0)
+                    bias = (bias + update).clamp(-MAX_BIAS, MAX_BIAS)
+                    if float(update.abs().max()) < BALANCE_TOLERANCE:
+                        break
+                offset[self.output_index[number, : span.width]] = bias[: span.width]
+                self._draw(rows, number, logits + bias, random)
+
+    def _column_logits(self, rows: torch.Tensor, number: int) -> torch.Tensor:
+        columns = torch.full((len(rows),), number, dtype=torch.long, device=rows.device)
+        return self.logits(rows, columns)
+
+    def _draw(self, rows: torch.Tensor, number: int, logits: torch.Tensor, random: torch.Generator) -> None:
+        """Set the category of span `number` in `rows`, in place, to a draw from `logits`."""
+        span = self.spans[number]
+        slots = torch.multinomial(torch.softmax(logits, dim=1), 1, generator=random).squeeze(1)
+        rows[:, span.start : span.stop] = 0.0
+        rows[torch.arange(len(rows), device=rows.device), span.start + slots] = 1.0
 
     def tensors(self) -> dict[str, torch.Tensor]:
         """What the model file stores: the network's state and the value bins it reads."""

@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 from synthdata import __version__
 from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
-from synthdata.models.calibration import Calibration, fit_calibration, real_shares
+from synthdata.models.calibration import CALIBRATION_ROWS, Calibration, fit_calibration, real_shares
 from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
 from synthdata.models.conditionals import Conditionals, fit_conditionals
 from synthdata.models.conditioning import ResolvedConditions
@@ -179,9 +179,25 @@ class TabularGAN:
                 self.realness_ = self._fit_realness(encoded)
         if self.redraw:
             with _phase("Fitting the category conditionals", verbose):
-                random = torch.Generator(device=device).manual_seed(self.seed)
-                self.conditionals_ = fit_conditionals(encoded, self.transformer_, random)
+                self.conditionals_ = self._fit_conditionals(encoded)
         return self
+
+    def _fit_conditionals(self, encoded: torch.Tensor) -> Conditionals | None:
+        """The network whose conditionals categories are redrawn from, with the slot
+        offsets that give redrawn rows the real shares; see synthdata.models.conditionals.
+        None for tables without a categorical column or too small to learn from."""
+        random = torch.Generator(device=self.device_).manual_seed(self.seed)
+        conditionals = fit_conditionals(encoded, self.transformer_, random)
+        if conditionals is None:
+            return None
+        sampler = self._row_sampler()  # the model has no conditionals yet: rows before the redraw
+        if self.realness_ is None:
+            rows = sampler.unconditional_rows(CALIBRATION_ROWS, random)
+        else:
+            rows = sampler.unconditional_rows(self.realness_.draws_for(CALIBRATION_ROWS), random)
+            rows = rows[self.realness_.keep(rows, random)]
+        conditionals.balance(rows, encoded, random)
+        return conditionals
 
     def _fit_realness(self, encoded: torch.Tensor) -> Realness | None:
         """The classifiers whose rejections keep sampled rows like real ones, then

@@ -120,3 +120,27 @@ def test_a_fitted_model_redraws_by_default_and_not_when_told(tmp_path):
     redrawn_share, plain_share = impossible_share(model.sample(4_000)), impossible_share(plain.sample(4_000))
     assert redrawn_share < 0.3 * plain_share, (redrawn_share, plain_share)
     assert TabularGAN.load(plain.save(tmp_path / "plain.synth")).conditionals_ is None
+
+
+def test_balanced_offsets_give_redrawn_rows_the_real_shares(fitted):
+    real_frame, transformer, conditionals = fitted
+    rng = np.random.default_rng(6)
+    # rows with half the real share of children: redrawn, they keep about that share
+    children = real_frame["role"] == "child"
+    drawn = pd.concat([real_frame[~children], real_frame[children].sample(frac=0.4, random_state=0)])
+    encoded = transformer.transform(drawn, rng=rng)
+    real = transformer.transform(real_frame, rng=rng)
+
+    def child_share(rows: torch.Tensor) -> float:
+        return float((transformer.inverse_transform(rows, rng=rng)["role"] == "child").mean())
+
+    real_share = float(children.mean())
+    random = torch.Generator().manual_seed(5)
+    assert real_share - child_share(conditionals.redraw(encoded, random)) > 0.05
+    conditionals.balance(encoded, real, random)
+    try:
+        assert abs(child_share(conditionals.redraw(encoded, random)) - real_share) < 0.015
+        offset = conditionals.network.slot_offset
+        assert offset.abs().max() > 0 and offset.abs().max() <= 3.0
+    finally:
+        conditionals.network.slot_offset.zero_()  # the module's fixture is shared

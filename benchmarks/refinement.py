@@ -1,13 +1,16 @@
-"""What rejection by the realness classifier gives: one fitted model, sampled with and without it.
+"""What the two steps after the generator give: one fitted model, sampled with and
+without rejection by the realness classifier and the redraw of categories.
 
-    .venv/bin/python benchmarks/refinement.py --data ../shared/data/adult.csv --target income --epochs 300
+    .venv/bin/python benchmarks/refinement.py --data ../shared/data/adult.csv --target income [--epochs N]
 
 Same split as the fidelity table (stratified 80/20, random_state=0). One TabularGAN
-with its defaults is fitted on the 80%; the generator, calibration and classifier
-are then the same for both rows of the table, which differ only in whether sampling
-drops the rows the classifier rejects (a copy of the model with `realness_` set to
-None keeps every row, with the scalar maps fitted for the kept rows). Both samples
-are as large as the training rows and scored as in fidelity.py. Results go to
+with its defaults is fitted on the 80%; the generator, calibration, classifier and
+conditionals are then the same for the four rows of the table, which differ only in
+which steps sampling takes (a copy of the model with `realness_` set to None keeps
+every row, with the scalar maps fitted for the kept rows; one with `conditionals_`
+set to None keeps the categories as drawn; the redraw's offsets are fitted for the
+rows rejection keeps, so "redraw only" draws with offsets meant for other rows). Every
+sample is as large as the training rows and scored as in fidelity.py. Results go to
 benchmarks/results/<date>-<machine>-refinement-<table>.json and .md.
 """
 
@@ -29,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="CSV (or any file read_table reads)")
     parser.add_argument("--target", help="column to stratify the split on and to predict in TSTR")
-    parser.add_argument("--epochs", type=int, default=300)
+    parser.add_argument("--epochs", type=int, help="training epochs [default: TabularGAN's]")
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     arguments = parser.parse_args()
 
@@ -39,10 +42,16 @@ def main() -> None:
     model = TabularGAN(epochs=arguments.epochs, device=arguments.device, verbose=False)
     model.fit(split.train, schema=split.schema)
     fit_seconds = time.perf_counter() - started
-    every_row = copy.copy(model)
-    every_row.realness_ = None
+    steps = {
+        "the generator's rows": (None, None),
+        "rejection only": (model.realness_, None),
+        "redraw only": (None, model.conditionals_),
+        "rejection, then redraw (the default)": (model.realness_, model.conditionals_),
+    }
     systems = {}
-    for label, sampler in (("every generated row", every_row), ("rows the classifier keeps", model)):
+    for label, (realness, conditionals) in steps.items():
+        sampler = copy.copy(model)
+        sampler.realness_, sampler.conditionals_ = realness, conditionals
         started = time.perf_counter()
         rows = sampler.sample(len(split.train))
         systems[label] = {
@@ -55,7 +64,7 @@ def main() -> None:
         "benchmark": "refinement",
         "data": str(arguments.data),
         "split": split.summary(),
-        "epochs": arguments.epochs,
+        "epochs": model.epochs_,
         "kept_share": kept_share,
         "machine": finish(machine),
         "real_holdout": score_holdout(split),
@@ -63,9 +72,9 @@ def main() -> None:
     }
     sampling = ", ".join(f"{label} {result['sample_seconds']:.2f} s" for label, result in systems.items())
     markdown = "\n\n".join([
-        f"# Rejection by the realness classifier on {split.name}",
-        f"{split.sentence()}; one TabularGAN with its defaults at {arguments.epochs} epochs, sampled "
-        f"with and without rejection ({len(split.train):,} rows each; share of drawn rows kept: "
+        f"# Rejection by the realness classifier and the redraw of categories on {split.name}",
+        f"{split.sentence()}; one TabularGAN with its defaults at {model.epochs_} epochs, sampled "
+        f"with and without each step ({len(split.train):,} rows each; share of drawn rows kept: "
         f"{kept_share if kept_share is None else f'{kept_share:.3f}'}; sampling time: {sampling}).",
         machine_markdown(results["machine"]),
         fidelity_markdown(results["real_holdout"], systems),

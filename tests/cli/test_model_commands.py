@@ -78,9 +78,11 @@ def test_errors_are_one_line_with_exit_codes(fitted):
 
 
 def test_fit_without_calibration_is_recorded_in_the_model(fitted):
-    result = synthdata(fitted, "fit", "patients.csv", "--epochs", "1", "--no-calibrate", "--no-refine", "-o", "raw.synth", "-q")
+    options = ["--no-calibrate", "--no-refine", "--no-redraw"]
+    result = synthdata(fitted, "fit", "patients.csv", "--epochs", "1", *options, "-o", "raw.synth", "-q")
     assert result.returncode == 0, result.stderr
     info = synthdata(fitted, "info", "raw.synth")
-    assert "calibrate=False" in info.stdout and "refine=False" in info.stdout, info.stdout
+    for option in ("calibrate", "refine", "redraw"):
+        assert f"{option}=False" in info.stdout, info.stdout
     assert synthdata(fitted, "sample", "-m", "raw.synth", "-n", "50", "-o", "raw.csv", "-q").returncode == 0
     assert len(pd.read_csv(fitted / "raw.csv")) == 50

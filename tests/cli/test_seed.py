@@ -91,14 +91,16 @@ def test_usage_errors(shop, model, tmp_path):
     assert zero.exit_code == 2
 
 
-def test_a_database_fitted_without_calibration_or_rejection_records_it(shop, tmp_path):
+def test_a_database_fitted_without_calibration_rejection_or_redraw_records_it(shop, tmp_path):
     path = tmp_path / "raw.synth"
-    result = run("fit", shop, "--no-calibrate", "--no-refine", "--epochs", "1", "-o", str(path), "-q")
+    options = ["--no-calibrate", "--no-refine", "--no-redraw"]
+    result = run("fit", shop, *options, "--epochs", "1", "-o", str(path), "-q")
     assert result.exit_code == 0, result.output
     model = DatabaseSynthesizer.load(path)
-    assert model.info()["options"]["calibrate"] is False and model.info()["options"]["refine"] is False
+    assert all(model.info()["options"][option] is False for option in ("calibrate", "refine", "redraw"))
     networks = [table.gan for table in model.models_.values() if table.gan is not None]
-    assert networks and all(gan.calibration_ is None and gan.realness_ is None for gan in networks)
+    assert networks
+    assert all(gan.calibration_ is None and gan.realness_ is None and gan.conditionals_ is None for gan in networks)
 
 
 def test_foreign_keys_from_a_schema_file_when_the_database_declares_none(tmp_path):

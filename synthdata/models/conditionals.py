@@ -164,17 +164,13 @@ class Conditionals:
 
     def tensors(self) -> dict[str, torch.Tensor]:
         """What the model file stores: the network's state and the value bins it reads."""
-        tensors = dict(self.network.state_dict())
-        if self.features.value_edges is not None:
-            tensors["value_edges"] = self.features.value_edges
-        return tensors
+        return {**self.network.state_dict(), **self.features.tensors()}
 
     @classmethod
     def from_tensors(
         cls, tensors: dict[str, torch.Tensor], transformer: DataTransformer, device: torch.device
     ) -> Conditionals:
-        tensors = dict(tensors)
-        features = RowFeatures(transformer, device, value_edges=tensors.pop("value_edges", None))
+        features, tensors = RowFeatures.from_tensors(tensors, transformer, device)
         spans = transformer.category_spans
         network = ConditionalNetwork(features.dim, len(spans), sum(span.width for span in spans))
         network.load_state_dict(tensors, strict=True)

@@ -141,6 +141,18 @@ class RowFeatures:
         bins = self.value_edges.shape[1] + 1 if self.value_edges is not None else 0
         self.dim = len(kept) + len(scalars) * (1 + bins)
 
+    def tensors(self) -> dict[str, torch.Tensor]:
+        """What a model file stores of the view: the edges of the value bins, if any."""
+        return {"value_edges": self.value_edges} if self.value_edges is not None else {}
+
+    @classmethod
+    def from_tensors(
+        cls, tensors: dict[str, torch.Tensor], transformer: DataTransformer, device: torch.device
+    ) -> tuple[RowFeatures, dict[str, torch.Tensor]]:
+        """The view stored among `tensors`, and the tensors that are not the view's."""
+        rest = dict(tensors)
+        return cls(transformer, device, value_edges=rest.pop("value_edges", None)), rest
+
     def values(self, rows: torch.Tensor) -> torch.Tensor:
         """Each numeric column's value, (rows, numeric columns): zero for a point mass or null."""
         return self.values_in_mode(rows)[0]
@@ -277,17 +289,14 @@ class Realness:
         tensors = dict(self.classifier.state_dict())
         for index, stage in enumerate(self.stages[1:], start=1):
             tensors.update({f"stage{index}.{name}": value for name, value in stage.state_dict().items()})
-        if self.features.value_edges is not None:
-            tensors["value_edges"] = self.features.value_edges
-        return tensors
+        return {**tensors, **self.features.tensors()}
 
     @classmethod
     def from_tensors(
         cls, tensors: dict[str, torch.Tensor], transformer: DataTransformer, device: torch.device
     ) -> Realness:
         # files written before value bins or stages existed store no edges and one stage
-        tensors = dict(tensors)
-        features = RowFeatures(transformer, device, value_edges=tensors.pop("value_edges", None))
+        features, tensors = RowFeatures.from_tensors(tensors, transformer, device)
         by_stage: dict[int, dict[str, torch.Tensor]] = {}
         for name, value in tensors.items():
             prefix, _, rest = name.partition(".")

@@ -23,8 +23,9 @@ from synthdata.transform.table import Span
 
 # Training length when no epoch count is given: enough epochs for this many optimizer
 # steps, since a GAN learns per step, not per pass over the rows. Adult (26,048 rows in
-# batches of 500) gets 49 epochs, a fit of 103-163 s on 2 CPU cores, as long as MOSTLY
-# AI's engine takes there in the same runs (118-175 s); at a learning rate of 1e-3
+# batches of 500) gets 49 epochs; with everything fitted after training, the whole fit
+# took 90-164 s on 2 CPU cores over the paired runs the README lists, about as long as
+# MOSTLY AI's engine took there in the same runs (96-175 s); at a learning rate of 1e-3
 # they give what 100 epochs at 2e-4 gave in 272 s (quality 0.988 / 0.986, detection AUC
 # 0.650 / 0.652, before the realness classifier read value bins); 300 epochs at 2e-4
 # reach 0.620, in 1,450 s. A small table gets many epochs of one or two steps:

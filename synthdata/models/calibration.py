@@ -210,19 +210,29 @@ def share_offsets(raw: torch.Tensor, activation: OutputActivation, target: torch
     if activation.mask.numel() == 0:
         return offsets
     logits = raw[:, activation.padded_index].masked_fill(~activation.mask, float("-inf"))
-    present = (target > 0) & activation.mask
+    shift = share_shift(logits, activation.mask, target)
+    offsets[activation.softmax_index] = shift[activation.mask]
+    return offsets
+
+
+def share_shift(
+    logits: torch.Tensor, mask: torch.Tensor, target: torch.Tensor, max_offset: float = MAX_OFFSET
+) -> torch.Tensor:
+    """Shifts, padded as (spans, width), that make the mean softmax of every span of
+    `logits` (rows, spans, width; -inf past a span's slots in `mask`) equal `target`,
+    fitted by iterative proportional fitting within +-`max_offset`."""
+    present = (target > 0) & mask
     shift = torch.where(present, 0.0, ABSENT)
     for _ in range(ITERATIONS):
         shares = torch.softmax(logits + shift, dim=-1).mean(dim=0)
         update = torch.log(target.clamp_min(1e-12)) - torch.log(shares.clamp_min(1e-12))
         update = torch.where(present, update, 0.0)
         # a span's softmax ignores a common shift: pin its mean, keeping offsets small
-        shift = (shift + update - _masked_mean(shift + update, present)).clamp(-MAX_OFFSET, MAX_OFFSET)
+        shift = (shift + update - _masked_mean(shift + update, present)).clamp(-max_offset, max_offset)
         shift = torch.where(present, shift, ABSENT)
         if float(update.abs().max()) < TOLERANCE:
             break
-    offsets[activation.softmax_index] = shift[activation.mask]
-    return offsets
+    return shift
 
 
 def _masked_mean(values: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

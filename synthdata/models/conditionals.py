@@ -35,8 +35,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from synthdata.models.calibration import share_shift
 from synthdata.models.ctgan import init_linear, padded_index
-from synthdata.models.realness import BALANCE_ITERATIONS, BALANCE_TOLERANCE, MAX_BIAS, RowFeatures, value_edges
+from synthdata.models.realness import MAX_BIAS, RowFeatures, value_edges
 from synthdata.transform.table import DataTransformer, Span
 
 HIDDEN = (256, 256)
@@ -131,7 +132,8 @@ class Conditionals:
         before the redraw) gives each category its share among `real_rows`.
 
         Column by column in the order of the sweep: the offsets of a column are fitted
-        by iterative proportional fitting on its logits, computed once, and the column
+        by iterative proportional fitting on its logits, computed once, as calibration
+        fits the generator's (within the realness slot biases' bound), and the column
         is then redrawn with them before the next one is fitted on its redrawn rows."""
         rows = rows.clone()
         offset = self.network.slot_offset
@@ -139,17 +141,10 @@ class Conditionals:
         with torch.no_grad():
             for number, span in enumerate(self.spans):
                 logits = self._column_logits(rows, number)
-                target = F.pad(real_rows[:, span.start : span.stop].mean(dim=0), (0, logits.shape[1] - span.width))
-                present = self.mask[number] & (target > 0)
-                bias = torch.zeros_like(target)
-                for _ in range(BALANCE_ITERATIONS):
-                    shares = torch.softmax(logits + bias, dim=1).mean(dim=0)
-                    update = torch.where(present & (shares > 0), target.log() - shares.clamp_min(1e-12).log(), 0.0)
-                    bias = (bias + update).clamp(-MAX_BIAS, MAX_BIAS)
-                    if float(update.abs().max()) < BALANCE_TOLERANCE:
-                        break
-                offset[self.output_index[number, : span.width]] = bias[: span.width]
-                self._draw(rows, number, logits + bias, random)
+                target = real_rows[:, self.row_index[number]].mean(dim=0).masked_fill(~self.mask[number], 0.0)
+                shift = share_shift(logits[:, None], self.mask[number : number + 1], target[None], MAX_BIAS)[0]
+                offset[self.output_index[number, : span.width]] = shift[: span.width]
+                self._draw(rows, number, logits + shift, random)
 
     def _column_logits(self, rows: torch.Tensor, number: int) -> torch.Tensor:
         columns = torch.full((len(rows),), number, dtype=torch.long, device=rows.device)

@@ -121,10 +121,10 @@ def read_database_catalog(url: str) -> DatabaseCatalog:
 
 @contextmanager
 def _inspected(url: str) -> Iterator[tuple[sa.Inspector, sa.Connection, sa.URL]]:
-    """An inspector on a connection to `url`; database errors become SynthDataErrors."""
+    """An inspector on a read-only connection to `url`; database errors become SynthDataErrors."""
     parsed = parse_url(url)
     refuse_missing_sqlite_file(parsed)
-    engine = create_engine(parsed)
+    engine = create_engine(parsed, read_only=True)
     try:
         with database_errors(parsed, "cannot read the catalog of"), engine.connect() as connection:
             yield sa.inspect(connection), connection, parsed

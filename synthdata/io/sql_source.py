@@ -4,7 +4,8 @@ Production tables can hold far more rows than fit in memory, and a model needs o
 a uniform sample of them. Rows are streamed from a server-side cursor in chunks, each
 chunk offered to a reservoir, with a progress bar; column dtypes are then settled from
 the declared SQL types (integers with NULLs as Int64, dates as datetime64) so a table
-reads the same whichever database it lives in.
+reads the same whichever database it lives in. Reading never changes the source: a
+query must be one SELECT (sql_query_check) and the connection is read-only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tqdm.auto import tqdm
 from synthdata.errors import SynthDataError
 from synthdata.io.catalog import SqlKind, kind_of, missing_table_error
 from synthdata.io.reservoir import Reservoir
+from synthdata.io.sql_query_check import checked_read_query
 from synthdata.io.sql_url import create_engine, database_errors, masked, parse_url, refuse_missing_sqlite_file
 
 CHUNK_ROWS = 50_000
@@ -37,9 +39,11 @@ def read_sql(
     if (table is None) == (query is None):
         raise SynthDataError("reading from a database needs either a table or a query (one of the two)")
     parsed = parse_url(url)
+    if query is not None:
+        query = checked_read_query(query, parsed.get_backend_name())
     refuse_missing_sqlite_file(parsed)
     reservoir = Reservoir(max_rows, seed=seed)
-    engine = create_engine(parsed)
+    engine = create_engine(parsed, read_only=True)
     try:
         with database_errors(parsed, "cannot read from"), engine.connect() as connection:
             if table is not None:

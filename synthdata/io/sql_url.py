@@ -1,5 +1,11 @@
 """Database URLs: which driver serves them, how they are shown, and how their errors read.
 
+An engine opened to read (`create_engine(url, read_only=True)`) cannot change the
+source, whatever the query: SQLite opens the file with `mode=ro` and refuses ATTACH
+(which, like VACUUM INTO, would create a file even then), and PostgreSQL and MariaDB
+make every transaction of the session READ ONLY, so the server itself refuses writes,
+DDL and sequence changes such as setval().
+
 People type the short forms (`postgresql://`, `mysql://`); synthdata picks the driver
 it ships with (psycopg 3, PyMySQL) when the one SQLAlchemy would pick is absent. A URL
 may carry a password, so it is only ever shown masked, and database errors are
@@ -11,7 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -51,10 +58,14 @@ def masked(url: sa.URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def create_engine(url: sa.URL) -> sa.Engine:
-    """An engine for `url`; SQLite gets real transactions around DDL too, so writes stay all-or-nothing."""
+def create_engine(url: sa.URL, *, read_only: bool = False) -> sa.Engine:
+    """An engine for `url`; SQLite gets real transactions around DDL too, so writes stay all-or-nothing.
+
+    With `read_only`, nothing sent on it can change the database (see the module docstring).
+    """
+    options = {"creator": _read_only_sqlite(url)} if read_only and sqlite_file(url) is not None else {}
     try:
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(url, **options)
     except sa.exc.NoSuchModuleError:
         raise SynthDataError(f"unknown database kind {url.drivername!r} in {masked(url)}") from None
     except ImportError as error:
@@ -72,7 +83,46 @@ def create_engine(url: sa.URL) -> sa.Engine:
         def _begin(connection) -> None:
             connection.exec_driver_sql("BEGIN")
 
+    if read_only and engine.dialect.name in _READ_ONLY_SESSIONS:
+        sa.event.listen(engine, "connect", _READ_ONLY_SESSIONS[engine.dialect.name])
     return engine
+
+
+def _read_only_sqlite(url: sa.URL) -> Callable[[], sqlite3.Connection]:
+    """Connections to the SQLite file of `url` opened read-only, through a URI so no path character is special."""
+    uri = f"{sqlite_file(url).absolute().as_uri()}?mode=ro"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    return connect
+
+
+def _refuse_attach(dbapi_connection, _record) -> None:
+    """SQLite opens an attached file read-write even on a read-only connection: refuse ATTACH (and VACUUM INTO)."""
+
+    def authorize(action: int, *_: object) -> int:
+        return sqlite3.SQLITE_DENY if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH) else sqlite3.SQLITE_OK
+
+    dbapi_connection.set_authorizer(authorize)
+
+
+def _read_only_session(statement: str) -> Callable[..., None]:
+    def make_read_only(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(statement)
+        cursor.close()
+        dbapi_connection.commit()
+
+    return make_read_only
+
+
+_READ_ONLY_SESSIONS = {
+    "sqlite": _refuse_attach,
+    "postgresql": _read_only_session("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"),
+    "mysql": _read_only_session("SET SESSION TRANSACTION READ ONLY"),
+    "mariadb": _read_only_session("SET SESSION TRANSACTION READ ONLY"),
+}
 
 
 def sqlite_file(url: sa.URL) -> Path | None:
@@ -91,8 +141,6 @@ def refuse_missing_sqlite_file(url: sa.URL) -> None:
 
 def driver_errors() -> tuple[type[BaseException], ...]:
     """Exception types the drivers raise where SQLAlchemy does not wrap them (COPY, raw cursors)."""
-    import sqlite3
-
     errors: list[type[BaseException]] = [sa.exc.SQLAlchemyError, sqlite3.Error]
     for module, name in (("psycopg", "Error"), ("pymysql", "Error")):
         if importlib.util.find_spec(module) is not None:

@@ -129,16 +129,23 @@ class FileSink(TableSink):
         delimiter = None
         if existing is not None and self.format in ("csv", "tsv"):
             delimiter = detect_layout(path).delimiter
-        self._temporary = _create_temporary(path)
-        mode = "wb" if self.format == "parquet" else "w"
-        self._handle = open(  # noqa: SIM115 - closed at commit or abort
-            self._temporary, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
-        )
-        self._writer = _chunk_writer(self.format, self._handle, delimiter=delimiter)
         self._check_columns = ColumnCheck(str(path))
-        self._open = True
-        if existing is not None:
-            self._write_rows(existing)
+        self._temporary = _create_temporary(path)
+        self._open = False
+        try:
+            mode = "wb" if self.format == "parquet" else "w"
+            self._handle = open(  # noqa: SIM115 - closed at commit or abort
+                self._temporary, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
+            )
+            self._writer = _chunk_writer(self.format, self._handle, delimiter=delimiter)
+            self._open = True
+            if existing is not None:
+                self._write_rows(existing)
+        except BaseException:
+            # No sink reaches the caller to abort: a failure or an interrupt here cleans up itself.
+            self.abort()
+            self._temporary.unlink(missing_ok=True)
+            raise
 
     def _existing_rows(self) -> pd.DataFrame | None:
         if self.path.is_dir():
@@ -189,11 +196,15 @@ class FileSink(TableSink):
         if not self._open:
             return
         self._open = False
-        # The writer may be mid-way through a failed chunk; its file is thrown away anyway.
-        with contextlib.suppress(Exception):
-            self._writer.close()
-        self._handle.close()
-        self._temporary.unlink(missing_ok=True)
+        try:
+            # The writer may be mid-way through a failed chunk, and closing flushes into a full
+            # disk: the file is thrown away anyway.
+            with contextlib.suppress(Exception):
+                self._writer.close()
+            with contextlib.suppress(OSError):
+                self._handle.close()
+        finally:
+            self._temporary.unlink(missing_ok=True)
 
 
 def _create_temporary(path: Path) -> Path:

@@ -114,8 +114,9 @@ class DatabaseSink(TransactionalWrite):
             foreign_keys=declaration.foreign_keys,
             metadata=self._metadata,
         )
-        definition.create(self._connection)
+        # Recorded before it exists, so an interrupt during the CREATE still drops it.
         self._created.append(declaration.name)
+        definition.create(self._connection)
         if not self._atomic_ddl:
             # MySQL committed the CREATE on its own; the rows go in a transaction of their own.
             self._connection.commit()

@@ -122,9 +122,10 @@ class SqlSink(TransactionalWrite, TableSink):
             declared=declared,
             primary_key=self._primary_key(chunk),
         )
-        definition.create(self._connection)
         if staged:
+            # Recorded before it exists, so an interrupt during the CREATE still drops it.
             self._staging = name
+        definition.create(self._connection)
         if not self._atomic_ddl:
             # MySQL committed the CREATE on its own; the rows go in a transaction of their own.
             self._connection.commit()
@@ -172,8 +173,10 @@ class SqlSink(TransactionalWrite, TableSink):
             return
         retired = f"_synthdata_{secrets.token_hex(6)}"
         self._connection.execute(RenameTables([(self.table, retired), (self._staging, self.table)]))
-        self._staging = None
+        # The new rows are in place; what is left to drop, even after an interrupt, is the old table.
+        self._staging = retired
         sa.Table(retired, sa.MetaData()).drop(self._connection)
+        self._staging = None
 
     def _created_outside_transaction(self) -> list[str]:
         return [self._staging] if self._staging and not self._atomic_ddl else []

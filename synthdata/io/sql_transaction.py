@@ -3,7 +3,11 @@
 A sink opens it in its constructor, writes through `_connection` inside `_errors`, and
 ends it with its own commit or with `abort`: the transaction is rolled back and the
 tables a database committed on its own (MySQL and MariaDB commit DDL at once) are
-dropped again, so a failure leaves the database as it was.
+dropped again, so a failure leaves the database as it was. An interrupt (Ctrl-C, or
+the TERM and HUP the CLI turns into one) may land while the driver is half way
+through a message to the server, where the connection can no longer be trusted with
+a ROLLBACK: it is closed instead, which rolls the transaction back on the server, and
+the tables are dropped on a fresh connection.
 """
 
 from __future__ import annotations
@@ -43,8 +47,11 @@ class TransactionalWrite:
         try:
             with database_errors(self.url, doing):
                 yield
-        except BaseException:
+        except Exception:
             self.abort()
+            raise
+        except BaseException:
+            self._abandon()
             raise
 
     def _created_outside_transaction(self) -> list[str]:
@@ -56,6 +63,17 @@ class TransactionalWrite:
         if not self._open:
             return
         _roll_back(self._connection, created=self._created_outside_transaction())
+        self._close()
+
+    def _abandon(self) -> None:
+        """Throw away everything written after an interrupt inside a database call: close, then drop anew."""
+        if not self._open:
+            return
+        self._connection.invalidate()
+        created = self._created_outside_transaction()
+        if created:
+            with contextlib.suppress(*driver_errors()), self._engine.connect() as fresh:
+                _drop(fresh, created)
         self._close()
 
     def _close(self) -> None:
@@ -74,6 +92,11 @@ def _roll_back(connection: sa.Connection, *, created: list[str]) -> None:
     with contextlib.suppress(*driver_errors()):
         connection.rollback()
         if created:
-            for name in reversed(created):
-                sa.Table(name, sa.MetaData()).drop(connection, checkfirst=True)
-            connection.commit()
+            _drop(connection, created)
+
+
+def _drop(connection: sa.Connection, created: list[str]) -> None:
+    """Drop the `created` tables that are there, last created first (children before parents)."""
+    for name in reversed(created):
+        sa.Table(name, sa.MetaData()).drop(connection, checkfirst=True)
+    connection.commit()

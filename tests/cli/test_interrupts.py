@@ -141,3 +141,14 @@ def test_a_stopped_seed_leaves_no_table_and_a_new_seed_succeeds(models, server, 
     assert not {"customers", "orders"} & set(tables(url))
     written = DatabaseSynthesizer.load(models / "shop.synth").seed(url)
     assert {name: count for name, count in tables(url).items() if name in written} == written
+
+
+def test_a_command_run_in_process_leaves_the_signal_handlers_as_they_were():
+    from click.testing import CliRunner
+
+    from synthdata_cli.main import main
+
+    before = [signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+    result = CliRunner().invoke(main, ["sample", "-n", "5", "--schema", "missing.yaml"])
+    assert result.exit_code != 0
+    assert [signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)] == before

@@ -83,8 +83,8 @@ def create_engine(url: sa.URL, *, read_only: bool = False) -> sa.Engine:
         def _begin(connection) -> None:
             connection.exec_driver_sql("BEGIN")
 
-    if read_only and engine.dialect.name in _READ_ONLY_SESSIONS:
-        sa.event.listen(engine, "connect", _READ_ONLY_SESSIONS[engine.dialect.name])
+    if read_only and engine.dialect.name in _MAKE_READ_ONLY:
+        sa.event.listen(engine, "connect", _MAKE_READ_ONLY[engine.dialect.name])
     return engine
 
 
@@ -108,6 +108,8 @@ def _refuse_attach(dbapi_connection, _record) -> None:
 
 
 def _read_only_session(statement: str) -> Callable[..., None]:
+    """A connect hook running `statement` once per connection, so every later transaction is READ ONLY."""
+
     def make_read_only(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(statement)
@@ -117,7 +119,7 @@ def _read_only_session(statement: str) -> Callable[..., None]:
     return make_read_only
 
 
-_READ_ONLY_SESSIONS = {
+_MAKE_READ_ONLY = {
     "sqlite": _refuse_attach,
     "postgresql": _read_only_session("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"),
     "mysql": _read_only_session("SET SESSION TRANSACTION READ ONLY"),

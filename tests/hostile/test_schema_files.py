@@ -12,21 +12,18 @@ from __future__ import annotations
 import ast
 import builtins
 import json
-import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from synthdata import Schema
 from synthdata.errors import SchemaError
 from synthdata.schema.constraints.expression import Expression
-from synthdata_cli.main import main
 
 from .expectations import outcome_within, time_limit
+from .test_cli import invoke
 
 COLUMNS = """\
 columns:
@@ -238,16 +235,11 @@ def test_schemas_asking_for_endless_or_failing_work_are_refused_at_load(case, tm
 
 def _one_line_failure(folder, *args: str, mentions: str = "") -> str:
     """`synthdata ARGS` in `folder`, in-process: it must fail with exit 1 and one line naming `mentions`."""
-    previous = Path.cwd()
-    os.chdir(folder)
-    try:
-        result = CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(previous)
-    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (result.exit_code, result.exception)
-    assert result.stderr.startswith("synthdata: error: ") and result.stderr.strip().count("\n") == 0, result.stderr
-    assert mentions in result.stderr, result.stderr
-    return result.stderr
+    code, stderr, unexpected = invoke(folder, *args)
+    assert code == 1 and unexpected is None, (code, repr(unexpected))
+    assert stderr.startswith("synthdata: error: ") and stderr.strip().count("\n") == 0, stderr
+    assert mentions in stderr, stderr
+    return stderr
 
 
 @pytest.mark.parametrize("case", ["a catastrophic regex constraint", "a path 10**8 folders deep", "pyint with min above max"])

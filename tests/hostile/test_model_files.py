@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import HealthCheck, given, settings
 
 from synthdata import Schema, SynthDataError, TabularGAN
 from synthdata.persist import META_MEMBER, WEIGHTS_MEMBER
@@ -24,6 +25,7 @@ from synthdata.schema.constraints import Regex
 
 from .conftest import small_table
 from .expectations import SMALL, outcome_within
+from .generator_strategies import PATTERNS, faker_columns
 
 
 class Payload:
@@ -304,3 +306,23 @@ def test_the_generated_model_file_samples_before_editing(generated_model_bytes, 
     model_file.write_bytes(generated_model_bytes)
     rows = TabularGAN.load(model_file).sample(20)
     assert rows["code"].str.fullmatch(r"S\d{8}").all()
+
+
+MODEL_FILE_ERRORS = ("SchemaError", "ModelFileError", "SynthDataError", "ConstraintError")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(pattern=PATTERNS, column=faker_columns())
+def test_any_pattern_or_faker_column_in_a_model_file_loads_and_samples_in_bounded_time(
+    pattern, column, generated_model_bytes, tmp_path_factory
+):
+    def change(meta):
+        meta["schema"]["columns"]["code"]["pattern"] = pattern
+        meta["schema"]["constraints"][0]["pattern"] = pattern
+        meta["schema"]["columns"]["first_name"] = column
+        return meta
+
+    edited = tmp_path_factory.mktemp("edited") / "model.synth"
+    edited.write_bytes(_with_meta(generated_model_bytes, change))
+    error, message = outcome_within(20, lambda: TabularGAN.load(edited).sample(20))
+    assert error == "ok" or error in MODEL_FILE_ERRORS and "\n" not in message, (error, message)

@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
 
 from synthdata import Schema
 from synthdata.errors import SchemaError
 from synthdata.schema.constraints.expression import Expression
 
 from .expectations import outcome_within, time_limit
+from .generator_strategies import BACKTRACKING_VALUES, PATTERNS, faker_columns
 from .test_cli import invoke
 
 COLUMNS = """\
@@ -260,3 +262,37 @@ def test_a_regex_constraint_every_real_row_breaks_fails_at_fit(tmp_path):
     stderr = _one_line_failure(tmp_path, "fit", "data.csv", "--schema", "schema.yaml", "--epochs", "1")
     assert "breaks constraint 'regex STATUS ~ S\\d{8}' on 3 of 3 rows" in stderr and "such as 'open'" in stderr
     assert not (tmp_path / "data.synth").exists()
+
+
+def _match_backtracking_values(pattern: str) -> None:
+    schema = Schema.from_dict({"columns": {"CODE": {"type": "categorical"}},
+                               "constraints": [{"type": "regex", "column": "CODE", "pattern": pattern}]})
+    schema.is_valid(pd.DataFrame({"CODE": BACKTRACKING_VALUES}))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(pattern=PATTERNS)
+def test_any_regex_constraint_is_refused_at_once_or_matches_in_bounded_time(pattern):
+    error, message = outcome_within(10, lambda: _match_backtracking_values(pattern))
+    assert error in ("ok", "SchemaError"), (error, message)
+    assert "\n" not in message
+
+
+def _sample_ids(pattern: str) -> None:
+    values = Schema.from_dict({"columns": {"ID": {"type": "id", "pattern": pattern}}}).sample(50)["ID"]
+    assert values.str.fullmatch(pattern).all(), values.head().tolist()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(pattern=PATTERNS)
+def test_any_id_pattern_is_refused_at_once_or_generates_matching_ids_in_bounded_time(pattern):
+    error, message = outcome_within(10, lambda: _sample_ids(pattern))
+    assert error in ("ok", "SchemaError"), (error, message)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(column=faker_columns())
+def test_any_faker_column_is_refused_in_one_line_or_samples_in_bounded_time(column):
+    error, message = outcome_within(10, lambda: Schema.from_dict({"columns": {"F": column}}).sample(20))
+    assert error in ("ok", "SchemaError"), (column, error, message)
+    assert error == "ok" or (message.startswith("Column 'F'") and "\n" not in message), message

@@ -70,7 +70,8 @@ def evaluate(
         if len(table) < MIN_DETECTION_ROWS:
             raise SynthDataError(
                 f"The {role} table has {len(table)} row{'' if len(table) == 1 else 's'}; evaluate needs at least "
-                f"{MIN_DETECTION_ROWS} in each table (detection is cross-validated over {MIN_DETECTION_ROWS} folds); give it more rows."
+                f"{MIN_DETECTION_ROWS} in each table (detection is cross-validated over {MIN_DETECTION_ROWS} "
+                "folds); give it more rows."
             )
     pair_seed, detection_seed, utility_seed, privacy_seed = np.random.default_rng(seed).spawn(4)
     stages = 3 + (target is not None) + (holdout is not None)

@@ -39,8 +39,26 @@ MAX_PATTERN_CHARS = 10_000
 MAX_MATCHED_CHARS = 1000
 
 _REPEATS = (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT)
-# Stands for "any character" in a set of possible first characters.
+# Possessive repeats and atomic groups (Python 3.11+) never backtrack, but their
+# bounds and their insides are checked all the same.
+_POSSESSIVE = getattr(sre_parse, "POSSESSIVE_REPEAT", None)
+_ATOMIC_GROUP = getattr(sre_parse, "ATOMIC_GROUP", None)
+_ALL_REPEATS = tuple(op for op in (*_REPEATS, _POSSESSIVE) if op is not None)
+# Open repeats in a row over the same characters: two cost the square of a value's
+# length (a million steps at MAX_MATCHED_CHARS), three its cube, which is refused.
+_MAX_CHAINED_REPEATS = 3
+# A repeat whose count varies by at most this much ({1,3}) multiplies the work by little.
+_MAX_NARROW_RANGE = 16
+# Stand for "any character" and "any non-ASCII word character" in sets of characters.
 _ANY = -1
+_OTHER_WORD = -2
+_DIGITS = set(range(ord("0"), ord("9") + 1))
+_WORD = _DIGITS | set(range(ord("a"), ord("z") + 1)) | set(range(ord("A"), ord("Z") + 1)) | {ord("_"), _OTHER_WORD}
+_CATEGORY_CHARS = {
+    sre_parse.CATEGORY_DIGIT: _DIGITS,
+    sre_parse.CATEGORY_WORD: _WORD,
+    sre_parse.CATEGORY_SPACE: {ord(char) for char in " \t\n\r\f\v"},
+}
 # Character ranges wider than this are taken as "any character" when comparing starts.
 _MAX_SPELLED_RANGE = 512
 
@@ -83,14 +101,15 @@ def _shown(pattern: str, limit: int = 60) -> str:
 
 def _unbounded_part(items) -> str | None:
     """Why the parsed pattern could backtrack without bound, or None when it cannot."""
+    chained: list[set[int]] = []  # characters of the open repeats met in a row so far
     for op, argument in items:
-        if op in _REPEATS:
+        if op in _ALL_REPEATS:
             low, high, body = argument
             for bound in (low, high):
                 if bound != sre_parse.MAXREPEAT and bound > MAX_REPEAT_COUNT:
                     return (f"repeats {bound:,} times; at most {MAX_REPEAT_COUNT:,} "
                             "(write a shorter repeat or use + or *)")
-            if high > 1:
+            if op in _REPEATS and high > 1:
                 smallest, largest = body.getwidth()
                 if smallest != largest:
                     return ("repeats a part that itself matches a varying length (nested quantifiers such "
@@ -98,8 +117,18 @@ def _unbounded_part(items) -> str | None:
                 if _has_overlapping_branch(body):
                     return ("repeats alternatives that can start with the same character (such as (a|a)*, "
                             "which can take hours to match); make the alternatives start differently")
-        nested = _children(op, argument)
-        for child in nested:
+            if op in _REPEATS and high - low > _MAX_NARROW_RANGE:
+                characters = _chars(body)
+                if sum(_overlap(characters, earlier) for earlier in chained) >= _MAX_CHAINED_REPEATS - 1:
+                    return (f"has {_MAX_CHAINED_REPEATS} or more open repeats in a row that match the same "
+                            "characters (such as \\d+\\d+\\d+, whose matching time grows as a power of the "
+                            "value's length); merge them into one")
+                chained.append(characters)
+        elif op in (sre_parse.LITERAL, sre_parse.IN, sre_parse.NOT_LITERAL, sre_parse.ANY):
+            # a character every match must have here ends the run for repeats that cannot match it
+            required = _chars([(op, argument)])
+            chained = [earlier for earlier in chained if _overlap(earlier, required)]
+        for child in _children(op, argument):
             problem = _unbounded_part(child)
             if problem:
                 return problem
@@ -108,8 +137,10 @@ def _unbounded_part(items) -> str | None:
 
 def _children(op, argument) -> list:
     """The sub-patterns directly inside one parsed item."""
-    if op in _REPEATS:
+    if op in _ALL_REPEATS:
         return [argument[2]]
+    if op == _ATOMIC_GROUP:
+        return [argument]
     if op == sre_parse.SUBPATTERN:
         return [argument[-1]]
     if op == sre_parse.BRANCH:
@@ -158,3 +189,37 @@ def _first_chars(items) -> set[int]:
 def _small_set_item(kind, value) -> bool:
     """A class member spelled out as a few characters (others are taken as any)."""
     return kind == sre_parse.LITERAL or kind == sre_parse.RANGE and value[1] - value[0] < _MAX_SPELLED_RANGE
+
+
+def _chars(items) -> set[int]:
+    """Every character a match of `items` may hold (with _ANY when not simply known)."""
+    out: set[int] = set()
+    for op, argument in items:
+        if op == sre_parse.LITERAL:
+            out.add(argument)
+        elif op == sre_parse.IN:
+            out |= _class_chars(argument)
+        elif op in (sre_parse.ANY, sre_parse.NOT_LITERAL):
+            out.add(_ANY)
+        for child in _children(op, argument):
+            out |= _chars(child)
+    return out
+
+
+def _class_chars(members) -> set[int]:
+    out: set[int] = set()
+    for kind, value in members:
+        if kind == sre_parse.LITERAL:
+            out.add(value)
+        elif kind == sre_parse.RANGE and value[1] - value[0] < _MAX_SPELLED_RANGE:
+            out |= set(range(value[0], value[1] + 1))
+        elif kind == sre_parse.CATEGORY and value in _CATEGORY_CHARS:
+            out |= _CATEGORY_CHARS[value]
+        else:
+            return {_ANY}
+    return out
+
+
+def _overlap(first: set[int], second: set[int]) -> bool:
+    """Whether some character may be in both sets."""
+    return bool(first & second) or (_ANY in first and bool(second)) or (_ANY in second and bool(first))

@@ -26,6 +26,8 @@ from synthdata.evaluate.sampling import sample_positions
 
 DETECTION_ROWS = 50_000
 _FOLDS = 5
+# Rows each table needs: one per fold, or some folds test a single class (AUC undefined).
+MIN_DETECTION_ROWS = _FOLDS
 _IMPORTANCE_REPEATS = 2
 # Permutation importance predicts once per column and repeat; a few thousand rows rank
 # the columns as well as all of them would, at a fraction of the cost.

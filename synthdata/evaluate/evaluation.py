@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 
 from synthdata import __version__
 from synthdata.errors import SynthDataError
-from synthdata.evaluate.detection import DETECTION_ROWS, detect
+from synthdata.evaluate.detection import DETECTION_ROWS, MIN_DETECTION_ROWS, detect
 from synthdata.evaluate.kinds import MetricKind, evaluated_columns, metric_kinds, prepare_table
 from synthdata.evaluate.pairs import PAIR_SUBSAMPLE_ROWS, column_pair_trends, trend_averages
 from synthdata.evaluate.privacy import QUERY_ROWS, REFERENCE_ROWS, exact_copy_rate, measure_privacy
@@ -66,6 +66,13 @@ def evaluate(
     real_table = prepare_table(real, columns, role="real")
     synthetic_table = prepare_table(synthetic, columns, role="synthetic")
     holdout_table = None if holdout is None else prepare_table(holdout, columns, role="holdout")
+    for role, table in (("real", real_table), ("synthetic", synthetic_table)):
+        if len(table) < MIN_DETECTION_ROWS:
+            raise SynthDataError(
+                f"The {role} table has {len(table)} row{'' if len(table) == 1 else 's'}; evaluate needs at least "
+                f"{MIN_DETECTION_ROWS} in each table (detection is cross-validated over {MIN_DETECTION_ROWS} "
+                "folds); give it more rows."
+            )
     pair_seed, detection_seed, utility_seed, privacy_seed = np.random.default_rng(seed).spawn(4)
     stages = 3 + (target is not None) + (holdout is not None)
     # Shown only past two seconds, and only to a person at a terminal.
@@ -81,6 +88,12 @@ def evaluate(
         "detection_model": detection,
     }
     with progress:
+        utility = None
+        if target is not None:
+            # first: it is the stage whose checks of the user's tables can still fail
+            progress.set_postfix_str("utility")
+            utility = _utility(real_table, synthetic_table, holdout_table, kinds, target, utility_seed)
+            progress.update()
         progress.set_postfix_str("column shapes")
         shapes = column_shapes(real_table, synthetic_table, kinds)
         profiles = profile_columns(real_table, synthetic_table, kinds)
@@ -110,13 +123,9 @@ def evaluate(
             "detection_score": found.score,
             "exact_copy_rate": exact_copy_rate(synthetic_table, real_table, kinds),
         }
-        utility = None
-        if target is not None:
-            progress.set_postfix_str("utility")
-            utility = _utility(real_table, synthetic_table, holdout_table, kinds, target, utility_seed)
+        if utility is not None:
             scores.update(_utility_scores(utility))
             settings.update(_utility_settings(utility, holdout_given=holdout_table is not None))
-            progress.update()
         dcr = None
         if holdout_table is not None:
             progress.set_postfix_str("privacy")

@@ -15,6 +15,7 @@ import string
 import numpy as np
 
 from synthdata.errors import SchemaError
+from synthdata.schema.patterns import MAX_REPEAT_COUNT, bounded_pattern
 from synthdata.schema.row_random import RowRandom
 
 try:
@@ -34,6 +35,9 @@ _CATEGORIES = {
 }
 # An unbounded repeat (+, *) generates at most this many extra copies.
 OPEN_REPEAT = 8
+# Pieces (characters, classes, repeat copies) one value may be built from: bounds the
+# time a pattern from a stranger's file can take, and the length of what it makes.
+MAX_GENERATION_STEPS = 10 * MAX_REPEAT_COUNT
 
 
 def uuid4_values(random: RowRandom) -> np.ndarray:
@@ -53,12 +57,16 @@ def uuid4_values(random: RowRandom) -> np.ndarray:
 class PatternGenerator:
     """Random strings matching a regular expression, and how many distinct ones exist."""
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, *, what: str = "Id pattern") -> None:
         self.pattern = pattern
-        try:
-            self._tree = sre_parse.parse(pattern)
-        except Exception as error:  # noqa: BLE001 - re raises several types
-            raise SchemaError(f"Id pattern {pattern!r} is not a valid regular expression: {error}.") from None
+        bounded_pattern(pattern, what=what)
+        self._tree = sre_parse.parse(pattern)
+        steps = self._steps(self._tree)
+        if steps > MAX_GENERATION_STEPS:
+            raise SchemaError(
+                f"Id pattern {pattern[:60]!r} would build values from {steps:,} pieces, more than "
+                f"{MAX_GENERATION_STEPS:,}; shorten its repeats."
+            )
         self.size = self._count(self._tree)
         self.draw(RowRandom(0, np.zeros(1, dtype=np.uint64)))  # refuses what cannot be generated
 
@@ -124,6 +132,22 @@ class PatternGenerator:
         if not distinct:
             raise SchemaError(f"Id pattern {self.pattern!r} has a character class that matches nothing.")
         return distinct
+
+    def _steps(self, items) -> int:
+        """How many pieces `draw` joins per value: its cost, and a bound on the length."""
+        total = 0
+        for op, argument in items:
+            if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
+                low, high, inner = argument
+                high = low + OPEN_REPEAT if high == sre_parse.MAXREPEAT else high
+                total += high * max(1, self._steps(inner))
+            elif op == sre_parse.SUBPATTERN:
+                total += self._steps(argument[-1])
+            elif op == sre_parse.BRANCH:
+                total += sum(self._steps(branch) for branch in argument[1])
+            else:
+                total += 1
+        return total
 
     def _count(self, items) -> int:
         total = 1

@@ -225,7 +225,8 @@ def _numeric_string_column(
     """Numbers stored as text: codes when zero-padded (ZIP 00501), numbers otherwise."""
     if any(_LEADING_ZERO.match(value) for value in sample):
         if unique:
-            return Column(type="id", format="pattern", pattern=learn_pattern(sample), unique=True, **facts)
+            pattern = learn_pattern(sample)  # None for codes too long to repeat: they become uuids
+            return Column(type="id", format="pattern" if pattern else "uuid", pattern=pattern, unique=True, **facts)
         return _categorical_column(present, facts)
     try:
         numbers = pd.to_numeric(present, errors="coerce")

@@ -17,6 +17,8 @@ import re
 
 import numpy as np
 
+from synthdata.schema.patterns import MAX_REPEAT_COUNT
+
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 # Personal-data formats recognised from values alone, checked in this order.
@@ -94,10 +96,12 @@ def learn_pattern(values: list[str]) -> str | None:
     format from chance, a digit never), others become their class (digit, upper, lower,
     alphanumeric). Values of varying length must agree on their sequence of
     character classes; the runs then get {min,max} repeat counts. Strings with
-    spaces are text, not codes, and get no pattern.
+    spaces, or longer than a pattern may repeat, are text, not codes, and get no pattern.
     """
     if not values or any(not value or value.isspace() or " " in value for value in values):
         return None
+    if max(map(len, values)) > MAX_REPEAT_COUNT:
+        return None  # far longer than a code: text, and beyond what a pattern may repeat
     lengths = {len(value) for value in values}
     if len(lengths) == 1:
         keep_literals = len(values) >= MIN_VALUES_FOR_LITERALS

@@ -43,8 +43,10 @@ from synthdata.schema.constraints import (
 )
 from synthdata.schema.dependencies import determined_groups, observed_combinations
 from synthdata.schema.dirty import make_dirty
+from synthdata.schema.faker_check import check_faker_column
 from synthdata.schema.file_check import check_format, read_schema_file
 from synthdata.schema.generate import generate_columns
+from synthdata.schema.ids import PatternGenerator
 from synthdata.schema.infer import choose_primary_key, infer_columns
 from synthdata.schema.orderings import ordered_date_pairs
 from synthdata.schema.sampling import sample_table
@@ -86,6 +88,7 @@ class Schema:
         self.version = version
         if primary_key is not None and primary_key not in self.columns:
             raise SchemaError(f"primary_key '{primary_key}' is not a column of the schema.")
+        _check_generated(self.columns.values(), locale)
 
     @classmethod
     def infer(cls, df: pd.DataFrame, *, table: str | None = None) -> Schema:
@@ -289,3 +292,13 @@ class Schema:
     def __repr__(self) -> str:
         kinds = ", ".join(f"{name}: {column.type}" for name, column in self.columns.items())
         return f"Schema(table={self.table!r}, primary_key={self.primary_key!r}, columns={{{kinds}}})"
+
+
+def _check_generated(columns: Iterable[Column], locale: str) -> None:
+    """Id patterns and Faker columns that could never give values (or would stall) are
+    refused when the schema is built, whether from a file, a model file or code."""
+    for column in columns:
+        if column.type == "id" and column.pattern and column.format in (None, "pattern"):
+            PatternGenerator(column.pattern, what=f"Id column '{column.name}'")
+        elif column.type in ("faker", "text"):
+            check_faker_column(column, locale)

@@ -19,6 +19,7 @@ from synthdata.errors import SynthDataError
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import ConstraintChain
 from synthdata.schema.constraints.values import NumberView
+from synthdata.schema.patterns import bounded_pattern, fullmatches
 from synthdata.schema.shapes import UUID
 
 if TYPE_CHECKING:
@@ -145,7 +146,8 @@ def _id_checks(column: Column, values: pd.Series, present: pd.Series) -> list[tu
     if column.format == "uuid" or (column.format is None and not column.pattern):
         return [("type", "values are not uuids", present & ~text.str.fullmatch(UUID.pattern))]
     if column.pattern:
-        matches = text.str.fullmatch(column.pattern).fillna(False).astype(bool)
+        compiled = bounded_pattern(column.pattern, what=f"Id column '{column.name}'")
+        matches = pd.Series(fullmatches(values, compiled), index=values.index)
         return [("type", f"values do not match the pattern {column.pattern!r}", present & ~matches)]
     numbers = pd.to_numeric(values, errors="coerce")
     return [("type", "sequential ids are not whole numbers", present & (numbers.isna() | (numbers % 1 != 0)))]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -124,3 +127,37 @@ def test_a_million_rows_finish_within_memory(adult):
     assert report.settings["detection_rows"] == 100_000
     assert report.settings["dcr_synthetic_rows"] == 10_000
     assert 0.8 < report.scores["quality"] < 1.0
+
+
+@pytest.mark.parametrize(
+    ("rows", "options", "message"),
+    [
+        (1, {}, "The synthetic table has 1 row; evaluate needs at least 5 in each table"),
+        (4, {}, "The synthetic table has 4 rows"),
+        (40, {"target": "income", "null_target": True}, "synthetic rows have fewer than two non-null values of target"),
+    ],
+)
+def test_tables_too_small_fail_before_any_model_and_without_warnings(adult_sample, rows, options, message, monkeypatch):
+    def ran(*args, **kwargs):
+        raise AssertionError("a metric ran before the tables were checked")
+
+    evaluation = sys.modules["synthdata.evaluate.evaluation"]  # the package name is also the function's
+    monkeypatch.setattr(evaluation, "detect", ran)
+    monkeypatch.setattr(evaluation, "column_shapes", ran)
+    options = dict(options)
+    synthetic = adult_sample.iloc[:rows].copy()
+    if options.pop("null_target", False):
+        synthetic["income"] = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(SynthDataError, match=message):
+            evaluate(adult_sample.iloc[:300], synthetic, verbose=False, **options)
+    assert [str(warning.message) for warning in caught] == []
+
+
+def test_five_rows_evaluate_without_warnings(adult_sample):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = evaluate(adult_sample.iloc[:300], adult_sample.iloc[300:305], detection="logistic", verbose=False)
+    assert [str(warning.message) for warning in caught] == []
+    assert 0 <= report.scores["detection_auc"] <= 1

@@ -11,8 +11,11 @@ only their dtype and null rules are held to the input.
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import signal
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -100,3 +103,34 @@ def time_limit(seconds: int) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def outcome_within(seconds: float, call: Callable[[], object]) -> tuple[str, str]:
+    """(exception type name or "ok", message) of `call()` run in a forked child, which is
+    killed after `seconds`: a regex stuck in the C engine never sees SIGALRM, a child can be
+    ended anyway."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            call()
+            report = ["ok", ""]
+        except BaseException as error:  # noqa: BLE001 - the parent judges what was raised
+            report = [type(error).__name__, str(error)[:2000]]
+        os.write(write_end, json.dumps(report).encode())
+        os._exit(0)
+    os.close(write_end)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if os.waitpid(pid, os.WNOHANG) != (0, 0):
+            break
+        time.sleep(0.01)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read_end)
+        raise AssertionError(f"still running after {seconds} s: a hang")
+    with os.fdopen(read_end, "rb") as pipe:
+        name, message = json.loads(pipe.read() or b'["died", "the child wrote nothing"]')
+    return name, message

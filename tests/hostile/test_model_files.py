@@ -17,12 +17,15 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import HealthCheck, given, settings
 
-from synthdata import SynthDataError, TabularGAN
+from synthdata import Schema, SynthDataError, TabularGAN
 from synthdata.persist import META_MEMBER, WEIGHTS_MEMBER
+from synthdata.schema.constraints import Regex
 
 from .conftest import small_table
-from .expectations import SMALL
+from .expectations import SMALL, outcome_within
+from .generator_strategies import PATTERNS, faker_columns
 
 
 class Payload:
@@ -246,3 +249,80 @@ def test_a_hand_edited_meta_json_is_one_clear_error(name, model_bytes, tmp_path)
     edited.write_bytes(_with_meta(model_bytes, TAMPERED[name]))
     with pytest.raises(SynthDataError):
         TabularGAN.load(edited).sample(20)
+
+
+@pytest.fixture(scope="module")
+def generated_model_bytes(tmp_path_factory) -> bytes:
+    """A model with an id pattern, a Faker column and a regex constraint, for editing."""
+    frame = small_table()
+    frame["code"] = [f"S{number:08d}" for number in range(len(frame))]
+    frame["first_name"] = ["Anna", "Bob", "Carl", "Dora"] * (len(frame) // 4)
+    schema = Schema.infer(frame)
+    schema.constraints.append(Regex(column="code", pattern=r"S\d{8}"))
+    model = TabularGAN(epochs=1, batch_size=50, **SMALL).fit(frame, schema=schema)
+    return model.save(tmp_path_factory.mktemp("generated") / "generated.synth").read_bytes()
+
+
+def _set_schema(path: list[str | int], value):
+    def change(meta):
+        node = meta["schema"]
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = value
+        return meta
+
+    return change
+
+
+HOSTILE_SCHEMAS_IN_MODEL_FILES = {
+    "an id pattern repeating a billion times": (_set_schema(["columns", "code", "pattern"], r"S\d{999999999}"),
+                                                "repeats 999,999,999 times"),
+    "an id pattern with nested quantifiers": (_set_schema(["columns", "code", "pattern"], "(a+)+$"), "varying length"),
+    "an id pattern of 10**8 pieces": (_set_schema(["columns", "code", "pattern"], r"((\d{100}){100}){100}"),
+                                      "pieces"),
+    "a catastrophic regex constraint": (_set_schema(["constraints", 0, "pattern"], "(a|a)*$"), "start with the same"),
+    "a path 10**8 folders deep": (_set_schema(["columns", "first_name"], {"type": "faker", "provider": "file_path",
+                                                                          "args": {"depth": 100_000_000}}), "'depth'"),
+    "4 GB of binary": (_set_schema(["columns", "first_name"], {"type": "faker", "provider": "binary",
+                                                               "args": {"length": 4e9}}), "'length'"),
+    "an unknown Faker argument": (_set_schema(["columns", "first_name", "args"], {"bogus": 1}), "no argument 'bogus'"),
+    "an unknown provider": (_set_schema(["columns", "first_name", "provider"], "frist_name"), "did you mean"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_SCHEMAS_IN_MODEL_FILES))
+def test_a_model_file_asking_for_endless_work_is_refused_at_load(name, generated_model_bytes, tmp_path):
+    change, message = HOSTILE_SCHEMAS_IN_MODEL_FILES[name]
+    edited = tmp_path / "model.synth"
+    edited.write_bytes(_with_meta(generated_model_bytes, change))
+    error, text = outcome_within(20, lambda: TabularGAN.load(edited).sample(20))
+    assert error in ("SchemaError", "SynthDataError"), (error, text)
+    assert message in text and "\n" not in text, text
+
+
+def test_the_generated_model_file_samples_before_editing(generated_model_bytes, tmp_path):
+    """Without this, the refusals above could come from a model that never worked."""
+    model_file = tmp_path / "model.synth"
+    model_file.write_bytes(generated_model_bytes)
+    rows = TabularGAN.load(model_file).sample(20)
+    assert rows["code"].str.fullmatch(r"S\d{8}").all()
+
+
+MODEL_FILE_ERRORS = ("SchemaError", "ModelFileError", "SynthDataError", "ConstraintError")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(pattern=PATTERNS, column=faker_columns())
+def test_any_pattern_or_faker_column_in_a_model_file_loads_and_samples_in_bounded_time(
+    pattern, column, generated_model_bytes, tmp_path_factory
+):
+    def change(meta):
+        meta["schema"]["columns"]["code"]["pattern"] = pattern
+        meta["schema"]["constraints"][0]["pattern"] = pattern
+        meta["schema"]["columns"]["first_name"] = column
+        return meta
+
+    edited = tmp_path_factory.mktemp("edited") / "model.synth"
+    edited.write_bytes(_with_meta(generated_model_bytes, change))
+    error, message = outcome_within(20, lambda: TabularGAN.load(edited).sample(20))
+    assert error == "ok" or error in MODEL_FILE_ERRORS and "\n" not in message, (error, message)

@@ -17,12 +17,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
 
 from synthdata import Schema
 from synthdata.errors import SchemaError
 from synthdata.schema.constraints.expression import Expression
 
-from .expectations import time_limit
+from .expectations import outcome_within, time_limit
+from .generator_strategies import BACKTRACKING_VALUES, PATTERNS, faker_columns
+from .test_cli import invoke
 
 COLUMNS = """\
 columns:
@@ -196,3 +199,100 @@ def test_a_condition_doing_arithmetic_on_text_columns_compares_numbers(no_python
     """`STATUS * 10**9` would repeat each string a billion times; on numbers it is NaN."""
     with time_limit(10):
         assert not Expression("STATUS * 10**9 == 1", condition=True).evaluate(FRAME).any()
+
+
+HOSTILE_GENERATORS = {
+    "a catastrophic regex constraint": (
+        COLUMNS + "constraints:\n  - {type: regex, column: STATUS, pattern: '(a+)+$'}\n", "varying length"),
+    "overlapping alternatives repeated": (
+        COLUMNS + "constraints:\n  - {type: regex, column: STATUS, pattern: '(a|a)*$'}\n", "start with the same"),
+    "an id pattern repeating a billion times": ("columns:\n  ID: {type: id, pattern: 'a{999999999}'}\n", "999,999,999"),
+    "an id pattern of a million pieces": ("columns:\n  ID: {type: id, pattern: '((a{100}){100}){100}'}\n", "pieces"),
+    "a path 10**8 folders deep": (
+        "columns:\n  P: {type: faker, provider: file_path, args: {depth: 100000000}}\n", "'depth'"),
+    "4 GB of binary": ("columns:\n  B: {type: faker, provider: binary, args: {length: 4.0e+9}}\n", "'length'"),
+    "a string of 10**9 characters": (
+        "columns:\n  S: {type: faker, provider: pystr, args: {max_chars: 1000000000}}\n", "'max_chars'"),
+    "text of 10**9 characters": ("columns:\n  T: {type: text, args: {max_nb_chars: 1000000000}}\n", "'max_nb_chars'"),
+    "a huge integer range": (
+        "columns:\n  N: {type: faker, provider: pyint, args: {max_value: 1.0e+300}}\n", "'max_value'"),
+    "an unknown Faker argument": (
+        "columns:\n  F: {type: faker, provider: first_name, args: {bogus: 1}}\n", "no argument 'bogus'"),
+    "pyint with min above max": (
+        "columns:\n  N: {type: faker, provider: pyint, args: {min_value: 10, max_value: 1}}\n", "empty range"),
+    "a bad date": ("columns:\n  D: {type: faker, provider: date_between, args: {start_date: soon}}\n", "ParseError"),
+    "an unknown provider": ("columns:\n  F: {type: faker, provider: frist_name}\n", "did you mean first_name"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_GENERATORS))
+def test_schemas_asking_for_endless_or_failing_work_are_refused_at_load(case, tmp_path):
+    text, message = HOSTILE_GENERATORS[case]
+    schema_file = tmp_path / "schema.yaml"
+    schema_file.write_text(text)
+    error, refusal = outcome_within(20, lambda: Schema.load(schema_file).sample(5))
+    assert error == "SchemaError", (error, refusal)
+    assert message in refusal and refusal.startswith(str(schema_file)) and "\n" not in refusal, refusal
+
+
+def _one_line_failure(folder, *args: str, mentions: str = "") -> str:
+    """`synthdata ARGS` in `folder`, in-process: it must fail with exit 1 and one line naming `mentions`."""
+    code, stderr, unexpected = invoke(folder, *args)
+    assert code == 1 and unexpected is None, (code, repr(unexpected))
+    assert stderr.startswith("synthdata: error: ") and stderr.strip().count("\n") == 0, stderr
+    assert mentions in stderr, stderr
+    return stderr
+
+
+@pytest.mark.parametrize("case", ["a catastrophic regex constraint", "a path 10**8 folders deep", "pyint with min above max"])
+def test_schema_validate_and_sample_call_them_invalid_in_one_line(case, tmp_path):
+    text, message = HOSTILE_GENERATORS[case]
+    (tmp_path / "schema.yaml").write_text(text)
+    FRAME.assign(STATUS="a" * 30 + "!").to_csv(tmp_path / "data.csv", index=False)
+    for args in (("schema", "validate", "schema.yaml"), ("schema", "validate", "schema.yaml", "data.csv"),
+                 ("sample", "--schema", "schema.yaml", "-n", "5", "-o", "out.csv")):
+        error, failure = outcome_within(20, lambda: _one_line_failure(tmp_path, *args, mentions=message))
+        assert error == "ok", failure
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_regex_constraint_every_real_row_breaks_fails_at_fit(tmp_path):
+    (tmp_path / "schema.yaml").write_text(COLUMNS + "constraints:\n  - {type: regex, column: STATUS, pattern: 'S\\d{8}'}\n")
+    FRAME.to_csv(tmp_path / "data.csv", index=False)
+    stderr = _one_line_failure(tmp_path, "fit", "data.csv", "--schema", "schema.yaml", "--epochs", "1")
+    assert "breaks constraint 'regex STATUS ~ S\\d{8}' on 3 of 3 rows" in stderr and "such as 'open'" in stderr
+    assert not (tmp_path / "data.synth").exists()
+
+
+def _match_backtracking_values(pattern: str) -> None:
+    schema = Schema.from_dict({"columns": {"CODE": {"type": "categorical"}},
+                               "constraints": [{"type": "regex", "column": "CODE", "pattern": pattern}]})
+    schema.is_valid(pd.DataFrame({"CODE": BACKTRACKING_VALUES}))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(pattern=PATTERNS)
+def test_any_regex_constraint_is_refused_at_once_or_matches_in_bounded_time(pattern):
+    error, message = outcome_within(10, lambda: _match_backtracking_values(pattern))
+    assert error in ("ok", "SchemaError"), (error, message)
+    assert "\n" not in message
+
+
+def _sample_ids(pattern: str) -> None:
+    values = Schema.from_dict({"columns": {"ID": {"type": "id", "pattern": pattern}}}).sample(50)["ID"]
+    assert values.str.fullmatch(pattern).all(), values.head().tolist()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(pattern=PATTERNS)
+def test_any_id_pattern_is_refused_at_once_or_generates_matching_ids_in_bounded_time(pattern):
+    error, message = outcome_within(10, lambda: _sample_ids(pattern))
+    assert error in ("ok", "SchemaError"), (error, message)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(column=faker_columns())
+def test_any_faker_column_is_refused_in_one_line_or_samples_in_bounded_time(column):
+    error, message = outcome_within(10, lambda: Schema.from_dict({"columns": {"F": column}}).sample(20))
+    assert error in ("ok", "SchemaError"), (column, error, message)
+    assert error == "ok" or (message.startswith("Column 'F'") and "\n" not in message), message

@@ -143,3 +143,9 @@ def test_us_dates_and_mixed_formats():
 def test_primary_key_prefers_the_column_named_like_a_key():
     df = pd.DataFrame({"uuid": [f"{i:08x}-0000-4000-8000-{i:012x}" for i in range(30)], "customer_id": range(30)})
     assert choose_primary_key(infer_columns(df, table="customer"), "customer") == "customer_id"
+
+
+def test_codes_longer_than_a_pattern_may_repeat_become_uuids():
+    """1,200-digit zero-padded codes would need `\\d{1201}`, beyond what a pattern may repeat."""
+    column = infer_column("code", pd.Series(["0" + str(10**1200 + i) for i in range(20)]))
+    assert (column.type, column.format, column.pattern) == ("id", "uuid", None)

@@ -9,7 +9,6 @@ rejecting the rows that break them, the bounded fallback of sampling.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +17,8 @@ import pandas as pd
 
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column, json_scalar
-from synthdata.schema.constraints.base import Constraint, fill_nulls_from_others
+from synthdata.schema.constraints.base import Constraint, fill_nulls_from_others, first_rows
+from synthdata.schema.patterns import bounded_pattern, fullmatches
 
 
 class Unique(Constraint):
@@ -91,10 +91,7 @@ class Regex(Constraint):
     type = "regex"
 
     def __init__(self, *, column: str, pattern: str) -> None:
-        try:
-            self._compiled = re.compile(pattern)
-        except (re.error, TypeError) as error:
-            raise SchemaError(f"Constraint 'regex' on '{column}': pattern {pattern!r} is not valid: {error}.") from None
+        self._compiled = bounded_pattern(pattern, what=f"Constraint 'regex' on '{column}'")
         self.column = column
         self.pattern = pattern
 
@@ -105,13 +102,22 @@ class Regex(Constraint):
     def describe(self) -> str:
         return f"{self.type} {self.column} ~ {self.pattern}"
 
+    def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
+        """Real values that break the pattern would make every sample fail: refuse them now."""
+        if df is None:
+            return
+        broken = ~self._holds(df)
+        if broken.any():
+            example = str(df[self.column].iloc[int(np.flatnonzero(broken)[0])])
+            shown = example if len(example) <= 40 else example[:40] + "..."
+            raise SchemaError(
+                f"The data breaks constraint '{self.describe()}' on {int(broken.sum())} of {len(df)} rows "
+                f"(first rows: {first_rows(pd.Series(broken))}, such as {shown!r}); fix the pattern or those rows."
+            )
+
     def _holds(self, df: pd.DataFrame) -> np.ndarray:
         values = df[self.column]
-        present = values.notna()
-        matches = values[present].astype(str).str.fullmatch(self.pattern)
-        out = np.ones(len(values), dtype=bool)
-        out[present.to_numpy()] = matches.to_numpy(dtype=bool)
-        return out
+        return values.isna().to_numpy() | fullmatches(values, self._compiled)
 
     def options(self) -> dict[str, Any]:
         return {"column": self.column, "pattern": self.pattern}

@@ -32,5 +32,14 @@ def test_regex_matches_whole_values(patients_path):
     patients = pd.read_csv(patients_path)
     assert Regex(column="SSN", pattern=r"999-\d{2}-\d{4}").is_valid(patients).all()
     assert not Regex(column="SSN", pattern=r"\d{3}").is_valid(patients).any()
-    with pytest.raises(SchemaError, match="not valid"):
+    with pytest.raises(SchemaError, match="not a valid regular expression"):
         Regex(column="SSN", pattern="(")
+
+
+def test_a_regex_the_real_rows_break_fails_at_fit_naming_an_example():
+    codes = pd.DataFrame({"CODE": ["X" * 100, "S12345678", None]})
+    rule = Regex(column="CODE", pattern=r"S\d{8}")
+    with pytest.raises(SchemaError, match=r"regex CODE ~ S\\d\{8\}' on 1 of 3 rows \(first rows: \[0\], such as 'X{40}\.\.\.'\)"):
+        rule.fit(codes)
+    assert Regex(column="CODE", pattern=r"S\d{8}").fit(codes.iloc[1:]).fitted
+    assert Regex(column="CODE", pattern=r"S\d{8}").fit(None).fitted

@@ -273,7 +273,8 @@ def _datetime_column(present: pd.Series, date_format: str | None, facts: dict[st
 
 def _categorical_column(present: pd.Series, facts: dict[str, Any]) -> Column:
     shares = present.value_counts(normalize=True, sort=True)
-    if _nearly_unique(len(shares), len(present)):
+    # A Categorical dtype lists categories no row holds; only held values count.
+    if _nearly_unique(int((shares > 0).sum()), len(present)):
         return _fresh_id_column(present, facts)
     values = None
     if len(shares) <= MAX_LISTED_VALUES and all(isinstance(value, str) for value in shares.index):

@@ -61,8 +61,11 @@ def sample(
             rows, conditions=list(where), seed=seed, shard=shard_index, dirty=dirty, dirty_marker=dirty_marker
         )
         name = path.name.removesuffix(".synth")
+        schema = model.schema_
     target = database or output or f"{name}.synthetic.csv"
-    with open_sink(target, table=table, if_exists=if_exists, fmt=fmt, verbose=not quiet) as sink:
+    # The schema gives a text file each decimal column's places.
+    file_schema = None if database else schema
+    with open_sink(target, table=table, if_exists=if_exists, fmt=fmt, schema=file_schema, verbose=not quiet) as sink:
         for chunk in chunks:
             sink.write(chunk)
     if target != "-":

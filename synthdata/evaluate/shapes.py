@@ -5,6 +5,10 @@ The two scores are SDMetrics' KSComplement (numbers and dates) and TVComplement
 can be read next to theirs: nulls are dropped before comparing, numbers are rounded to
 14 decimals as SDMetrics rounds them, and a synthetic category absent from the real
 column gets SDMetrics' 1e-6 pseudo-count. Null shares are reported beside the score.
+One difference: where one side of a column holds values and the other only nulls,
+the score is 0 (SDMetrics gives NaN, which drops the column from the mean and from the
+worst columns, hiding the worst failure there is); it stays NaN only when both sides
+are all null.
 """
 
 from __future__ import annotations
@@ -24,11 +28,11 @@ _UNSEEN_CATEGORY_COUNT = 1e-6
 
 
 def ks_complement(real: pd.Series, synthetic: pd.Series) -> float:
-    """1 - the two-sample Kolmogorov-Smirnov statistic; NaN when either side is all null."""
+    """1 - the two-sample Kolmogorov-Smirnov statistic; 0 when one side is all null, NaN when both are."""
     real_values = _line_values(real)
     synthetic_values = _line_values(synthetic)
     if len(real_values) == 0 or len(synthetic_values) == 0:
-        return float("nan")
+        return _score_without_values(len(real_values), len(synthetic_values))
     real_values.sort()
     synthetic_values.sort()
     both = np.concatenate([real_values, synthetic_values])
@@ -38,11 +42,12 @@ def ks_complement(real: pd.Series, synthetic: pd.Series) -> float:
 
 
 def tv_complement(real: pd.Series, synthetic: pd.Series) -> float:
-    """1 - the total variation distance between category frequencies; NaN when a side is all null."""
+    """1 - the total variation distance between category frequencies; 0 when one side is all
+    null, NaN when both are."""
     real = real.dropna()
     synthetic = synthetic.dropna()
     if len(real) == 0 or len(synthetic) == 0:
-        return float("nan")
+        return _score_without_values(len(real), len(synthetic))
     codes, _ = pd.factorize(pd.concat([real, synthetic], ignore_index=True))
     size = codes.max() + 1
     real_counts = np.bincount(codes[: len(real)], minlength=size).astype(np.float64)
@@ -51,6 +56,11 @@ def tv_complement(real: pd.Series, synthetic: pd.Series) -> float:
     real_share = real_counts / real_counts.sum()
     synthetic_share = synthetic_counts / synthetic_counts.sum()
     return float(1.0 - 0.5 * np.abs(real_share - synthetic_share).sum())
+
+
+def _score_without_values(real_count: int, synthetic_count: int) -> float:
+    """Nothing in common when only one side holds values; nothing to compare when neither does."""
+    return float("nan") if real_count == synthetic_count == 0 else 0.0
 
 
 def column_shapes(

@@ -1,7 +1,9 @@
 """Which file formats synthdata reads and writes, told apart by extension.
 
 Reading and writing agree on one table of extensions so that whatever `write_table`
-produces, `read_table` reads back.
+produces, `read_table` reads back. Delimited text may be gzip-compressed (`.csv.gz`,
+`.tsv.gz`): the format is the inner extension's, and the `.gz` says how the bytes
+are stored.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ FileFormat = Literal["csv", "tsv", "parquet", "jsonl", "json"]
 
 FORMATS_BY_SUFFIX: dict[str, FileFormat] = {
     ".csv": "csv",
+    ".csv.gz": "csv",
     ".tsv": "tsv",
+    ".tsv.gz": "tsv",
     ".parquet": "parquet",
     ".pq": "parquet",
     ".jsonl": "jsonl",
@@ -33,7 +37,7 @@ def file_format(path: Path, fmt: str | None = None) -> FileFormat:
                 f"unknown file format {fmt!r}; use one of {', '.join(sorted(set(FORMATS_BY_SUFFIX.values())))}"
             )
         return fmt  # type: ignore[return-value]
-    suffix = path.suffix.lower()
+    suffix = "".join(path.suffixes[-2:]).lower() if is_gzip(path) else path.suffix.lower()
     if suffix not in FORMATS_BY_SUFFIX:
         shown = f"extension {suffix!r}" if suffix else "no extension"
         raise SynthDataError(
@@ -41,3 +45,8 @@ def file_format(path: Path, fmt: str | None = None) -> FileFormat:
             f"use {SUPPORTED}, or a database URL such as sqlite:///file.db"
         )
     return FORMATS_BY_SUFFIX[suffix]
+
+
+def is_gzip(path: Path) -> bool:
+    """Whether the file's name says its bytes are gzip-compressed."""
+    return path.suffix.lower() == ".gz"

@@ -3,25 +3,31 @@
 Rows go to a temporary file beside the target and the finished file is renamed onto
 the target in one step (`os.replace`), so a reader sees the old file or the complete
 new one, never a part; a failure or an interrupt removes the temporary file. Writing
-in chunks keeps memory bounded for outputs of any size.
+in chunks keeps memory bounded for outputs of any size. A name ending in .gz
+(`x.csv.gz`) writes gzip-compressed text. Given the table's schema, delimited text
+writes each decimal column with its real number of places (`0.00`, not `0.0`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
+import io
 import os
 import secrets
 import sys
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
 from synthdata.errors import SynthDataError
-from synthdata.io.file_formats import FileFormat, file_format
+from synthdata.io.file_formats import FileFormat, file_format, is_gzip
 from synthdata.io.file_source import read_file
 from synthdata.io.sink import ColumnCheck, IfExists, TableSink
 from synthdata.io.text_layout import detect_layout
+from synthdata.schema import Schema
 
 
 class _ChunkWriter:
@@ -38,16 +44,44 @@ class _ChunkWriter:
 
 
 class _DelimitedWriter(_ChunkWriter):
-    def __init__(self, handle: IO, *, delimiter: str) -> None:
+    """Text rows; `decimals` gives the places each decimal column is written with."""
+
+    def __init__(self, handle: IO, *, delimiter: str, decimals: dict[str, int] | None = None) -> None:
         super().__init__(handle)
         self.delimiter = delimiter
+        self.decimals = decimals or {}
         self.header_written = False
 
     def write(self, chunk: pd.DataFrame) -> None:
+        chunk = _with_fixed_places(chunk, self.decimals)
         chunk.to_csv(
             self.handle, sep=self.delimiter, index=False, header=not self.header_written, lineterminator="\n"
         )
         self.header_written = True
+
+
+def _with_fixed_places(chunk: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
+    """Float columns with a known number of places as text with exactly that many."""
+    fixed = {}
+    for name, places in decimals.items():
+        if name in chunk.columns and pd.api.types.is_float_dtype(chunk[name].dtype):
+            values = chunk[name].to_numpy(dtype=float, na_value=np.nan)
+            present = ~np.isnan(values)
+            text = np.full(len(values), None, dtype=object)
+            text[present] = np.char.mod(f"%.{places}f", values[present])
+            fixed[name] = text
+    return chunk.assign(**fixed) if fixed else chunk
+
+
+def schema_decimals(schema: Schema | None) -> dict[str, int]:
+    """The places of each decimal column the schema declares."""
+    if schema is None:
+        return {}
+    return {
+        name: column.decimals
+        for name, column in schema.columns.items()
+        if column.type == "numerical" and column.decimals
+    }
 
 
 class _JsonLinesWriter(_ChunkWriter):
@@ -102,14 +136,14 @@ class _ParquetWriter(_ChunkWriter):
             self.writer.close()
 
 
-def _chunk_writer(fmt: FileFormat, handle: IO, *, delimiter: str | None) -> _ChunkWriter:
+def _chunk_writer(fmt: FileFormat, handle: IO, *, delimiter: str | None, decimals: dict[str, int]) -> _ChunkWriter:
     if fmt == "parquet":
         return _ParquetWriter(handle)
     if fmt == "jsonl":
         return _JsonLinesWriter(handle)
     if fmt == "json":
         return _JsonArrayWriter(handle)
-    return _DelimitedWriter(handle, delimiter=delimiter or ("\t" if fmt == "tsv" else ","))
+    return _DelimitedWriter(handle, delimiter=delimiter or ("\t" if fmt == "tsv" else ","), decimals=decimals)
 
 
 class FileSink(TableSink):
@@ -119,7 +153,9 @@ class FileSink(TableSink):
     its delimiter), so appending is as atomic as writing.
     """
 
-    def __init__(self, path: Path, *, fmt: str | None = None, if_exists: IfExists = "fail") -> None:
+    def __init__(
+        self, path: Path, *, fmt: str | None = None, if_exists: IfExists = "fail", schema: Schema | None = None
+    ) -> None:
         self.path = path
         self.description = str(path)
         self.format = file_format(path, fmt)
@@ -133,11 +169,15 @@ class FileSink(TableSink):
         self._temporary = _create_temporary(path)
         self._open = False
         try:
-            mode = "wb" if self.format == "parquet" else "w"
-            self._handle = open(  # noqa: SIM115 - closed at commit or abort
-                self._temporary, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
+            self._file = open(self._temporary, "wb")  # noqa: SIM115 - closed at commit or abort
+            self._handle: IO = self._file
+            if is_gzip(path):
+                self._handle = gzip.GzipFile(fileobj=self._file, mode="wb")
+            if self.format != "parquet":
+                self._handle = io.TextIOWrapper(self._handle, encoding="utf-8", newline="")
+            self._writer = _chunk_writer(
+                self.format, self._handle, delimiter=delimiter, decimals=schema_decimals(schema)
             )
-            self._writer = _chunk_writer(self.format, self._handle, delimiter=delimiter)
             self._open = True
             if existing is not None:
                 self._write_rows(existing)
@@ -178,9 +218,10 @@ class FileSink(TableSink):
             return
         try:
             self._writer.close()
-            self._handle.flush()
-            os.fsync(self._handle.fileno())
-            self._handle.close()
+            self._close_layers()
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
             if self.if_exists == "fail" and self.path.exists():
                 raise SynthDataError(f"{self.path} appeared while it was being written; nothing was written")
             os.replace(self._temporary, self.path)
@@ -201,10 +242,22 @@ class FileSink(TableSink):
             # disk: the file is thrown away anyway.
             with contextlib.suppress(Exception):
                 self._writer.close()
+            with contextlib.suppress(Exception):
+                self._close_layers()
             with contextlib.suppress(OSError):
-                self._handle.close()
+                self._file.close()
         finally:
             self._temporary.unlink(missing_ok=True)
+
+    def _close_layers(self) -> None:
+        """Flush the text and gzip layers into the file (the gzip trailer included), leaving it open."""
+        layer = self._handle
+        if isinstance(layer, io.TextIOWrapper):
+            layer.flush()
+            layer = layer.detach()
+        if layer is not self._file:
+            layer.close()
+        self._handle = self._file
 
 
 def _create_temporary(path: Path) -> Path:
@@ -229,10 +282,10 @@ def _create_temporary(path: Path) -> Path:
 class StdoutSink(TableSink):
     """CSV rows printed to standard output as they come: a pipe cannot be taken back."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, schema: Schema | None = None) -> None:
         self.rows_written = 0
         self.description = "standard output"
-        self._writer = _DelimitedWriter(sys.stdout, delimiter=",")
+        self._writer = _DelimitedWriter(sys.stdout, delimiter=",", decimals=schema_decimals(schema))
         self._check_columns = ColumnCheck(self.description)
 
     def write(self, chunk: pd.DataFrame) -> None:

@@ -3,13 +3,16 @@
 Files are the most common way in and the most often broken one: missing, unreadable,
 empty, binary, ragged, written with semicolons or in Latin-1. Each of those becomes a
 SynthDataError naming the file and what to do, never a pandas traceback. Columns are
-read with pandas' own type inference, except that a column stays text when making it
-numeric would lose what was written (ZIP codes like 01740, ids longer than a float
-holds), so synthetic output can be written back in the same form.
+read with pandas' own type inference, corrected where it would change what was
+written (see `written_values`): integers with blanks stay integers, booleans keep their
+spelling, numbers with commas are numbers, ZIP codes like 01740 stay text, so synthetic
+output can be written back in the same form. A header with a repeated or an empty
+name is refused rather than renamed (pandas would make them `a.1` and `Unnamed: 0`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,13 +20,8 @@ import pandas as pd
 
 from synthdata.errors import SynthDataError
 from synthdata.io.file_formats import file_format
-from synthdata.io.text_layout import TextLayout, detect_encoding, detect_layout, read_sample
-
-# Text a number cannot reproduce: leading zeros (01740, 00000), or integers too long
-# for a float's 15-16 significant digits (only lossy when the column became float).
-_LEADING_ZEROS = r"^\s*[+-]?0\d"
-_LONG_INTEGER = r"^\s*[+-]?\d{16,}\s*$"
-
+from synthdata.io.text_layout import TextLayout, detect_encoding, detect_layout, header_names, read_sample
+from synthdata.io.written_values import read_as_written, whole_numbers_as_integers
 
 def read_file(path: Path) -> pd.DataFrame:
     """The table in the file at `path`, in the format its extension names."""
@@ -74,6 +72,7 @@ def _with_latin1_fallback(
 
 def _read_delimited(path: Path, *, delimiter: str | None) -> pd.DataFrame:
     layout = detect_layout(path, delimiter=delimiter)
+    _check_header(path, header_names(path, layout))
 
     def read(encoding: str) -> pd.DataFrame:
         return pd.read_csv(path, sep=layout.delimiter, encoding=encoding, low_memory=False)
@@ -92,7 +91,29 @@ def _read_delimited(path: Path, *, delimiter: str | None) -> pd.DataFrame:
         short = _ragged_row_error(path, layout)
         if short is not None:
             raise short
-    return _keep_lossy_numbers_as_text(frame, path, layout)
+
+    def text_of(positions: list[int]) -> pd.DataFrame:
+        return pd.read_csv(
+            path, sep=layout.delimiter, encoding=layout.encoding, usecols=positions, dtype=str, low_memory=False
+        )
+
+    return read_as_written(frame, text_of, delimiter=layout.delimiter)
+
+
+def _check_header(path: Path, names: list[str]) -> None:
+    """Refuse repeated or empty column names, which pandas would silently rename."""
+    problems = []
+    empty = [str(position) for position, name in enumerate(names, start=1) if not name.strip()]
+    if empty:
+        problems.append(f"no name in column{'s' if len(empty) > 1 else ''} {', '.join(empty)}")
+    for name in dict.fromkeys(names):
+        positions = [str(position) for position, other in enumerate(names, start=1) if other == name]
+        if name.strip() and len(positions) > 1:
+            problems.append(f"{name!r} repeated in columns {', '.join(positions)}")
+    if problems:
+        raise SynthDataError(
+            f"{path} has a header with {'; '.join(problems)} (of {len(names)}); give every column its own name"
+        )
 
 
 def _ragged_row_error(path: Path, layout: TextLayout) -> SynthDataError | None:
@@ -130,29 +151,6 @@ def _ragged_row_error(path: Path, layout: TextLayout) -> SynthDataError | None:
     )
 
 
-def _keep_lossy_numbers_as_text(frame: pd.DataFrame, path: Path, layout: TextLayout) -> pd.DataFrame:
-    """Put back the text of numeric columns whose numbers would not write back the same."""
-    numeric = [
-        position
-        for position, dtype in enumerate(frame.dtypes)
-        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-    ]
-    if not numeric:
-        return frame
-    text = pd.read_csv(
-        path, sep=layout.delimiter, encoding=layout.encoding, usecols=numeric, dtype=str, low_memory=False
-    )
-    frame = frame.copy()
-    for position, column in zip(numeric, text.columns):
-        values = text[column]
-        lossy = values.str.contains(_LEADING_ZEROS, na=False)
-        if pd.api.types.is_float_dtype(frame.dtypes.iloc[position]):
-            lossy |= values.str.contains(_LONG_INTEGER, na=False)
-        if lossy.any():
-            frame.isetitem(position, values)
-    return frame
-
-
 def _read_json(path: Path, *, lines: bool) -> pd.DataFrame:
     kind, expected = ("JSON Lines", "one JSON object per line") if lines else ("JSON", "an array of objects")
 
@@ -162,13 +160,32 @@ def _read_json(path: Path, *, lines: bool) -> pd.DataFrame:
             path, orient="records", lines=lines, dtype=False, convert_dates=False, encoding=encoding
         )
 
+    encoding = detect_encoding(path, read_sample(path))
     try:
-        frame, _ = _with_latin1_fallback(read, detect_encoding(path, read_sample(path)))
-    except ValueError as error:
-        raise SynthDataError(f"{path} is not valid {kind} ({_first_line(error)}); expected {expected}") from None
+        frame, encoding = _with_latin1_fallback(read, encoding)
+    except (ValueError, AttributeError, TypeError) as error:
+        # pandas fails with AttributeError or TypeError on a line that is JSON but no object.
+        where = _first_line_not_an_object(path, encoding) if lines else ""
+        raise SynthDataError(f"{path}{where} is not valid {kind} ({_first_line(error)}); expected {expected}") from None
     if not all(isinstance(name, str) for name in frame.columns):
-        raise SynthDataError(f"{path} holds {kind} values that are not objects; expected {expected}")
-    return frame
+        where = _first_line_not_an_object(path, encoding) if lines else ""
+        raise SynthDataError(f"{path}{where} holds {kind} values that are not objects; expected {expected}")
+    return whole_numbers_as_integers(frame)
+
+
+def _first_line_not_an_object(path: Path, encoding: str) -> str:
+    """", line N" for the first line of a JSON Lines file that is not one JSON object, else ""."""
+    with open(path, encoding=encoding, errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError:
+                return f", line {number},"
+            if not isinstance(value, dict):
+                return f", line {number},"
+    return ""
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

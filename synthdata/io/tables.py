@@ -84,8 +84,9 @@ def open_sink(
     (a replaced table is swapped for the fully loaded new one). A new database table
     takes its types from the dtypes and from `schema`: a synthdata Schema gives the
     primary key, a TableCatalog (see `read_catalog`) every column's declared type,
-    length, NOT NULL and key. `sink.description` names the target with any password
-    masked.
+    length, NOT NULL and key; a CSV or TSV file (or standard output) writes each
+    decimal column of a synthdata Schema with its number of places. `sink.description`
+    names the target with any password masked.
     """
     if if_exists not in IF_EXISTS:
         raise SynthDataError(f"if_exists must be one of {', '.join(IF_EXISTS)}, got {if_exists!r}")
@@ -98,8 +99,8 @@ def open_sink(
     if text == "-":
         if fmt not in (None, "csv"):
             raise SynthDataError(f"standard output takes CSV only, not {fmt!r}")
-        return StdoutSink()
-    return FileSink(Path(text), fmt=fmt, if_exists=if_exists)
+        return StdoutSink(schema=schema if isinstance(schema, Schema) else None)
+    return FileSink(Path(text), fmt=fmt, if_exists=if_exists, schema=schema if isinstance(schema, Schema) else None)
 
 
 def write_table(

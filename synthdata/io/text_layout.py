@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from synthdata.errors import SynthDataError
+from synthdata.io.file_formats import is_gzip
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -37,9 +40,17 @@ class TextLayout:
 
 
 def read_sample(path: Path) -> bytes:
-    """The first block of the file, enough to judge its layout."""
-    with open(path, "rb") as handle:
-        return handle.read(SAMPLE_BYTES)
+    """The first block of the file (decompressed for .gz), enough to judge its layout."""
+    if not is_gzip(path):
+        with open(path, "rb") as handle:
+            return handle.read(SAMPLE_BYTES)
+    try:
+        with gzip.open(path, "rb") as handle:
+            return handle.read(SAMPLE_BYTES)
+    except (OSError, EOFError, zlib.error) as error:
+        raise SynthDataError(
+            f"{path} is not a readable gzip file ({error}); check that it is complete, or drop the .gz"
+        ) from None
 
 
 def detect_encoding(path: Path, sample: bytes) -> str:
@@ -101,3 +112,9 @@ def detect_layout(path: Path, *, delimiter: str | None = None) -> TextLayout:
     if delimiter is None:
         delimiter = detect_delimiter(sample, encoding, truncated=len(sample) == SAMPLE_BYTES)
     return TextLayout(encoding=encoding, delimiter=delimiter)
+
+
+def header_names(path: Path, layout: TextLayout) -> list[str]:
+    """The column names of the file's first record, as written."""
+    text = read_sample(path).decode(layout.encoding, errors="replace")
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter), [])

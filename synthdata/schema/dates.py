@@ -1,10 +1,14 @@
 """Dates written as strings: finding their one format, and reading and writing them.
 
 A date column from a CSV file is text until someone says how to read it. Inference
-tries the formats people use, on a sample, and keeps the one that reads every
-value; a column that mixes formats is refused with a message naming them, because
-guessing would silently swap days and months. The same format writes synthetic
-dates back, so the output reads like the input.
+tries the formats people use, on a sample, and keeps the one that reads the most
+values as the column's primary format. A column written in several formats (exports
+merged from different systems) is still a date column: each value is read in the
+primary format when it fits, else in the candidate format that reads the most of the
+remaining values, so a value that fits two formats (01/02/2020, month-first or
+day-first) is read the way most of its column is. Only values that fit no format at
+all make the column fail. Synthetic dates are written in the primary format, so the
+output reads like most of the input.
 """
 
 from __future__ import annotations
@@ -50,38 +54,56 @@ def looks_like_dates(values: list[str]) -> bool:
 
 
 def find_format(name: str, values: list[str]) -> str | None:
-    """The one strftime format that reads all sampled values, or None if none fits.
+    """The primary strftime format of the sampled values, or None if they are not dates.
 
-    Raises SchemaError when the values are dates but in more than one format.
+    The primary format is the one that reads the most values; the others must each
+    fit some candidate format (see the module docstring). Raises SchemaError when
+    most values are dates but some fit no format.
     """
     if not looks_like_dates(values):
         return None
     sample = pd.Series(values, dtype=object)
     best, best_share = None, 0.0
     for fmt in CANDIDATE_FORMATS:
-        share = parse(sample, fmt).notna().mean()
+        share = parse_one(sample, fmt).notna().mean()
         if share == 1.0:
             return fmt
         if share > best_share:
             best, best_share = fmt, share
+    if best is not None and parse(sample, best).notna().all():
+        return best
     if best is not None and best_share >= 0.5:
-        other = next(
-            (
-                fmt
-                for fmt in CANDIDATE_FORMATS
-                if fmt != best and parse(sample, fmt).notna().mean() > 0
-            ),
-            None,
-        )
         raise SchemaError(
-            f"Column '{name}' mixes date formats ({best!r} in {best_share:.0%} of sampled values"
-            + (f", {other!r} in others" if other else "")
-            + "); declare one with `format:` in the schema."
+            f"Column '{name}' holds dates ({best!r} in {best_share:.0%} of sampled values) and values "
+            "that fit no date format; clean those values, or declare the column's `format:` or `type:` in the schema."
         )
     return None
 
 
 def parse(values: pd.Series, fmt: str | None) -> pd.Series:
+    """Read dates in the primary format `fmt`, and values it cannot read in the other
+    candidate formats (see the module docstring); values no format reads become NaT.
+    """
+    parsed = parse_one(values, fmt)
+    if fmt is None:
+        return parsed
+    aware = pandas_format(fmt).endswith("%z")
+    # Formats of the other awareness give timestamps that cannot share one column.
+    others = [other for other in CANDIDATE_FORMATS if other != fmt and pandas_format(other).endswith("%z") == aware]
+    unread = parsed.isna() & values.notna()
+    while unread.any() and others:
+        rest = values[unread]
+        readings = {other: parse_one(rest, other) for other in others}
+        best = max(others, key=lambda other: readings[other].notna().sum())
+        if readings[best].notna().sum() == 0:
+            break
+        parsed = parsed.where(~unread, readings[best].reindex(parsed.index))
+        others.remove(best)
+        unread = parsed.isna() & values.notna()
+    return parsed
+
+
+def parse_one(values: pd.Series, fmt: str | None) -> pd.Series:
     """Read dates with one format; values that do not fit become NaT.
 
     A format ending in Z or %z gives UTC timestamps, others naive ones. None means the

@@ -33,7 +33,14 @@ from synthdata.schema.names import (
     name_words,
     provider_for_name,
 )
-from synthdata.schema.shapes import UUID, format_of_values, learn_pattern, sample_strings, share_matching
+from synthdata.schema.shapes import (
+    UUID,
+    alphabet_pattern,
+    format_of_values,
+    learn_pattern,
+    sample_strings,
+    share_matching,
+)
 
 _FALSE_WORDS = frozenset({"false", "no", "n", "f", "0", "off"})
 _TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1", "on"})
@@ -52,6 +59,10 @@ MIN_ROWS_FOR_SHAPE = 20
 # everything else) unless nearly every row has its own value.
 PERSONAL_LOCATION_SHARE = 0.9
 # Free text: long values, or many words per value.
+# A column where at least this share of rows hold a value of their own is made of
+# identifiers whatever its values look like (huge integers, codes, odd strings): listed
+# as categories, its real values would be stored in the model file and sampled back.
+NEARLY_UNIQUE_SHARE = 0.9
 TEXT_MEAN_LENGTH = 40
 TEXT_MEAN_WORDS = 6
 ISO_WITH_OFFSET = "%Y-%m-%dT%H:%M:%S%z"
@@ -263,10 +274,26 @@ def _datetime_column(present: pd.Series, date_format: str | None, facts: dict[st
 
 def _categorical_column(present: pd.Series, facts: dict[str, Any]) -> Column:
     shares = present.value_counts(normalize=True, sort=True)
+    # A Categorical dtype lists categories no row holds; only held values count.
+    if _nearly_unique(int((shares > 0).sum()), len(present)):
+        return _fresh_id_column(present, facts)
     values = None
     if len(shares) <= MAX_LISTED_VALUES and all(isinstance(value, str) for value in shares.index):
         values = {value: round(float(share), 4) for value, share in shares.items()}
     return Column(type="categorical", values=values, unique=len(shares) == len(present), **facts)
+
+
+def _nearly_unique(distinct: int, rows: int) -> bool:
+    """Whether nearly every row has its own value: too many for cardinality to be chance."""
+    return distinct >= MIN_ROWS_FOR_SHAPE and distinct >= NEARLY_UNIQUE_SHARE * rows
+
+
+def _fresh_id_column(present: pd.Series, facts: dict[str, Any]) -> Column:
+    """An id generated afresh in the shape of the values, for a column no category list may hold."""
+    distinct = pd.unique(present)
+    sample = sample_strings(distinct)
+    pattern = learn_pattern(sample) or alphabet_pattern(sample)
+    return Column(type="id", format="pattern", pattern=pattern, unique=len(distinct) == len(present), **facts)
 
 
 def _boolean_labels(distinct: np.ndarray) -> list[Any] | None:

@@ -14,6 +14,7 @@ draws would already hit by chance.
 from __future__ import annotations
 
 import re
+import string
 
 import numpy as np
 
@@ -115,6 +116,25 @@ def learn_pattern(values: list[str]) -> str | None:
     return _compress(
         [(token, int(low), int(high)) for token, low, high in zip(tokens, counts.min(0), counts.max(0))]
     )
+
+
+def alphabet_pattern(values: list[str]) -> str:
+    """A regular expression of the characters the values use and their range of lengths.
+
+    The fallback for values that share no finer shape (`a-1 x`, `QQ17ab`): a generated
+    value uses the same kinds of characters and is as long, and holds nothing of any
+    real one.
+    """
+    used = set("".join(values))
+    classes = [
+        span for span, alphabet in (("0-9", string.digits), ("A-Z", string.ascii_uppercase), ("a-z", string.ascii_lowercase))
+        if used & set(alphabet)
+    ]
+    others = sorted(used - set(string.digits + string.ascii_letters))
+    lengths = [len(value) for value in values]
+    low, high = min(lengths, default=0), max(lengths, default=0)
+    repeat = f"{{{low}}}" if low == high else f"{{{low},{high}}}"
+    return "[" + "".join(classes) + "".join(re.escape(char) for char in others) + "]" + repeat
 
 
 def _char_class(char: str) -> str:

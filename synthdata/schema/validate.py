@@ -19,6 +19,7 @@ from synthdata.errors import SynthDataError
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import ConstraintChain
 from synthdata.schema.constraints.values import NumberView
+from synthdata.schema.dates import parse_one
 from synthdata.schema.patterns import bounded_pattern, fullmatches
 from synthdata.schema.shapes import UUID
 
@@ -112,7 +113,11 @@ def _kind_checks(column: Column, values: pd.Series, present: pd.Series) -> list[
         view = NumberView.learn(values, column)
         numbers = view.to_numbers(values)
         expected = f"in format {column.format!r}" if column.format else "readable as dates"
-        checks.append(("type", f"values are not dates {expected}", present & np.isnan(numbers)))
+        unread = present & np.isnan(numbers)
+        if column.format and not pd.api.types.is_datetime64_any_dtype(values.dtype):
+            # Reading falls back to other formats value by value; the declared one is the contract.
+            unread |= present & parse_one(values, column.format).isna()
+        checks.append(("type", f"values are not dates {expected}", unread))
         checks.extend(_bound_checks(column, numbers, values.index, view=view))
     elif column.type in ("boolean", "categorical") and column.values:
         allowed = list(column.values)  # a list of values, or the keys of a value -> weight mapping

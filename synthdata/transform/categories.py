@@ -5,7 +5,9 @@ other. A column with a long tail of rare values keeps its frequent categories as
 one-hot slots and pools the rest into one slot; a pooled slot comes back as one of
 its members drawn by their real frequencies. That keeps the one-hot width bounded
 (a city column never becomes a thousand outputs) while every value that comes back
-is one the column really held.
+is one the column really held. A pandas Categorical column also keeps its dtype's
+categories, in their order (`'1'...'10'`, not sorted as text), so that it comes back
+with the same dtype.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ class CategoryEncoder:
     frequencies_: np.ndarray = field(default_factory=lambda: np.zeros(0))
     pool_values_: list[Any] = field(default_factory=list)
     pool_weights_: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # The categories of a pandas Categorical input, in its order; None for other dtypes.
+    dtype_categories_: list[Any] | None = None
+    ordered_: bool = False
 
     @property
     def n_categories(self) -> int:
@@ -42,6 +47,9 @@ class CategoryEncoder:
 
     def fit(self, values: pd.Series) -> CategoryEncoder:
         """Learn the slots from real values, most frequent first."""
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            self.dtype_categories_ = [_plain(category) for category in values.dtype.categories]
+            self.ordered_ = bool(values.dtype.ordered)
         counts = values.value_counts(dropna=False, sort=True)
         # A categorical dtype lists categories no row holds; the model must never make them.
         counts = counts[counts > 0]
@@ -86,6 +94,13 @@ class CategoryEncoder:
             codes[unmatched] = self.n_categories - 1
         return codes
 
+    def as_dtype_categories(self, values: np.ndarray) -> pd.Series | None:
+        """Decoded values as a Categorical with the real dtype's categories, or None
+        when the real column was not a Categorical."""
+        if self.dtype_categories_ is None:
+            return None
+        return pd.Series(pd.Categorical(values, categories=self.dtype_categories_, ordered=self.ordered_))
+
     def inverse_transform(self, codes: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
         """Values (None for nulls) from category codes."""
         lookup = np.empty(self.n_categories, dtype=object)
@@ -107,6 +122,8 @@ class CategoryEncoder:
             "frequencies": self.frequencies_.tolist(),
             "pool_values": self.pool_values_,
             "pool_weights": self.pool_weights_.tolist(),
+            "dtype_categories": self.dtype_categories_,
+            "ordered": self.ordered_,
         }
 
     @classmethod
@@ -116,6 +133,8 @@ class CategoryEncoder:
             frequencies_=np.asarray(state["frequencies"], dtype=float),
             pool_values_=list(state["pool_values"]),
             pool_weights_=np.asarray(state["pool_weights"], dtype=float),
+            dtype_categories_=state.get("dtype_categories"),
+            ordered_=state.get("ordered", False),
         )
         if encoder.pool_values_:
             encoder.categories_.append("<pooled>")

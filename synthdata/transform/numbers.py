@@ -16,7 +16,7 @@ import pandas as pd
 
 from synthdata.errors import SynthDataError
 from synthdata.schema.column import Column
-from synthdata.schema.dates import pandas_format
+from synthdata.schema.dates import pandas_format, parse
 
 MICROSECONDS_PER_SECOND = 1_000_000
 
@@ -101,11 +101,7 @@ def _datetimes_to_seconds(series: pd.Series, column: Column) -> np.ndarray:
                 series, format=pandas_format(column.format) if column.format else "mixed", utc=True
             )
         except (ValueError, TypeError, OverflowError) as error:
-            reason = str(error).splitlines()[0]
-            raise SynthDataError(
-                f"Column {column.name!r} does not parse as dates in format "
-                f"{column.format!r}: {reason}; declare its `format:` in the schema."
-            ) from None
+            parsed = _dates_in_several_formats(series, column, error)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
     # Microseconds hold a datetime64 of any unit (years 1500 or 2500 included) and
@@ -113,6 +109,19 @@ def _datetimes_to_seconds(series: pd.Series, column: Column) -> np.ndarray:
     microseconds = parsed.astype("datetime64[us]").to_numpy().astype("int64").astype(float)
     microseconds[parsed.isna().to_numpy()] = np.nan
     return microseconds / MICROSECONDS_PER_SECOND
+
+
+def _dates_in_several_formats(series: pd.Series, column: Column, error: Exception) -> pd.Series:
+    """A column written in more than one date format, each value read in the format it fits
+    (see schema.dates); `error` is why the primary format alone failed."""
+    parsed = parse(series, column.format) if column.format else series.iloc[:0]
+    if column.format is None or (parsed.isna() & series.notna()).any():
+        reason = str(error).splitlines()[0]
+        raise SynthDataError(
+            f"Column {column.name!r} does not parse as dates in format "
+            f"{column.format!r}: {reason}; declare its `format:` in the schema."
+        ) from None
+    return parsed
 
 
 def _seconds_to_datetimes(seconds: np.ndarray, column: Column) -> pd.Series:

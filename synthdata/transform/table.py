@@ -150,7 +150,8 @@ class DataTransformer:
             if span.kind == "category":
                 codes = matrix[:, span.start : span.stop].argmax(axis=1)
                 values = encoder.inverse_transform(codes, rng=rng)
-                decoded[span.column] = _restore_discrete_dtype(values, column)
+                categorical = encoder.as_dtype_categories(values)
+                decoded[span.column] = categorical if categorical is not None else _restore_discrete_dtype(values, column)
             elif span.kind == "scalar":
                 width = encoder.n_components
                 component = matrix[:, span.stop : span.stop + width].argmax(axis=1)

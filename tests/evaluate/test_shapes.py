@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthdata import Schema
+from synthdata import Schema, evaluate
 from synthdata.evaluate.shapes import column_shapes, ks_complement, tv_complement
 
 with warnings.catch_warnings():
@@ -64,10 +64,21 @@ def test_tv_complement_gives_unseen_synthetic_categories_sdmetrics_pseudo_count(
     assert tv_complement(real, synthetic) == pytest.approx(0.5, abs=1e-5)
 
 
-def test_a_column_with_no_values_scores_nan_and_is_left_out_of_the_average():
-    real = pd.DataFrame({"x": [1.0, 2.0, 3.0], "c": ["a", "b", "a"]})
-    synthetic = pd.DataFrame({"x": [np.nan] * 3, "c": ["a", "b", "b"]})
-    shapes = column_shapes(real, synthetic, {"x": "numerical", "c": "categorical"})
-    assert np.isnan(shapes.loc[0, "score"])
+def test_a_synthetic_column_with_no_values_scores_zero_and_counts_in_the_average():
+    real = pd.DataFrame({"x": [1.0, 2.0, 3.0], "c": ["a", "b", "a"], "n": [np.nan] * 3})
+    synthetic = pd.DataFrame({"x": [np.nan] * 3, "c": [None] * 3, "n": [np.nan] * 3})
+    shapes = column_shapes(real, synthetic, {"x": "numerical", "c": "categorical", "n": "numerical"})
+    assert shapes["score"].tolist()[:2] == [0.0, 0.0]
     assert shapes.loc[0, "synthetic_null_share"] == 1.0
-    assert shapes["score"].mean() == pytest.approx(2 / 3)
+    assert np.isnan(shapes.loc[2, "score"])  # nothing on either side to compare
+    assert tv_complement(pd.Series([None, None]), pd.Series(["a", "b"])) == 0.0
+
+
+def test_an_all_null_synthetic_column_is_named_among_the_worst_and_lowers_the_mean():
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(list("abc"), 200), "y": rng.normal(size=200)})
+    synthetic = real.sample(frac=1, random_state=1).reset_index(drop=True).assign(y=np.nan)
+    report = evaluate(real, synthetic, seed=0, verbose=False)
+    assert report.columns.set_index("column").loc["y", "score"] == 0.0
+    assert report.scores["column_shapes"] == pytest.approx(2 / 3)
+    assert "worst columns: y 0.0000" in str(report)

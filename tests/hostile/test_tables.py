@@ -56,7 +56,9 @@ GIVEN_BACK = {
     "category with nulls": {"x": pd.Categorical(_cycle(["a", None, "b"]))},
     "string dtype with nulls": {"x": _cycle(["a", None, "b"], dtype="string")},
     "numbers and text mixed": {"x": _cycle([1, "a", 2.5, None, "b"])},
-    "numbers as text with one word": {"x": [str(i) for i in range(2000)] + ["abc"]},
+    # Nearly every row its own value: an id made afresh, beside a column to learn.
+    "numbers as text with one word": {"x": [str(i) for i in range(2000)] + ["abc"], "y": RNG.normal(size=2001)},
+    "mixed date formats": {"x": list(DAYS[:60].strftime("%Y-%m-%d")) + list(DAYS[60:].strftime("%d/%m/%Y"))},
     "Decimal objects": {"x": _cycle([Decimal("1.5"), Decimal("2.25"), None])},
     "datetime64": {"x": pd.Series(DAYS)},
     "datetime64 with NaT": {"x": pd.Series(DAYS).where(DAYS.day % 3 > 0)},
@@ -101,9 +103,9 @@ REFUSED = {
     "lists": ({"x": _cycle([[1], [2]])}, r"'x' holds list values"),
     "dicts": ({"x": _cycle([{"a": 1}, {"b": 2}])}, r"'x' holds dict values"),
     "integers beyond a float": ({"x": _cycle([10**400, 1, 2], dtype=object)}, r"'x' holds integers beyond.*as text"),
-    "mixed date formats": (
-        {"x": list(DAYS[:60].strftime("%Y-%m-%d")) + list(DAYS[:60].strftime("%d/%m/%Y"))},
-        r"'x' mixes date formats.*declare one with `format:`",
+    "dates that fit no format": (
+        {"x": list(DAYS[:60].strftime("%Y-%m-%d")) + ["2020-13-45"] * 60},
+        r"'x' holds dates.*fit no date format.*`format:`",
     ),
     "mixed time zones in objects": (
         {"x": _cycle([pd.Timestamp("2020-01-01", tz="UTC"), pd.Timestamp("2020-01-01", tz="US/Eastern")])},
@@ -183,7 +185,7 @@ def _clear_error_or_own_shape(frame: pd.DataFrame) -> None:
     check_sample(frame, model, sample)
 
 
-ERROR_KINDS = re.compile(r"no rows|must be unique|must be text|No column is learned|infinite|holds \w+ values|mixes date formats|time zone")
+ERROR_KINDS = re.compile(r"no rows|must be unique|must be text|No column is learned|infinite|holds \w+ values|fit no date format|time zone")
 
 
 ACTIONS = re.compile(r"\b(add|use|declare|convert|replace|rename|drop|store|generate|point|fit|clean)\b", re.IGNORECASE)

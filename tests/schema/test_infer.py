@@ -136,8 +136,31 @@ def test_datetime_dtypes_with_and_without_timezone():
 def test_us_dates_and_mixed_formats():
     assert infer_column("d", pd.Series(["12/31/2020", "01/02/2021"])).format == "%m/%d/%Y"
     mixed = pd.Series(["2020-01-%02d" % day for day in range(1, 29)] + ["31/12/2020"] * 2)
-    with pytest.raises(SchemaError, match="mixes date formats"):
-        infer_column("DEATHDATE", mixed)
+    column = infer_column("DEATHDATE", mixed)
+    assert (column.type, column.format, column.max) == ("datetime", "%Y-%m-%d", "2020-12-31")
+    garbled = pd.Series(["2020-01-%02d" % day for day in range(1, 29)] + ["2020-13-45"] * 2)
+    with pytest.raises(SchemaError, match="fit no date format"):
+        infer_column("DEATHDATE", garbled)
+
+
+def test_dates_in_three_formats_are_read_value_by_value():
+    days = pd.date_range("2020-01-01", periods=60, freq="3D")
+    formats = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y")
+    # The 13th of a month and later tells day-first from month-first on its own.
+    mixed = pd.Series([day.strftime(formats[i % 3]) for i, day in enumerate(days)])
+    column = infer_column("visit", mixed)
+    assert (column.type, column.format, column.min, column.max) == ("datetime", "%Y-%m-%d", "2020-01-01", "2020-06-26")
+
+
+def test_a_nearly_unique_column_is_never_a_category_list():
+    huge = infer_column("account", pd.Series([str(2**70 + i) for i in range(50)]))
+    assert (huge.type, huge.pattern, huge.values) == ("id", r"\d{22}", None)
+    spaced = infer_column("label", pd.Series([f"{chr(97 + i % 26)}-{i} x" for i in range(50)]))
+    assert (spaced.type, spaced.pattern) == ("id", r"[0-9a-z\ \-]{5,6}")
+    codes = infer_column("zip_code", pd.Series(range(10_000, 10_350, 7)))
+    assert (codes.type, codes.pattern) == ("id", r"\d{5}")
+    repeated = infer_column("label", pd.Series([f"{chr(97 + i % 5)}-{i % 5} x" for i in range(50)]))
+    assert repeated.type == "categorical"
 
 
 def test_primary_key_prefers_the_column_named_like_a_key():

@@ -1,5 +1,7 @@
 """Round trips of the DataTransformer on real tables."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -62,3 +64,21 @@ def test_numeric_dtypes_come_back(dtype):
     _, back = _round_trip(frame)
     assert str(back["x"].dtype) == dtype
     assert back["x"].isna().sum() == values.isna().sum()
+
+
+def test_categorical_columns_keep_their_category_order_and_dtype():
+    rng = np.random.default_rng(0)
+    levels = [str(number) for number in range(1, 11)]  # sorted as text: '1', '10', '2', ...
+    frame = pd.DataFrame(
+        {
+            "grade": pd.Categorical(rng.choice(levels, 300), categories=levels),
+            "size": pd.Categorical(rng.choice(["small", "large"], 300), categories=["small", "medium", "large"], ordered=True),
+        }
+    )
+    columns = Schema.infer(frame).modelled_columns
+    fitted = DataTransformer().fit(frame, columns, rng=rng)
+    transformer = DataTransformer.from_state(json.loads(json.dumps(fitted.state())))
+    back = transformer.inverse_transform(transformer.transform(frame, rng=rng), rng=rng)
+    for name in ("grade", "size"):
+        assert back[name].dtype == frame[name].dtype, name
+    assert back["grade"].tolist() == frame["grade"].tolist()

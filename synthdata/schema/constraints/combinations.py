@@ -183,11 +183,23 @@ class FixedCombinations(Constraint):
 
 def _keys(frame: pd.DataFrame) -> pd.Series:
     """One text key per row, nulls marked, so rows compare whatever the dtypes."""
-    parts = [frame[name].astype(object).where(frame[name].notna(), _NULL).astype(str) for name in frame.columns]
+    parts = [_key_part(frame[name]) for name in frame.columns]
     key = parts[0]
     for part in parts[1:]:
         key = key + "\x1f" + part
     return key
+
+
+def _key_part(values: pd.Series) -> pd.Series:
+    """Values as key text; a whole float is written as the integer it is (31109.0 as 31109),
+    so float64, Int64 and object columns of the same numbers give the same keys."""
+    text = values.astype(object).where(values.notna(), _NULL).astype(str)
+    floats = values.map(type).isin([float, np.float64]).to_numpy() if values.dtype == object else None
+    if pd.api.types.is_float_dtype(values.dtype) or (floats is not None and floats.any()):
+        numbers = pd.to_numeric(values.where(floats) if floats is not None else values, errors="coerce")
+        whole = (numbers.notna() & (numbers == np.round(numbers)) & (numbers.abs() < 2**53)).to_numpy()
+        text[whole] = numbers[whole].astype(np.int64).astype(str)
+    return text
 
 
 def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -26,6 +25,7 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
 from synthdata.errors import ModelFileError
+from synthdata.output_files import temporary_beside
 
 FORMAT = "synthdata-model"
 FORMAT_VERSION = 1
@@ -73,13 +73,9 @@ def write_zip_atomically(path: str | os.PathLike, fill: Callable[[zipfile.ZipFil
     """Create a deflated zip at `path` with `fill`, through a temporary file renamed
     into place, so an interrupted write never leaves half a model behind."""
     target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
+    temporary = temporary_beside(target)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise ModelFileError(f"Cannot write the model file {target}: {error.strerror}.") from None
-    try:
-        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        with open(temporary, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
             fill(archive)
         os.replace(temporary, target)
     except BaseException as error:

@@ -104,7 +104,7 @@ class TabularGAN:
         batch, and ends with the same model; only the first reports progress and
         writes checkpoints (see `synthdata.models.replicas`).
         """
-        self._check_options()
+        self.check_options()
         data = _checked_frame(data)
         device = resolve_device(self.device)
         replicas = None
@@ -235,14 +235,20 @@ class TabularGAN:
             acceptance,
         )
 
-    def _check_options(self) -> None:
+    def check_options(self) -> None:
+        """Raise SynthDataError for a hyper-parameter `fit` cannot use (batch size, epochs,
+        seed, time budget, device), before any data is read."""
         if self.batch_size <= 0 or self.batch_size % self.pac != 0:
             raise SynthDataError(
-                f"batch_size ({self.batch_size}) must be a positive multiple of pac ({self.pac})."
+                f"The batch size ({self.batch_size}) must be a positive multiple of the pack size "
+                f"pac ({self.pac})."
             )
         if self.epochs is not None and self.epochs <= 0:
             raise SynthDataError(f"epochs must be at least 1, got {self.epochs}.")
         _check_seed(self.seed)
+        if self.max_time is not None:
+            parse_duration(self.max_time)
+        resolve_device(self.device)
 
     def _network_config(self) -> NetworkConfig:
         return NetworkConfig(

@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from synthdata.errors import SchemaError
+from synthdata.output_files import write_text_atomically
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import (
     Constraint,
@@ -269,11 +270,13 @@ class Schema:
             message = str(error)
             raise SchemaError(message if str(path) in message else f"{path}: {message}") from None
 
-    def save(self, path: str | Path) -> None:
-        """Write the schema file: JSON for a .json suffix, YAML otherwise."""
+    def save(self, path: str | Path, *, as_json: bool | None = None) -> Path:
+        """Write the schema file through a temporary name renamed into place: JSON when
+        `as_json` (by default, for a .json suffix), YAML otherwise. Returns the path."""
         path = Path(path)
-        text = self.to_json() if path.suffix.lower() == ".json" else self.to_yaml()
-        path.write_text(text, encoding="utf-8")
+        if as_json is None:
+            as_json = path.suffix.lower() == ".json"
+        return write_text_atomically(path, self.to_json() if as_json else self.to_yaml())
 
     def to_yaml(self) -> str:
         """The schema file as YAML text, columns in table order."""

@@ -43,7 +43,7 @@ def check_output_path(
                 f"{target} is also an input of this run; write the output to another file"
             )
     if target.is_dir():
-        raise SynthDataError(f"cannot write {target}: it is a folder; name a file inside it")
+        raise SynthDataError(f"cannot write {target}: {target} is a folder; name a file inside it")
     if target.exists() and not overwrite:
         raise SynthDataError(f"{target} already exists; choose another name, or use {replace_hint} to replace it")
     temporary_beside(target).unlink()

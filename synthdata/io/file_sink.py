@@ -148,7 +148,7 @@ class FileSink(TableSink):
         if self.if_exists == "fail":
             raise SynthDataError(
                 f"{self.path} already exists; remove it, choose another name, or replace or append "
-                "(if_exists='replace' or 'append')"
+                "(--force or --if-exists on the command line, if_exists= in Python)"
             )
         return read_file(self.path)
 

@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthdata.errors import SynthDataError, quoted, shorten
+from synthdata.errors import SynthDataError
+from synthdata.wording import quoted, shorten
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import FixedCombinations
 from synthdata.transform.categories import CategoryEncoder

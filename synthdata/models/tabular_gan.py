@@ -462,7 +462,8 @@ class TabularGAN:
         return generator.to(self.device_).eval()
 
     def info(self) -> dict[str, Any]:
-        """What the model is: versions, rows learned, training run, options, column kinds."""
+        """What the model is: versions, rows learned, training run, options, column kinds,
+        and the constraints and rules its rows keep (as in the schema file)."""
         self._row_sampler()
         kinds = {}
         for column in self.schema_.columns.values():
@@ -475,6 +476,7 @@ class TabularGAN:
             "training": {k: v for k, v in self.training_.items() if k != "losses"},
             "options": self.get_params(),
             "columns": {name: kinds.get(name, "?") for name in self.columns_},
+            "constraints": [constraint.to_dict() for constraint in self.schema_.constraints],
         }
 
     def get_params(self) -> dict[str, Any]:

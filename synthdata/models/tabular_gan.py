@@ -476,7 +476,7 @@ class TabularGAN:
             "training": {k: v for k, v in self.training_.items() if k != "losses"},
             "options": self.get_params(),
             "columns": {name: kinds.get(name, "?") for name in self.columns_},
-            "constraints": [constraint.to_dict() for constraint in self.schema_.constraints],
+            "constraints": [_declared(constraint.to_dict()) for constraint in self.schema_.constraints],
         }
 
     def get_params(self) -> dict[str, Any]:
@@ -497,6 +497,11 @@ class TabularGAN:
             "seed": self.seed,
             "verbose": self.verbose,
         }
+
+
+def _declared(constraint: dict[str, Any]) -> dict[str, Any]:
+    """A constraint as its schema file declares it, without the state learned by fitting."""
+    return {key: value for key, value in constraint.items() if key != "fitted"}
 
 
 def _prefixed(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:

@@ -67,17 +67,21 @@ def sample(
         if where or shard:
             raise click.UsageError("--where and --shard need a model; --schema generates from the schema alone.")
         schema = Schema.load(schema_path)
-        chunks = [schema.sample(rows, seed=seed or 0, dirty=dirty, marker=dirty_marker)]
     else:
         if not model_path:
             click.echo(f"synthdata: using model {path}", err=True)
         model = TabularGAN.load(path)
         model.verbose = not quiet
-        chunks = model.sample_chunks(
-            rows, conditions=list(where), seed=seed, shard=shard_index, dirty=dirty, dirty_marker=dirty_marker
-        )
     try:
         with open_sink(target, table=table, if_exists=if_exists, fmt=fmt, verbose=not quiet) as sink:
+            finite = not sink.stores_infinity
+            if schema_path:
+                chunks = [schema.sample(rows, seed=seed or 0, dirty=dirty, marker=dirty_marker, finite=finite)]
+            else:
+                chunks = model.sample_chunks(
+                    rows, conditions=list(where), seed=seed, shard=shard_index, dirty=dirty,
+                    dirty_marker=dirty_marker, dirty_finite=finite,
+                )  # fmt: skip
             for chunk in chunks:
                 sink.write(chunk)
     except BrokenPipeError:

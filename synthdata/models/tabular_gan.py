@@ -328,8 +328,12 @@ class TabularGAN:
         shard: tuple[int, int] = (0, 1),
         dirty: float = 0.0,
         dirty_marker: str | None = None,
+        dirty_finite: bool = False,
     ) -> Iterator[pd.DataFrame]:
         """Yield `n` rows in chunks, so any number of rows streams in bounded memory.
+
+        `dirty_finite` leaves infinities out of the edge cases, for a destination that
+        cannot store them (`sink.stores_infinity` is False).
 
         With `shard=(i, count)` only the i-th of `count` contiguous slices of the `n`
         rows is produced; the slices of all shards, concatenated, equal the rows of
@@ -353,7 +357,9 @@ class TabularGAN:
                 rows = sampler.rows(size, resolved, seed=(base_seed, chunk_index), row_offset=chunk_first)
                 if dirty or dirty_marker is not None:
                     dirt_seed = np.random.SeedSequence([base_seed, chunk_index, 1]).generate_state(1)[0]
-                    rows = self.schema_.make_dirty(rows, dirty, seed=int(dirt_seed), marker=dirty_marker)
+                    rows = self.schema_.make_dirty(
+                        rows, dirty, seed=int(dirt_seed), marker=dirty_marker, finite=dirty_finite
+                    )
                 rows = rows.iloc[max(first - chunk_first, 0) : last - chunk_first]
                 bar.update(len(rows))
                 yield rows.reset_index(drop=True)

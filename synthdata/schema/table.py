@@ -185,13 +185,14 @@ class Schema:
         seed: int | np.random.Generator | None = 0,
         dirty: float = 0.0,
         marker: str | None = None,
+        finite: bool = False,
     ) -> pd.DataFrame:
         """`n` rows from the declarations alone (distributions, Faker, ids), every
         constraint holding; `dirty` then replaces that share of cells by edge cases
         (see `make_dirty`)."""
         table = sample_table(self, n, seed=seed)
         if dirty or marker is not None:
-            table = self.make_dirty(table, dirty, seed=seed, marker=marker)
+            table = self.make_dirty(table, dirty, seed=seed, marker=marker, finite=finite)
         return table
 
     def make_dirty(
@@ -201,18 +202,22 @@ class Schema:
         *,
         seed: int | np.random.Generator | None = 0,
         marker: str | None = None,
+        finite: bool = False,
     ) -> pd.DataFrame:
         """`df` with about `share` of its cells replaced by edge cases of their kind
         (nulls, odd strings, limits, boundary dates). The primary key stays intact,
         `not_null` columns get no nulls and unique columns no repeats, so the table
-        still loads; `marker` names a column listing, per row, the columns dirtied."""
+        still loads; `marker` names a column listing, per row, the columns dirtied;
+        `finite` leaves out infinities, for a destination that cannot store them
+        (`sink.stores_infinity` is False: MySQL, MariaDB)."""
         protected = {self.primary_key} if self.primary_key else set()
         required = {c.column for c in self.constraints if isinstance(c, NotNull)} | protected
         unique = {c.name for c in self.columns.values() if c.unique} | {
             c.columns[0] for c in self.constraints if isinstance(c, Unique) and len(c.columns) == 1
         }
         return make_dirty(
-            df, self.columns, share, seed=seed, protected=protected, required=required, unique=unique, marker=marker
+            df, self.columns, share, seed=seed, protected=protected, required=required, unique=unique, marker=marker,
+            finite=finite,
         )
 
     def _chain(self) -> ConstraintChain:

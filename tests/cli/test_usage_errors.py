@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from synthdata_cli.main import main
@@ -124,3 +125,13 @@ def test_a_closed_pipe_ends_quietly_after_rows_were_written(folder):
     result = subprocess.run(["bash", "-c", command], cwd=folder, capture_output=True, text=True, timeout=300)
     assert len(result.stdout.splitlines()) == 3
     assert result.stderr == ""
+
+
+def test_dirty_rows_load_into_mariadb(folder, mariadb_url):
+    result = run(folder, "sample", "-n", "300", "--dirty", "0.3", "--to", mariadb_url, "--table", "dirty", "-q")
+    assert result.exit_code == 0, result.output
+    engine = sa.create_engine(mariadb_url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM dirty").scalar() == 300
+        assert connection.exec_driver_sql("SELECT count(*) FROM dirty WHERE LAT IS NULL").scalar() > 0
+    engine.dispose()

@@ -57,7 +57,7 @@ def _show_table(model_path: str, summary: dict[str, Any]) -> None:
 
 def _show_database(model_path: str, summary: dict[str, Any]) -> None:
     tables = summary["tables"]
-    click.echo(f"model:      {model_path} (a database model: fill a database with `synthdata seed URL -m {model_path}`)")
+    click.echo(f"model:      {model_path} (a database model; fill a database: synthdata seed URL -m {model_path})")
     click.echo(f"tables:     {plural(len(tables), 'table')}, {sum(t['rows'] for t in tables.values()):,} rows learned")
     width = max(len(name) for name in tables)
     for name, table in tables.items():

@@ -71,7 +71,8 @@ class Report:
 
     def to_json(self, path: str | os.PathLike) -> Path:
         """Write `to_dict()` as JSON; returns the path written."""
-        return write_text_atomically(check_output_path(path, overwrite=True), json.dumps(self.to_dict(), indent=2) + "\n")
+        target = check_output_path(path, overwrite=True)
+        return write_text_atomically(target, json.dumps(self.to_dict(), indent=2) + "\n")
 
     def to_html(self, path: str | os.PathLike) -> Path:
         """Write a self-contained HTML page (plots embedded, no external assets); returns the path."""

@@ -74,7 +74,8 @@ class DatabaseSink(TransactionalWrite):
         if self.if_exists == "fail":
             raise SynthDataError(
                 f"{self.description} already holds tables {listed}; "
-                "seed a new database, or append to them or replace them (--if-exists append or replace on the command line, if_exists= in Python)"
+                "seed a new database, or append to them or replace them "
+                "(--if-exists append or replace on the command line, if_exists= in Python)"
             )
         if self.if_exists == "replace":
             if not self._atomic_ddl:

@@ -313,9 +313,10 @@ def _as_interval(value: Any) -> Interval:
 
 
 def _interval_floats(interval: Interval, column: Column) -> tuple[float | None, float | None]:
-    ends = [None if end is None or end == "" else float(_floats([end], column)[0]) for end in (interval.low, interval.high)]
-    return ends[0], ends[1]
-
+    low, high = (
+        None if end is None or end == "" else float(_floats([end], column)[0]) for end in (interval.low, interval.high)
+    )
+    return low, high
 
 
 def _combine_numeric(column: Column, terms: list[Any]) -> tuple[Interval, tuple[Any, ...]]:
@@ -327,15 +328,25 @@ def _combine_numeric(column: Column, terms: list[Any]) -> tuple[Interval, tuple[
     combined, low_at, high_at = Interval(), None, None
     for interval in (_as_interval(term) for term in terms if not isinstance(term, Excluded)):
         low, high = _interval_floats(interval, column)
-        if low is not None and (low_at is None or low > low_at or (low == low_at and not interval.low_inclusive)):
+        if low is not None and _tighter(low, interval.low_inclusive, low_at, combined.low_inclusive, above=True):
             combined, low_at = replace(combined, low=interval.low, low_inclusive=interval.low_inclusive), low
-        if high is not None and (high_at is None or high < high_at or (high == high_at and not interval.high_inclusive)):
+        if high is not None and _tighter(high, interval.high_inclusive, high_at, combined.high_inclusive, above=False):
             combined, high_at = replace(combined, high=interval.high, high_inclusive=interval.high_inclusive), high
     if low_at is not None and low_at == high_at and excluded and low_at in _floats(excluded, column):
         raise SynthDataError(
             f"Conditions on {column.name!r} ask for {combined.low} and for anything but it; drop one of them."
         )
     return combined, excluded
+
+
+def _tighter(end: float, inclusive: bool, current: float | None, current_inclusive: bool, *, above: bool) -> bool:
+    """Whether a range end narrows the range more than the current end (at the same
+    value, the exclusive end does)."""
+    if current is None:
+        return True
+    if end == current:
+        return current_inclusive and not inclusive
+    return end > current if above else end < current
 
 
 def _combine_discrete(column: Column, terms: list[Any]) -> tuple[Any, tuple[Any, ...]]:

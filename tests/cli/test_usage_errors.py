@@ -128,7 +128,8 @@ def test_a_closed_pipe_ends_quietly_after_rows_were_written(folder):
 
 
 def test_dirty_rows_load_into_mariadb(folder, mariadb_url):
-    result = run(folder, "sample", "-n", "300", "--dirty", "0.3", "--to", mariadb_url, "--table", "dirty", "-q")
+    args = ("-m", "patients.synth", "-n", "300", "--dirty", "0.3", "--to", mariadb_url, "--table", "dirty", "-q")
+    result = run(folder, "sample", *args)
     assert result.exit_code == 0, result.output
     engine = sa.create_engine(mariadb_url)
     with engine.connect() as connection:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from synthdata import Schema, evaluate, read_table
+from synthdata_cli.options import OVERWRITE_POLICY, checked_output, force_option
 
 
-@click.command(name="evaluate")
+@click.command(name="evaluate", epilog=OVERWRITE_POLICY)
 @click.argument("real")
 @click.argument("synthetic")
 @click.option("--schema", "schema_path", type=click.Path(dir_okay=False), help="Schema file (YAML or JSON) deciding which columns are compared, instead of inferring one from REAL.")
@@ -22,6 +23,7 @@ from synthdata import Schema, evaluate, read_table
 @click.option("--detection", type=click.Choice(["hgb", "logistic"]), default="hgb", show_default=True, help="Classifier that tries to tell real from synthetic rows.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda (distance computations).")
 @click.option("--seed", type=int, default=0, show_default=True)
+@force_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def evaluate_command(
     real: str,
@@ -38,9 +40,18 @@ def evaluate_command(
     detection: str,
     device: str,
     seed: int,
+    force: bool,
     quiet: bool,
 ) -> None:
-    """Compare SYNTH with REAL (files: .csv, .parquet, .jsonl; or database URLs) and print the scores."""
+    """Compare SYNTH with REAL (files: .csv, .parquet, .jsonl; or database URLs) and print the scores.
+
+    The --report and --json paths are checked before anything is computed."""
+    if report_path is not None and report_path == json_path:
+        raise click.UsageError("--report and --json name the same file; give each its own.")
+    inputs = (real, synthetic, holdout, schema_path)
+    json_target = checked_output(json_path, inputs=inputs, force=force) if json_path else None
+    report_target = checked_output(report_path, inputs=inputs, force=force) if report_path else None
+
     def read(source: str, name: str | None):
         # A table name only means something for a database URL; files ignore --table.
         return read_table(
@@ -59,6 +70,7 @@ def evaluate_command(
         verbose=not quiet,
     )
     click.echo(str(report))
-    for path, write in ((json_path, report.to_json), (report_path, report.to_html)):
-        if path:
-            click.echo(f"synthdata: wrote {write(path)}", err=True)
+    if json_target is not None:
+        click.echo(f"synthdata: wrote {report.to_json(json_target)}", err=True)
+    if report_target is not None:
+        click.echo(f"synthdata: wrote {report.to_html(report_target)}", err=True)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from synthdata import Schema, TabularGAN, read_table
-from synthdata_cli.options import source_name
+from synthdata_cli.options import (
+    OVERWRITE_POLICY,
+    checked_output,
+    force_option,
+    model_option,
+    refuse_database_options,
+    source_name,
+)
 from synthdata_cli.seed import fit_database
 
 
-@click.command()
+@click.command(epilog=OVERWRITE_POLICY)
 @click.argument("data")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Model file to write [default: NAME.synth here].")
 @click.option("--schema", "schema_path", type=click.Path(dir_okay=False), help="Schema file (YAML or JSON) to use instead of inferring one.")
@@ -19,9 +24,9 @@ from synthdata_cli.seed import fit_database
 @click.option("--query", help="SQL query to read when DATA is a database URL.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True, help="Fit on a uniform sample of at most this many rows.")
 @click.option("--epochs", type=click.IntRange(min=1), help="Training epochs [default: as many as make 2,500 steps, each row seen at most 1,100 times].")
-@click.option("--batch-size", type=click.IntRange(min=10), default=500, show_default=True, help="A multiple of 10 (the critic packs 10 rows).")
-@click.option("--max-time", help="Stop training after this long, e.g. 90s, 10m, 1h.")
-@click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda.")
+@click.option("--batch-size", type=click.IntRange(min=10), default=500, show_default=True, callback=model_option, help="A multiple of 10 (the critic packs 10 rows).")
+@click.option("--max-time", callback=model_option, help="Stop training after this long, e.g. 90s, 10m, 1h.")
+@click.option("--device", default="auto", show_default=True, callback=model_option, help="auto, cpu or cuda.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--checkpoint-every", type=click.IntRange(min=1), help="Save the training state every N epochs to MODEL.ckpt.")
 @click.option("--resume", is_flag=True, help="Continue from MODEL.ckpt when it exists.")
@@ -29,6 +34,7 @@ from synthdata_cli.seed import fit_database
 @click.option("--no-refine", is_flag=True, help="Keep every generated row, without the classifier that drops rows unlike real ones (faster sampling).")
 @click.option("--no-redraw", is_flag=True, help="Keep each category as the generator draws it, without redrawing it from what real rows say it should be given the rest of the row.")
 @click.option("--distributed", is_flag=True, help="Train data-parallel as one process of a torchrun job (gloo on CPUs, NCCL on GPUs).")
+@force_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def fit(
     data: str,
@@ -48,15 +54,19 @@ def fit(
     no_refine: bool,
     no_redraw: bool,
     distributed: bool,
+    force: bool,
     quiet: bool,
 ) -> None:
     """Learn the table DATA (a .csv, .parquet or .jsonl file, or a database URL), or a whole
-    database: a database URL without --table or --query."""
+    database: a database URL without --table or --query.
+
+    The output is checked before training starts."""
+    refuse_database_options(data, table, query)
+    target = checked_output(output or f"{source_name(data, table)}.synth", inputs=(data, schema_path), force=force)
     if "://" in data and table is None and query is None:
-        return fit_database(click.get_current_context().params)
+        return fit_database(click.get_current_context().params, target)
     frame = read_table(data, table=table, query=query, max_rows=max_rows, seed=seed, verbose=not quiet)
     schema = Schema.load(schema_path) if schema_path else None
-    target = Path(output) if output else Path(f"{source_name(data, table)}.synth")
     checkpoint = target.with_name(target.name + ".ckpt")
     tracked = checkpoint_every is not None or resume
     model = TabularGAN(

@@ -1,10 +1,13 @@
-"""What several commands share: naming outputs after inputs, finding the newest model."""
+"""What several commands share: naming outputs after inputs, finding the newest model, the
+output policy and the checks that make bad options usage errors."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+
+from synthdata import SynthDataError, TabularGAN, check_output_path
 
 
 def source_name(data: str, table: str | None) -> str:
@@ -33,3 +36,43 @@ def parse_shard(text: str | None) -> tuple[int, int]:
     if count < 1 or not 0 <= index < count:
         raise click.BadParameter(f"shard {text} does not exist; use 0 <= I < N.", param_hint="--shard")
     return index, count
+
+
+OVERWRITE_POLICY = (
+    "A run never writes over one of its own inputs, and replaces an existing output file only "
+    "with --force."
+)
+
+
+def force_option(function):
+    """The --force flag of every command that writes a file."""
+    return click.option("--force", is_flag=True, help="Replace the output file when it exists.")(function)
+
+
+def checked_output(path: str, *, inputs: tuple[str | None, ...], force: bool, hint: str = "--force") -> Path:
+    """`path` checked before any work: not an input of the run, not an existing file
+    unless `force`, in a folder that can be written."""
+    return check_output_path(path, inputs=inputs, overwrite=force, replace_hint=hint)
+
+
+def model_option(ctx: click.Context, param: click.Parameter, value):
+    """A training option checked as the model checks it, so a bad value is a usage error
+    (exit 2) before any data is read; the option's name is TabularGAN's keyword."""
+    if value is not None:
+        try:
+            TabularGAN(**{param.name: value}).check_options()
+        except SynthDataError as error:
+            raise click.BadParameter(str(error)) from None
+    return value
+
+
+def refuse_database_options(data: str, table: str | None, query: str | None = None) -> None:
+    """--table and --query name what to read from a database; for a file they are a mistake."""
+    if "://" not in data and (table is not None or query is not None):
+        option = "--table" if table is not None else "--query"
+        raise click.UsageError(f"{option} applies to a database URL, and {data} is a file; drop {option}.")
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 epoch`, `3 epochs`."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

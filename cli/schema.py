@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
 from synthdata import Schema, read_table
-from synthdata_cli.options import source_name
+from synthdata_cli.options import OVERWRITE_POLICY, checked_output, force_option, plural, refuse_database_options, source_name
 
 
 @click.group("schema")
@@ -23,7 +22,7 @@ def schema_command() -> None:
     """Infer a schema from data, or check a schema file (and data against it)."""
 
 
-@schema_command.command("infer")
+@schema_command.command("infer", epilog=OVERWRITE_POLICY)
 @click.argument("data")
 @click.option("--table", help="Table to read when DATA is a database URL.")
 @click.option("--query", help="SQL query to read when DATA is a database URL.")
@@ -31,6 +30,7 @@ def schema_command() -> None:
 @click.option("--max-rows", type=click.IntRange(min=1), help="Infer from a uniform sample of at most this many rows.")
 @click.option("--json", "as_json", is_flag=True, help="Write JSON instead of YAML.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: standard output].")
+@force_option
 def infer(
     data: str,
     table: str | None,
@@ -39,17 +39,18 @@ def infer(
     max_rows: int | None,
     as_json: bool,
     output: str | None,
+    force: bool,
 ) -> None:
     """Print the schema the table DATA suggests (a file or a database URL)."""
+    refuse_database_options(data, table, query)
+    target = checked_output(output, inputs=(data,), force=force) if output is not None else None
     frame = read_table(data, table=table, query=query, max_rows=max_rows, verbose=False)
     schema = Schema.infer(frame, table=name or source_name(data, table))
-    text = schema.to_json() if as_json else schema.to_yaml()
-    if output is None:
-        click.echo(text, nl=False)
+    if target is None:
+        click.echo(schema.to_json() if as_json else schema.to_yaml(), nl=False)
         return
-    target = Path(output)
-    target.write_text(text, encoding="utf-8")
-    click.echo(f"synthdata: wrote schema {target} ({len(schema.columns)} columns)", err=True)
+    schema.save(target, as_json=as_json)
+    click.echo(f"synthdata: wrote schema {target} ({plural(len(schema.columns), 'column')})", err=True)
 
 
 @schema_command.command("validate")
@@ -59,9 +60,12 @@ def infer(
 @click.option("--json", "as_json", is_flag=True, help="Print the data report as JSON.")
 def validate(schema_file: str, data: str | None, table: str | None, as_json: bool) -> None:
     """Check SCHEMA_FILE against the format and, given DATA, the data against it."""
+    if data is not None:
+        refuse_database_options(data, table)
     schema = Schema.load(schema_file)
     click.echo(
-        f"{schema_file}: valid schema file ({len(schema.columns)} columns, {len(schema.constraints)} constraints)",
+        f"{schema_file}: valid schema file ({plural(len(schema.columns), 'column')}, "
+        f"{plural(len(schema.constraints), 'constraint')})",
         err=data is not None and as_json,
     )
     if data is None:

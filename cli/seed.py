@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from synthdata import DatabaseSynthesizer
-from synthdata_cli.options import newest_model, source_name
+from synthdata_cli.options import newest_model
 
 
 @click.command()
@@ -37,10 +37,10 @@ def seed(url: str, model_path: str | None, scale: float, if_exists: str, seed: i
     click.echo(f"synthdata: seeded {len(written)} tables, {sum(written.values()):,} rows", err=True)
 
 
-def fit_database(options: Mapping[str, Any]) -> None:
+def fit_database(options: Mapping[str, Any], target: Path) -> None:
     """`synthdata fit URL` with no table named: learn every table and the foreign keys between them.
 
-    `options` are the fit command's.
+    `options` are the fit command's; `target` is the model file, already checked.
     """
     if options["checkpoint_every"] is not None or options["resume"] or options["distributed"]:
         raise click.UsageError("--checkpoint-every, --resume and --distributed apply to one table; name it with --table.")
@@ -57,7 +57,7 @@ def fit_database(options: Mapping[str, Any]) -> None:
         random_seed=options["seed"],
         verbose=not options["quiet"],
     ).fit(url, schema=options["schema_path"])
-    written = model.save(Path(options["output"]) if options["output"] else Path(f"{source_name(url, None)}.synth"))
+    written = model.save(target)
     tables = model.info()["tables"]
     rows = sum(table["rows"] for table in tables.values())
     click.echo(f"synthdata: wrote model {written} ({len(tables)} tables, {rows:,} rows learned)", err=True)

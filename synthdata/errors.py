@@ -1,4 +1,4 @@
-"""The one exception type users catch, and its few specialisations.
+"""The one exception type users catch, its few specialisations, and what keeps messages short.
 
 Every failure a person can act on (bad input, a damaged model file, an impossible
 condition) surfaces as a SynthDataError whose message names the column, row or file
@@ -25,3 +25,16 @@ class ConstraintError(SynthDataError):
 
 class NotFittedError(SynthDataError):
     """A model or transformer used before `fit`."""
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """`text` cut to about `limit` characters, saying how long it was: a message quotes
+    what it is about, never a whole file or column."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: max(limit - 20, 10)]}... ({len(text):,} characters)"
+
+
+def quoted(value: object, limit: int = 80) -> str:
+    """`repr(value)` for a message, shortened (see `shorten`)."""
+    return shorten(repr(value), limit)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -26,8 +25,10 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
 from synthdata.errors import ModelFileError
+from synthdata.output_files import temporary_beside
 
 FORMAT = "synthdata-model"
+DATABASE_FORMAT = "synthdata-database-model"  # see synthdata.relational.model_file
 FORMAT_VERSION = 1
 META_MEMBER = "meta.json"
 WEIGHTS_MEMBER = "weights.safetensors"
@@ -55,6 +56,7 @@ def save_model(path: str | os.PathLike, meta: dict[str, Any], tensors: dict[str,
 def load_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     """Read and check a model file; returns (meta, tensors)."""
     with open_model_archive(path) as (archive, source):
+        _refuse_database_model(archive, source)
         check_members(archive, source, {META_MEMBER: MAX_META_BYTES, WEIGHTS_MEMBER: MAX_WEIGHTS_BYTES})
         meta = read_meta(archive, source)
         check_format(meta, source, FORMAT, FORMAT_VERSION, "model format")
@@ -66,6 +68,18 @@ def load_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, torch
     return meta, tensors
 
 
+def _refuse_database_model(archive: zipfile.ZipFile, source: Path) -> None:
+    """A database model read as one table's is named for what it is, with the way to use it."""
+    if META_MEMBER not in archive.namelist() or WEIGHTS_MEMBER in archive.namelist():
+        return
+    check_member_size(archive.getinfo(META_MEMBER), MAX_META_BYTES, source)
+    if read_meta(archive, source).get("format") == DATABASE_FORMAT:
+        raise ModelFileError(
+            f"{source} is a database model; fill a database with it (`synthdata seed URL -m {source}`, "
+            "or DatabaseSynthesizer.load)."
+        )
+
+
 # -- shared with the database model file ----------------------------------------------
 
 
@@ -73,13 +87,9 @@ def write_zip_atomically(path: str | os.PathLike, fill: Callable[[zipfile.ZipFil
     """Create a deflated zip at `path` with `fill`, through a temporary file renamed
     into place, so an interrupted write never leaves half a model behind."""
     target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
+    temporary = temporary_beside(target)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise ModelFileError(f"Cannot write the model file {target}: {error.strerror}.") from None
-    try:
-        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        with open(temporary, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
             fill(archive)
         os.replace(temporary, target)
     except BaseException as error:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import pandas as pd
 
 from synthdata.errors import SynthDataError
 from synthdata.evaluate.profiles import ColumnProfile
+from synthdata.output_files import check_output_path, write_text_atomically
 
 _SUMMARY_KEYS = (
     "quality",
@@ -71,8 +71,8 @@ class Report:
 
     def to_json(self, path: str | os.PathLike) -> Path:
         """Write `to_dict()` as JSON; returns the path written."""
-        target = _writable(path)
-        return _write_text(target, json.dumps(self.to_dict(), indent=2) + "\n")
+        target = check_output_path(path, overwrite=True)
+        return write_text_atomically(target, json.dumps(self.to_dict(), indent=2) + "\n")
 
     def to_html(self, path: str | os.PathLike) -> Path:
         """Write a self-contained HTML page (plots embedded, no external assets); returns the path."""
@@ -82,8 +82,8 @@ class Report:
             raise SynthDataError(
                 f"The HTML report needs matplotlib ({error}); install it with `pip install synthdata[report]`."
             ) from None
-        target = _writable(path)
-        return _write_text(target, render_report(self))
+        target = check_output_path(path, overwrite=True)
+        return write_text_atomically(target, render_report(self))
 
     def __str__(self) -> str:
         lines = [
@@ -120,26 +120,3 @@ def _plain(value: Any) -> Any:
     if value is pd.NA or value is pd.NaT:
         return None
     return value
-
-
-def _writable(path: str | os.PathLike) -> Path:
-    """`path`, checked before any work is spent on what goes into it."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise SynthDataError(f"cannot write {path}: the folder {path.parent} does not exist; create it first")
-    if path.is_dir():
-        raise SynthDataError(f"cannot write {path}: it is a folder; name a file inside it")
-    return path
-
-
-def _write_text(path: Path, text: str) -> Path:
-    """Write `text` beside `path` under a temporary name (usual permissions), then rename it into place."""
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise SynthDataError(f"cannot write {path}: {error.strerror or error}") from None
-    return path

@@ -36,6 +36,12 @@ def file_format(path: Path, fmt: str | None = None) -> FileFormat:
             raise SynthDataError(
                 f"unknown file format {fmt!r}; use one of {', '.join(sorted(set(FORMATS_BY_SUFFIX.values())))}"
             )
+        named = FORMATS_BY_SUFFIX.get(path.suffix.lower())
+        if named is not None and named != fmt:
+            raise SynthDataError(
+                f"{path} is named as a {named} file but the format asked for is {fmt}; "
+                f"name the file for its format (e.g. .{fmt}), or leave the format to the name"
+            )
         return fmt  # type: ignore[return-value]
     suffix = "".join(path.suffixes[-2:]).lower() if is_gzip(path) else path.suffix.lower()
     if suffix not in FORMATS_BY_SUFFIX:

@@ -14,7 +14,6 @@ import contextlib
 import gzip
 import io
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import IO
@@ -27,6 +26,7 @@ from synthdata.io.file_formats import FileFormat, file_format, is_gzip
 from synthdata.io.file_source import read_file
 from synthdata.io.sink import ColumnCheck, IfExists, TableSink
 from synthdata.io.text_layout import detect_layout
+from synthdata.output_files import temporary_beside
 from synthdata.schema import Schema
 
 
@@ -166,7 +166,7 @@ class FileSink(TableSink):
         if existing is not None and self.format in ("csv", "tsv"):
             delimiter = detect_layout(path).delimiter
         self._check_columns = ColumnCheck(str(path))
-        self._temporary = _create_temporary(path)
+        self._temporary = temporary_beside(path)
         self._open = False
         try:
             self._file = open(self._temporary, "wb")  # noqa: SIM115 - closed at commit or abort
@@ -195,7 +195,7 @@ class FileSink(TableSink):
         if self.if_exists == "fail":
             raise SynthDataError(
                 f"{self.path} already exists; remove it, choose another name, or replace or append "
-                "(if_exists='replace' or 'append')"
+                "(--force or --if-exists on the command line, if_exists= in Python)"
             )
         return read_file(self.path)
 
@@ -260,27 +260,19 @@ class FileSink(TableSink):
         self._handle = self._file
 
 
-def _create_temporary(path: Path) -> Path:
-    """A new, empty file beside `path`, hidden by a leading dot, created with the usual permissions."""
-    folder = path.parent
-    if folder.exists() and not folder.is_dir():
-        raise SynthDataError(f"cannot write {path}: {folder} is a file, not a folder; choose a path inside a folder")
-    if not folder.is_dir():
-        raise SynthDataError(f"cannot write {path}: the folder {folder} does not exist; create it first")
-    temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    except PermissionError:
-        raise SynthDataError(
-            f"cannot write {path}: permission denied in {folder}; choose an output path you can write to"
-        ) from None
-    except OSError as error:
-        raise SynthDataError(f"cannot write {path}: {error.strerror or error}") from None
-    return temporary
+class OutputClosedError(SynthDataError, BrokenPipeError):
+    """Standard output was closed by its reader (`| head`): a SynthDataError for callers of
+    the library, a BrokenPipeError for a command line that ends quietly, as `head` expects."""
 
 
 class StdoutSink(TableSink):
-    """CSV rows printed to standard output as they come: a pipe cannot be taken back."""
+    """CSV rows printed to standard output as they come: a pipe cannot be taken back.
+
+    Rows go out in flushed blocks, so `rows_written` counts rows that reached the pipe
+    (a block cut short by a closed pipe is not counted).
+    """
+
+    BLOCK_ROWS = 1024
 
     def __init__(self, *, schema: Schema | None = None) -> None:
         self.rows_written = 0
@@ -290,14 +282,17 @@ class StdoutSink(TableSink):
 
     def write(self, chunk: pd.DataFrame) -> None:
         chunk = self._check_columns(chunk)
-        try:
-            self._writer.write(chunk)
-        except BrokenPipeError:
-            self._silence_closed_pipe()
-            raise SynthDataError(
-                f"standard output was closed after {self.rows_written:,} rows; the rest were not written"
-            ) from None
-        self.rows_written += len(chunk)
+        for start in range(0, max(len(chunk), 1), self.BLOCK_ROWS):
+            block = chunk.iloc[start : start + self.BLOCK_ROWS]
+            try:
+                self._writer.write(block)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                self._silence_closed_pipe()
+                raise OutputClosedError(
+                    f"standard output was closed after {self.rows_written:,} rows; the rest were not written"
+                ) from None
+            self.rows_written += len(block)
 
     def commit(self) -> None:
         try:

@@ -23,11 +23,13 @@ class TableSink:
     """A destination for rows, written chunk by chunk and committed at the end.
 
     Use it as a context manager; `rows_written` counts the rows handed to `write`,
-    `description` names the destination in a form fit to print (passwords masked).
+    `description` names the destination in a form fit to print (passwords masked),
+    `stores_infinity` says whether it can hold infinite floats.
     """
 
     rows_written: int = 0
     description: str = ""
+    stores_infinity: bool = True  # whether +-inf floats can be written (edge cases for --dirty)
 
     def write(self, chunk: pd.DataFrame) -> None:
         """Add the rows of `chunk`; they become visible only at `commit`."""

@@ -15,6 +15,7 @@ rather than done halfway.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -73,7 +74,8 @@ class DatabaseSink(TransactionalWrite):
         if self.if_exists == "fail":
             raise SynthDataError(
                 f"{self.description} already holds tables {listed}; "
-                "seed a new database, or append to them or replace them (if_exists='append' or 'replace')"
+                "seed a new database, or append to them or replace them "
+                "(--if-exists append or replace on the command line, if_exists= in Python)"
             )
         if self.if_exists == "replace":
             if not self._atomic_ddl:
@@ -86,6 +88,15 @@ class DatabaseSink(TransactionalWrite):
             return
         for name in existing:
             sa.Table(name, self._metadata, autoload_with=self._connection)
+
+    def largest_value(self, table: str, column: str) -> Any:
+        """The largest value of `column` in `table` as it was before this sink wrote to it
+        (None for a table that is new or empty): where appended keys continue."""
+        target = self._metadata.tables.get(table)
+        if target is None or self.rows_written.get(table):
+            return None
+        with self._errors(f"cannot read table {table!r} of"):
+            return self._connection.execute(sa.select(sa.func.max(target.c[column]))).scalar()
 
     def write(self, table: str, chunk: pd.DataFrame) -> None:
         """Add the rows of `chunk` to `table`; the tables it references must be written before it."""

@@ -88,7 +88,7 @@ class SqlSink(TransactionalWrite, TableSink):
             if self._exists and if_exists == "fail":
                 raise SynthDataError(
                     f"table {table!r} already exists in {masked(self.url)}; "
-                    "append to it or replace it (if_exists='append' or 'replace')"
+                    "append to it or replace it (--if-exists append or replace on the command line, if_exists= in Python)"
                 )
             self._old_catalog = (
                 table_catalog(inspector, self._connection, table) if self._exists and if_exists == "replace" else None

@@ -34,6 +34,8 @@ class TransactionalWrite:
         if on_connect is not None:
             sa.event.listen(self._engine, "connect", on_connect)
         self._atomic_ddl = self._engine.dialect.name in ("postgresql", "sqlite")
+        # MySQL and MariaDB have no infinite floating-point value.
+        self.stores_infinity = self._engine.dialect.name not in ("mysql", "mariadb")
         self._bar = tqdm(unit=" rows", desc=label, disable=None if verbose else True, delay=0.5)
         self._open = False
         with self._errors(doing):

@@ -176,7 +176,7 @@ class RowSampler:
                 f"Sampled rows break the schema's constraints every time ({drawn} drawn, "
                 f"{have} kept); check that the constraints can hold together on this data."
             )
-        asked = {**resolved.exact, **{k: v for k, v in resolved.intervals.items()}}
+        asked = resolved.describe() or "asked for"
         raise SynthDataError(
             f"Only {share:.3%} of generated rows meet the conditions {asked}; the region is too "
             f"rare for the model. Widen the ranges or drop a condition."

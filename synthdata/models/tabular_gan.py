@@ -104,7 +104,7 @@ class TabularGAN:
         batch, and ends with the same model; only the first reports progress and
         writes checkpoints (see `synthdata.models.replicas`).
         """
-        self._check_options()
+        self.check_options()
         data = _checked_frame(data)
         device = resolve_device(self.device)
         replicas = None
@@ -235,14 +235,20 @@ class TabularGAN:
             acceptance,
         )
 
-    def _check_options(self) -> None:
+    def check_options(self) -> None:
+        """Raise SynthDataError for a hyper-parameter `fit` cannot use (batch size, epochs,
+        seed, time budget, device), before any data is read."""
         if self.batch_size <= 0 or self.batch_size % self.pac != 0:
             raise SynthDataError(
-                f"batch_size ({self.batch_size}) must be a positive multiple of pac ({self.pac})."
+                f"The batch size ({self.batch_size}) must be a positive multiple of the pack size "
+                f"pac ({self.pac})."
             )
         if self.epochs is not None and self.epochs <= 0:
             raise SynthDataError(f"epochs must be at least 1, got {self.epochs}.")
         _check_seed(self.seed)
+        if self.max_time is not None:
+            parse_duration(self.max_time)
+        resolve_device(self.device)
 
     def _network_config(self) -> NetworkConfig:
         return NetworkConfig(
@@ -322,8 +328,12 @@ class TabularGAN:
         shard: tuple[int, int] = (0, 1),
         dirty: float = 0.0,
         dirty_marker: str | None = None,
+        dirty_finite: bool = False,
     ) -> Iterator[pd.DataFrame]:
         """Yield `n` rows in chunks, so any number of rows streams in bounded memory.
+
+        `dirty_finite` leaves infinities out of the edge cases, for a destination that
+        cannot store them (`sink.stores_infinity` is False).
 
         With `shard=(i, count)` only the i-th of `count` contiguous slices of the `n`
         rows is produced; the slices of all shards, concatenated, equal the rows of
@@ -347,7 +357,9 @@ class TabularGAN:
                 rows = sampler.rows(size, resolved, seed=(base_seed, chunk_index), row_offset=chunk_first)
                 if dirty or dirty_marker is not None:
                     dirt_seed = np.random.SeedSequence([base_seed, chunk_index, 1]).generate_state(1)[0]
-                    rows = self.schema_.make_dirty(rows, dirty, seed=int(dirt_seed), marker=dirty_marker)
+                    rows = self.schema_.make_dirty(
+                        rows, dirty, seed=int(dirt_seed), marker=dirty_marker, finite=dirty_finite
+                    )
                 rows = rows.iloc[max(first - chunk_first, 0) : last - chunk_first]
                 bar.update(len(rows))
                 yield rows.reset_index(drop=True)
@@ -456,7 +468,8 @@ class TabularGAN:
         return generator.to(self.device_).eval()
 
     def info(self) -> dict[str, Any]:
-        """What the model is: versions, rows learned, training run, options, column kinds."""
+        """What the model is: versions, rows learned, training run, options, column kinds,
+        and the constraints and rules its rows keep (as in the schema file)."""
         self._row_sampler()
         kinds = {}
         for column in self.schema_.columns.values():
@@ -469,6 +482,7 @@ class TabularGAN:
             "training": {k: v for k, v in self.training_.items() if k != "losses"},
             "options": self.get_params(),
             "columns": {name: kinds.get(name, "?") for name in self.columns_},
+            "constraints": [_declared(constraint.to_dict()) for constraint in self.schema_.constraints],
         }
 
     def get_params(self) -> dict[str, Any]:
@@ -489,6 +503,11 @@ class TabularGAN:
             "seed": self.seed,
             "verbose": self.verbose,
         }
+
+
+def _declared(constraint: dict[str, Any]) -> dict[str, Any]:
+    """A constraint as its schema file declares it, without the state learned by fitting."""
+    return {key: value for key, value in constraint.items() if key != "fitted"}
 
 
 def _prefixed(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:

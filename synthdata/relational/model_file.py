@@ -26,6 +26,7 @@ from synthdata.errors import ModelFileError, SynthDataError
 from synthdata.models.tabular_gan import DeviceName, TabularGAN
 from synthdata.persist import FORMAT as TABLE_FORMAT
 from synthdata.persist import (
+    DATABASE_FORMAT,
     MAX_META_BYTES,
     MAX_WEIGHTS_BYTES,
     check_format,
@@ -37,7 +38,7 @@ from synthdata.persist import (
     write_zip_atomically,
 )
 
-FORMAT = "synthdata-database-model"
+FORMAT = DATABASE_FORMAT
 FORMAT_VERSION = 1
 META_MEMBER = "meta.json"
 _NETWORK_MEMBER = re.compile(r"table-\d+\.synth")

@@ -22,7 +22,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from synthdata.errors import NotFittedError, SynthDataError
-from synthdata.io import open_database_sink, read_database_catalog, read_table
+from synthdata.io import DatabaseSink, open_database_sink, read_database_catalog, read_table
 from synthdata.io.sink import IfExists
 from synthdata.models.tabular_gan import DeviceName, TabularGAN
 from synthdata.relational.layout import DatabaseLayout, SchemaSource
@@ -31,6 +31,7 @@ from synthdata.relational.references import SecondaryReference, choose_primary, 
 from synthdata.relational.relation import ChildRelation
 from synthdata.relational.table_model import TableModel, learned_schema
 from synthdata.schema import Schema
+from synthdata.wording import quoted
 
 DatabaseSource = str | Mapping[str, pd.DataFrame]
 
@@ -196,27 +197,52 @@ class DatabaseSynthesizer:
         transaction where the database allows it; returns the rows written per table.
 
         `if_exists` applies to the model's tables together: "fail" if any exists,
-        "append" to them (new sequential keys collide with the rows there, and the whole
-        write is then refused), or "replace" them.
+        "append" to them (sequential keys continue after the largest key there, and the
+        foreign keys of the new rows point at the new parents), or "replace" them.
         """
         layout = self._fitted().layout_
         declarations = [layout.declaration(name) for name in layout.tables]
         with open_database_sink(url, declarations, if_exists=if_exists, verbose=self.verbose) as sink:
-            for name, frame in self._generate(scale, seed):
+            starts = self._key_starts(sink) if if_exists == "append" else {}
+            for name, frame in self._generate(scale, seed, starts):
                 sink.write(name, frame)
         return dict(sink.rows_written)
 
-    def _generate(self, scale: float, seed: int | None) -> Iterator[tuple[str, pd.DataFrame]]:
+    def _key_starts(self, sink: DatabaseSink) -> dict[str, int]:
+        """Where each table's sequential keys continue when rows are appended to it."""
+        starts = {}
+        for name in self.layout_.tables:
+            key = self.models_[name].key
+            if key is None or key.format != "sequential":
+                continue
+            largest = sink.largest_value(name, key.name)
+            if largest is None:
+                continue
+            try:
+                starts[name] = int(largest) + 1
+            except (TypeError, ValueError):
+                raise SynthDataError(
+                    f"cannot append to table {name!r}: its key {key.name!r} holds {quoted(largest)}, not a "
+                    "whole number the new keys could follow; seed a new database or replace the tables"
+                ) from None
+        return starts
+
+    def _generate(
+        self, scale: float, seed: int | None, starts: Mapping[str, int] | None = None
+    ) -> Iterator[tuple[str, pd.DataFrame]]:
         self._fitted()
         if not isinstance(scale, (int, float)) or not scale > 0:
             raise SynthDataError(f"scale must be a number above 0, got {scale!r}.")
         base = self.random_seed if seed is None else seed
         made: dict[str, pd.DataFrame] = {}
         for index, name in enumerate(self.layout_.tables):
-            made[name] = self._generate_table(name, scale, made, _Seeds(base, index))
+            start = (starts or {}).get(name)
+            made[name] = self._generate_table(name, scale, made, _Seeds(base, index), start)
             yield name, made[name]
 
-    def _generate_table(self, name: str, scale: float, made: dict[str, pd.DataFrame], seeds: _Seeds) -> pd.DataFrame:
+    def _generate_table(
+        self, name: str, scale: float, made: dict[str, pd.DataFrame], seeds: _Seeds, start: int | None = None
+    ) -> pd.DataFrame:
         model, relation = self.models_[name], self.relations_.get(name)
         rng = np.random.default_rng(seeds.stream(0))
         if relation is None:
@@ -229,7 +255,7 @@ class DatabaseSynthesizer:
                 rng=rng,
                 seed_of=lambda group, round_index: seeds.stream(2, group, round_index),
             )
-        keys = model.new_keys(len(rows), seed=seeds.stream(1))
+        keys = model.new_keys(len(rows), seed=seeds.stream(1), start=start)
         filled: dict[str, pd.Series] = {model.key.name: keys} if keys is not None else {}
         found = {relation.link.column: owners} if relation is not None else {}
         for reference in self.references_[name]:

@@ -12,6 +12,7 @@ generated columns such as ids and names) needs no network: its schema makes its 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -96,11 +97,13 @@ class TableModel:
         rows = self.gan.sample(n, conditions=conditions, seed=seed)
         return rows if with_group else rows.drop(columns=[GROUP_COLUMN], errors="ignore")
 
-    def new_keys(self, n: int, *, seed: int) -> pd.Series | None:
-        """`n` fresh primary key values (None for a table without a generated key)."""
+    def new_keys(self, n: int, *, seed: int, start: int | None = None) -> pd.Series | None:
+        """`n` fresh primary key values (None for a table without a generated key);
+        sequential keys from `start` when given (rows appended after existing ones)."""
         if self.key is None:
             return None
-        schema = Schema({self.key.name: self.key}, primary_key=self.key.name)
+        key = replace(self.key, start=start) if start is not None else self.key
+        schema = Schema({key.name: key}, primary_key=key.name)
         return schema.generate(n, seed=seed)[self.key.name]
 
     def to_dict(self) -> dict[str, Any]:

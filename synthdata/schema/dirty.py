@@ -68,13 +68,15 @@ def make_dirty(
     required: Collection[str] = (),
     unique: Collection[str] = (),
     marker: str | None = None,
+    finite: bool = False,
 ) -> pd.DataFrame:
     """`table` with about `share` of its cells replaced by edge cases.
 
     `protected` columns (the primary key) stay untouched; `required` ones (not_null)
     get no nulls; in `unique` ones each text edge case carries its row number (so
     two rows never share one) and numbers are only nulled. With `marker`, a column
-    of that name lists each row's dirtied columns, comma-separated.
+    of that name lists each row's dirtied columns, comma-separated. With `finite`,
+    floats get no infinities, for a destination that cannot store them (MySQL).
     """
     if not 0.0 <= share <= 1.0:
         raise SynthDataError(f"dirty must be a share between 0 and 1, got {share!r}.")
@@ -86,7 +88,7 @@ def make_dirty(
             continue
         random = base.child(f"dirty {name}")
         cells = np.flatnonzero(random.uniform() < share)
-        edges = _edges(table[name], columns.get(name), allow_null=name not in required)
+        edges = _edges(table[name], columns.get(name), allow_null=name not in required, finite=finite)
         if cells.size == 0 or not edges:
             continue
         picks = random.subset(cells).child("edge").integers(0, len(edges))
@@ -108,7 +110,7 @@ def _kept_distinct(values: list, cells: np.ndarray) -> list:
     return [f"{value} #{row}" if isinstance(value, str) else None for value, row in zip(values, cells)]
 
 
-def _edges(series: pd.Series, column: Column | None, *, allow_null: bool) -> list:
+def _edges(series: pd.Series, column: Column | None, *, allow_null: bool, finite: bool) -> list:
     """The edge cases a column of this kind and dtype can hold."""
     kind = column.type if column is not None else None
     dtype = series.dtype
@@ -119,7 +121,7 @@ def _edges(series: pd.Series, column: Column | None, *, allow_null: bool) -> lis
     elif pd.api.types.is_integer_dtype(dtype):
         edges = list(INTEGER_EDGES)
     elif pd.api.types.is_float_dtype(dtype):
-        edges = [edge for edge in FLOAT_EDGES if allow_null or not np.isnan(edge)]
+        edges = [edge for edge in FLOAT_EDGES if (allow_null or not np.isnan(edge)) and not (finite and np.isinf(edge))]
     elif kind == "id" and column is not None and column.format == "uuid":
         edges = ["00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff"]
     else:

@@ -20,12 +20,16 @@ import jsonschema
 import yaml
 
 from synthdata.errors import SchemaError
+from synthdata.wording import plural, quoted, shorten
 
 # Problems listed in one error message; more are counted, not shown.
 MAX_LISTED = 10
 # Values a schema file may expand to. YAML aliases let a few lines stand for billions
 # of values ("billion laughs"), which checking would then walk one by one.
 MAX_VALUES = 1_000_000
+# Characters of one problem shown: a data file given as a schema is one long string,
+# and the message would otherwise repeat all of it.
+MAX_PROBLEM = 200
 
 
 @lru_cache(maxsize=1)
@@ -59,10 +63,11 @@ def check_format(data: Any, *, source: str = "schema", text: str | None = None) 
     lines = []
     for line, path, message in located[:MAX_LISTED]:
         where = ".".join(str(step) for step in path) or "(top level)"
+        message = shorten(message, MAX_PROBLEM)
         lines.append(f"{source}:{line}: {where}: {message}" if line else f"{source}: {where}: {message}")
     more = len(problems) - MAX_LISTED
     if more > 0:
-        lines.append(f"... and {more} more problems")
+        lines.append(f"... and {plural(more, 'more problem')}")
     raise SchemaError(
         f"{source} does not follow the schema-file format (schemas/synthdata.schema.json):\n" + "\n".join(lines)
     )
@@ -132,7 +137,8 @@ def _message(error: jsonschema.ValidationError) -> str:
         return f"{error.instance!r} is not one of {', '.join(map(repr, error.validator_value))}"
     if error.validator == "additionalProperties" or error.validator == "propertyNames":
         return f"unknown key: {error.message}"
-    return error.message
+    # jsonschema quotes the whole value; a data file given as a schema is one long string
+    return error.message.replace(repr(error.instance), quoted(error.instance))
 
 
 def _compose(text: str) -> yaml.Node | None:

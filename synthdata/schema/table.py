@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from synthdata.errors import SchemaError
+from synthdata.output_files import write_text_atomically
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import (
     Constraint,
@@ -187,13 +188,14 @@ class Schema:
         seed: int | np.random.Generator | None = 0,
         dirty: float = 0.0,
         marker: str | None = None,
+        finite: bool = False,
     ) -> pd.DataFrame:
         """`n` rows from the declarations alone (distributions, Faker, ids), every
         constraint holding; `dirty` then replaces that share of cells by edge cases
         (see `make_dirty`)."""
         table = sample_table(self, n, seed=seed)
         if dirty or marker is not None:
-            table = self.make_dirty(table, dirty, seed=seed, marker=marker)
+            table = self.make_dirty(table, dirty, seed=seed, marker=marker, finite=finite)
         return table
 
     def make_dirty(
@@ -203,18 +205,22 @@ class Schema:
         *,
         seed: int | np.random.Generator | None = 0,
         marker: str | None = None,
+        finite: bool = False,
     ) -> pd.DataFrame:
         """`df` with about `share` of its cells replaced by edge cases of their kind
         (nulls, odd strings, limits, boundary dates). The primary key stays intact,
         `not_null` columns get no nulls and unique columns no repeats, so the table
-        still loads; `marker` names a column listing, per row, the columns dirtied."""
+        still loads; `marker` names a column listing, per row, the columns dirtied;
+        `finite` leaves out infinities, for a destination that cannot store them
+        (`sink.stores_infinity` is False: MySQL, MariaDB)."""
         protected = {self.primary_key} if self.primary_key else set()
         required = {c.column for c in self.constraints if isinstance(c, NotNull)} | protected
         unique = {c.name for c in self.columns.values() if c.unique} | {
             c.columns[0] for c in self.constraints if isinstance(c, Unique) and len(c.columns) == 1
         }
         return make_dirty(
-            df, self.columns, share, seed=seed, protected=protected, required=required, unique=unique, marker=marker
+            df, self.columns, share, seed=seed, protected=protected, required=required, unique=unique, marker=marker,
+            finite=finite,
         )
 
     def _chain(self) -> ConstraintChain:
@@ -272,11 +278,13 @@ class Schema:
             message = str(error)
             raise SchemaError(message if str(path) in message else f"{path}: {message}") from None
 
-    def save(self, path: str | Path) -> None:
-        """Write the schema file: JSON for a .json suffix, YAML otherwise."""
+    def save(self, path: str | Path, *, as_json: bool | None = None) -> Path:
+        """Write the schema file through a temporary name renamed into place: JSON when
+        `as_json` (by default, for a .json suffix), YAML otherwise. Returns the path."""
         path = Path(path)
-        text = self.to_json() if path.suffix.lower() == ".json" else self.to_yaml()
-        path.write_text(text, encoding="utf-8")
+        if as_json is None:
+            as_json = path.suffix.lower() == ".json"
+        return write_text_atomically(path, self.to_json() if as_json else self.to_yaml())
 
     def to_yaml(self) -> str:
         """The schema file as YAML text, columns in table order."""

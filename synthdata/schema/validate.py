@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from synthdata.errors import SynthDataError
+from synthdata.wording import plural
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import ConstraintChain
 from synthdata.schema.constraints.values import NumberView
@@ -61,8 +62,8 @@ class ValidationReport:
 
     def __str__(self) -> str:
         if self.ok:
-            return f"{self.rows} rows: valid"
-        lines = [f"{self.rows} rows, {len(self.problems)} problems:"]
+            return f"{plural(self.rows, 'row')}: valid"
+        lines = [f"{plural(self.rows, 'row')}, {plural(len(self.problems), 'problem')}:"]
         return "\n".join(lines + [f"  {problem}" for problem in self.problems])
 
 

@@ -119,3 +119,21 @@ def test_foreign_keys_from_a_schema_file_when_the_database_declares_none(tmp_pat
     seeded = f"sqlite:///{tmp_path / 'seeded.db'}"
     assert run("seed", seeded, "-m", str(model), "-q").exit_code == 0
     assert read_database_catalog(seeded).tables["orders"].foreign_keys == (ForeignKey(("customer_id",), "customers", ("id",)),)
+
+
+@pytest.mark.parametrize("server", ["sqlite", "postgresql", "mariadb"])
+def test_append_continues_the_keys_and_links_children_to_the_new_parents(server, model, tmp_path, request):
+    url = f"sqlite:///{tmp_path / 'append.db'}" if server == "sqlite" else request.getfixturevalue(f"{server}_url")
+    assert run("seed", url, "-m", model, "--scale", "0.25", "-q").exit_code == 0
+    again = run("seed", url, "-m", model, "--scale", "0.25", "--if-exists", "append", "-q")
+    assert again.exit_code == 0, again.output
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        ids = connection.exec_driver_sql("SELECT id FROM customers ORDER BY id").scalars().all()
+        orders = connection.exec_driver_sql("SELECT order_id FROM orders").scalars().all()
+        dangling = connection.exec_driver_sql(
+            "SELECT count(*) FROM orders o LEFT JOIN customers c ON o.customer_id = c.id WHERE c.id IS NULL"
+        ).scalar()
+    engine.dispose()
+    assert ids == list(range(1, 2 * 30 + 1))
+    assert len(set(orders)) == len(orders) and dangling == 0

@@ -51,7 +51,7 @@ def test_str_is_a_compact_table_of_the_headline_scores(report):
 def test_unwritable_paths_raise_errors_that_name_the_folder(report, tmp_path):
     with pytest.raises(SynthDataError, match="does not exist"):
         report.to_json(tmp_path / "missing" / "scores.json")
-    with pytest.raises(SynthDataError, match="it is a folder"):
+    with pytest.raises(SynthDataError, match="is a folder"):
         report.to_html(tmp_path)
 
 

@@ -246,7 +246,7 @@ def test_unwritable_outputs_leave_nothing_behind(case, model_folder):
 @pytest.mark.parametrize("target", ["nowhere/m.synth", "table.csv/m.synth", "/proc/m.synth"])
 def test_an_unwritable_model_path_is_one_line(target, model_folder):
     args = ("fit", "table.csv", "--epochs", "1", "--batch-size", "50", "-q", "-o", target)
-    assert_clean_failure(model_folder, args, 1, "Cannot write the model file", before=_listing(model_folder))
+    assert_clean_failure(model_folder, args, 1, f"cannot write {target}", before=_listing(model_folder))
 
 
 def test_an_unwritable_output_from_a_real_process(model_folder):

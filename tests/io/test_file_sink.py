@@ -182,3 +182,24 @@ except SynthDataError as error:
     assert child.wait() == 1
     lines = child.stderr.read().strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("standard output was closed after")
+
+
+def test_a_closed_pipe_counts_the_rows_that_reached_it(io_script):
+    script = """
+import pandas as pd
+from synthdata.io.tables import open_sink
+try:
+    with open_sink("-") as sink:
+        for _ in range(100):
+            sink.write(pd.DataFrame({"a": range(10_000)}))
+except BrokenPipeError as error:
+    print(error, file=sys.stderr)
+    sys.exit(3)
+"""
+    child = subprocess.Popen(io_script(script), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = [child.stdout.readline() for _ in range(3_000)]
+    assert lines[-1] == "2998\n"
+    child.stdout.close()
+    assert child.wait() == 3
+    written = int(child.stderr.read().split(" after ")[1].split(" rows")[0].replace(",", ""))
+    assert 2_048 <= written < 1_000_000

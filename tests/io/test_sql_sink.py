@@ -78,7 +78,7 @@ def test_hostile_names_round_trip_and_touch_nothing_else(database_url, hostile):
 
 def test_existing_table_is_refused_by_default(database_url, table_name):
     write_table(sample_frame(10), database_url, table=table_name, verbose=False)
-    with pytest.raises(SynthDataError, match=f"table '{table_name}' already exists in .*if_exists='append'"):
+    with pytest.raises(SynthDataError, match=f"table '{table_name}' already exists in .*--if-exists append"):
         write_table(sample_frame(20), database_url, table=table_name, verbose=False)
     assert len(read_back(database_url, table_name)) == 10
 

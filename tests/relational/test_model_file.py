@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthdata import DatabaseSynthesizer
+from synthdata import DatabaseSynthesizer, TabularGAN
 from synthdata.errors import ModelFileError
 from synthdata.relational import model_file
 
@@ -91,3 +91,8 @@ def test_missing_and_foreign_files(tmp_path):
     (tmp_path / "text.synth").write_text("hello")
     with pytest.raises(ModelFileError, match="not a synthdata model file or is damaged"):
         DatabaseSynthesizer.load(tmp_path / "text.synth")
+
+
+def test_a_database_model_read_as_a_table_model_points_to_seeding(saved):
+    with pytest.raises(ModelFileError, match="is a database model; fill a database with it .*synthdata seed"):
+        TabularGAN.load(saved)

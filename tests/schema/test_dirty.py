@@ -45,3 +45,12 @@ def test_not_null_columns_get_no_nulls():
     )
     dirty = schema.sample(2000, seed=0, dirty=0.5)
     assert dirty["x"].notna().all() and dirty["y"].isna().any()
+
+
+def test_finite_edge_cases_leave_out_infinities_for_a_target_without_them():
+    schema = Schema.from_dict({"version": 1, "columns": {"x": {"type": "numerical"}}})
+    frame = pd.DataFrame({"x": np.linspace(0, 1, 4_000)})
+    everything = schema.make_dirty(frame, 1.0, seed=0)["x"]
+    assert np.isinf(everything).any()
+    finite = schema.make_dirty(frame, 1.0, seed=0, finite=True)["x"]
+    assert not np.isinf(finite).any() and finite.isna().any() and (finite == 1.7976931348623157e308).any()

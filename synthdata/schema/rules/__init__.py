@@ -8,7 +8,7 @@ rows, and a classifier finds every broken rule at once. `discover_rules` finds t
 and writes each as a readable constraint the user can edit or delete, of a kind that
 keeps the rule by construction:
 
-- `formula` (sums, differences, equalities, amortisation): the determined column is
+- `formula` (sums, differences, equalities, products, amortisation): the determined column is
   not learned but computed from the sampled ones;
 - `inequality` (a <= b): the model learns the gap b - a;
 - `equal_share` (equal on, say, 98% of rows): the model learns the difference, whose
@@ -39,7 +39,7 @@ from synthdata.schema.constraints import (
     Inequality,
     NullIf,
 )
-from synthdata.schema.rules.closed_forms import RELATIVE_TOLERANCE, amortisations, expression
+from synthdata.schema.rules.closed_forms import RELATIVE_TOLERANCE, amortisations, expression, products
 from synthdata.schema.rules.identifiers import usable_in_expressions
 from synthdata.schema.rules.nulls import null_rules
 from synthdata.schema.rules.numbers import NumericColumns
@@ -63,6 +63,8 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
         for target in sorted(_can_hold(identity, numbers), key=lambda index: -scale[index]):
             if taken.offer(Formula(column=names[target], expression=_solved(identity, target, names)), names, unnamed):
                 break
+    for rule in products(numbers, excluded=duplicates):
+        taken.offer(Formula(column=names[rule.result], expression=f"{names[rule.first]} * {names[rule.second]}"), names, unnamed)
     for rule in amortisations(numbers, excluded=duplicates):
         formula = Formula(column=names[rule.payment], expression=expression(rule, names), tolerance=RELATIVE_TOLERANCE)
         taken.offer(formula, names, unnamed)

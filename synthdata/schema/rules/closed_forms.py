@@ -1,13 +1,16 @@
-"""Finding columns that follow from others by a known closed form: loan instalments.
+"""Finding columns that follow from others by a known closed form: products and loan instalments.
 
-Of the rules inside business rows that are not linear, one shows up across real
-loan tables (Lending Club's `installment`, every mortgage and car-loan book): the
-monthly payment of an amortised loan, amount * i / (1 - (1 + i) ** -term), with
-i the annual rate over 12 (a rate in percent over 1200) and the term in months. It
-is the only form looked for: the others seen on the real tables this was built on
-(totals, balances, equal counts, a grade's first letter) are linear identities or
-values a discrete column determines, which other finders handle; a longer list of
-guessed formulas would mostly find coincidences.
+Of the rules inside business rows that are not linear, two show up across real
+tables, and they are the only forms looked for (a longer list of guessed formulas
+would mostly find coincidences; the other rules seen on the real tables this was
+built on, totals, balances, equal counts, a grade's first letter, are linear
+identities or values a discrete column determines, which other finders handle):
+
+- a product of two columns: a quantity times a unit price (Synthea's medications:
+  TOTALCOST = BASE_COST * DISPENSES on every row);
+- the monthly payment of an amortised loan (Lending Club's `installment`, every
+  mortgage and car-loan book): amount * i / (1 - (1 + i) ** -term), with i the
+  annual rate over 12 (a rate in percent over 1200) and the term in months.
 
 Candidates are narrow by construction (a rate: positive values with a typical rate's
 median; a term: a few whole numbers of months), so the search is over few triples;
@@ -66,6 +69,75 @@ def amortisations(numbers: NumericColumns, excluded: set[int]) -> list[Amortisat
                         found.append(rule)
                         taken.add(int(payment))
     return found
+
+
+@dataclass(frozen=True)
+class Product:
+    """`result` = `first` * `second`, within the three columns' rounding."""
+
+    result: int
+    first: int
+    second: int
+
+
+# Products are screened on this many rows first (pairs x columns x rows at once).
+PRODUCT_SCREENING_ROWS = 16
+
+
+def products(numbers: NumericColumns, excluded: set[int]) -> list[Product]:
+    """Columns that are the product of two others on every row holding all three."""
+    screen = numbers.screen
+    factors = [index for index in range(screen.shape[1]) if index not in excluded and _factor_like(screen[:, index])]
+    if len(factors) < 2:
+        return []
+    first, second = (np.array(factors)[pick] for pick in np.triu_indices(len(factors), k=1))
+    for rows in (screen[:PRODUCT_SCREENING_ROWS], screen):
+        close = _close_to_products(rows, first, second, numbers.half_steps)
+        survivors = close.any(axis=1)
+        first, second, close = first[survivors], second[survivors], close[survivors]
+        if not len(first):
+            return []
+    found: list[Product] = []
+    for pair, result in zip(*np.nonzero(close)):
+        rule = Product(int(result), int(first[pair]), int(second[pair]))
+        taken = {found_rule.result for found_rule in found}
+        if result not in (rule.first, rule.second, *taken, *excluded) and _product_holds(rule, numbers):
+            found.append(rule)
+    return found
+
+
+def _close_to_products(rows: np.ndarray, first: np.ndarray, second: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """pairs x columns: whether the column equals the pair's product on every row
+    holding all three, within their rounding."""
+    product = (rows[:, first] * rows[:, second])[:, :, None]  # rows x pairs x 1
+    slack = (
+        steps[None, None, :]
+        + np.abs(rows[:, second, None]) * steps[first, None]
+        + np.abs(rows[:, first, None]) * steps[second, None]
+        + 1e-9 * np.abs(product)
+    )
+    values = rows[:, None, :]
+    with np.errstate(invalid="ignore"):
+        close = (np.abs(values - product) <= slack) | np.isnan(product) | np.isnan(values)
+    return close.all(axis=0)
+
+
+def _factor_like(values: np.ndarray) -> bool:
+    """A factor that is 0 or 1 nearly everywhere would make any column a product of itself."""
+    present = values[~np.isnan(values)]
+    return present.size > 0 and np.mean((present != 0) & (present != 1)) >= 0.05
+
+
+def _product_holds(rule: Product, numbers: NumericColumns) -> bool:
+    values = numbers.values
+    result, first, second = values[:, rule.result], values[:, rule.first], values[:, rule.second]
+    present = ~np.isnan(result) & ~np.isnan(first) & ~np.isnan(second)
+    if present.sum() < MIN_ROWS:
+        return False
+    result, first, second = result[present], first[present], second[present]
+    steps = numbers.half_steps
+    slack = steps[rule.result] + np.abs(second) * steps[rule.first] + np.abs(first) * steps[rule.second]
+    return bool(np.all(np.abs(result - first * second) <= slack + 1e-9 * np.abs(result)))
 
 
 def expression(rule: Amortisation, names: list[str]) -> str:

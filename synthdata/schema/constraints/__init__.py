@@ -20,11 +20,13 @@ from synthdata.schema.constraints.equal_share import EqualShare
 from synthdata.schema.constraints.formula import Formula
 from synthdata.schema.constraints.inequality import Inequality
 from synthdata.schema.constraints.null_if import NullIf
+from synthdata.schema.constraints.rare_values import RareValues
 
 CONSTRAINT_TYPES: dict[str, type[Constraint]] = {
     cls.type: cls
     for cls in (
-        Range, Positive, Negative, Inequality, FixedCombinations, Unique, NotNull, Regex, Formula, NullIf, EqualShare
+        Range, Positive, Negative, Inequality, FixedCombinations, Unique, NotNull, Regex, Formula, NullIf, EqualShare,
+        RareValues,
     )
 }
 
@@ -64,6 +66,7 @@ __all__ = [
     "NullIf",
     "Positive",
     "Range",
+    "RareValues",
     "Regex",
     "Unique",
     "constraint_from_dict",

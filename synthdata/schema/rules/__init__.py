@@ -13,7 +13,8 @@ keeps the rule by construction:
 - `inequality` (a <= b): the model learns the gap b - a;
 - `equal_share` (equal on, say, 98% of rows): the model learns the difference, whose
   zeros are a point mass it reproduces at their share;
-- `null_if` (null exactly when another column is, or when a category holds).
+- `null_if` (null exactly when another column is, or when a category holds);
+- `rare_values` (text with a long tail: values held by few rows made afresh).
 
 Values a discrete column determines (a rate fixed by a grade, a grade that is the
 first letter of a sub-grade) are `fixed_combinations`, found in `dependencies`.
@@ -44,6 +45,7 @@ from synthdata.schema.rules.identifiers import usable_in_expressions
 from synthdata.schema.rules.nulls import null_rules
 from synthdata.schema.rules.numbers import NumericColumns
 from synthdata.schema.rules.pairs import pair_rules
+from synthdata.schema.rules.rare import rare_value_rules
 from synthdata.schema.rules.sums import Identity, linear_identities
 
 
@@ -76,6 +78,9 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
         taken.offer(Inequality(low=names[rule.first], high=names[rule.second]), names, unnamed)
     for rule in null_rules(df, columns, excluded=taken.touched()):
         taken.offer(NullIf(column=rule.column, condition=rule.condition), names, unnamed)
+    rebuilt = set().union(*(_rebuilt(c) for c in existing + taken.found))
+    # after the null rules, whose repair then draws from values already made afresh
+    taken.found.extend(rule for rule in rare_value_rules(df, columns) if rule.column not in rebuilt)
     return taken.found
 
 

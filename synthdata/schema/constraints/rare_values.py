@@ -6,9 +6,11 @@ Zoo"). Values held by at least `min_rows` real rows stay categories the model le
 with the rest of the row; every rarer value becomes one marker category, so the
 model learns how often a row has a rare title (and with what), and each sampled
 marker is replaced by a fresh value: from a Faker provider when the schema names
-one (inferred from the column's name: job, company), otherwise from a word model
-built on the kept values only (their words, and the tail's count of words per
-value). The model file holds the kept values and that model, never a rare value.
+one (inferred from the column's name: job, company), otherwise from the tail's
+shape when its values share one (codes: a pattern, see `shapes`), otherwise from a
+word model built on the kept values only (their words, and the tail's count of
+words per value), and Faker's words when nothing is kept. The model file holds the
+kept values, the pattern and the word model, never a rare value.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from synthdata.schema.column import Column, json_scalar
 from synthdata.schema.constraints.base import Constraint, column_of
 from synthdata.schema.faker_draw import draw
 from synthdata.schema.faker_recipes import recipe_for
+from synthdata.schema.ids import PatternGenerator
 from synthdata.schema.names import name_words
 from synthdata.schema.row_random import RowRandom
+from synthdata.schema.shapes import learn_pattern, sample_strings
 
 # The category that stands for "a rare value" while the model learns.
 MARKER = "<rare value>"
@@ -73,6 +77,7 @@ class RareValues(Constraint):
         self.words_: list[str] = []
         self.word_weights_: list[float] = []
         self.lengths_: list[float] = [1.0]
+        self.pattern_: str | None = None
         if df is None:
             return
         counts = df[self.column].value_counts()
@@ -85,6 +90,7 @@ class RareValues(Constraint):
         self.words_ = weights.index.tolist()
         self.word_weights_ = (weights / weights.sum()).round(6).tolist()
         tail = pd.Series(counts[counts < self.min_rows].index.astype(str))
+        self.pattern_ = learn_pattern(sample_strings(tail.to_numpy())) if len(tail) else None
         lengths = tail.str.split().str.len().clip(1, MAX_WORDS).value_counts().reindex(range(1, MAX_WORDS + 1), fill_value=0)
         if lengths.sum():
             self.lengths_ = (lengths / lengths.sum()).round(6).tolist()
@@ -111,11 +117,11 @@ class RareValues(Constraint):
         return out
 
     def _fresh(self, random: RowRandom) -> np.ndarray:
-        """New values, one per row of `random`: Faker's, or words of the kept values."""
-        if self.provider is not None:
-            return draw(recipe_for(self.locale, self.provider), random)
-        if not self.words_:
-            return np.full(len(random), MARKER, dtype=object)
+        """New values, one per row of `random` (see the module docstring for which)."""
+        if self.provider is not None or not (self.pattern_ or self.words_):
+            return draw(recipe_for(self.locale, self.provider or "word"), random)
+        if self.pattern_ is not None:
+            return PatternGenerator(self.pattern_).draw(random)
         words = np.array(self.words_, dtype=object)
         counts = 1 + random.child("length").choice(MAX_WORDS, np.array(self.lengths_))
         text = words[random.child("word 0").choice(len(words), np.array(self.word_weights_))]
@@ -136,10 +142,17 @@ class RareValues(Constraint):
         return out
 
     def state(self) -> dict[str, Any]:
-        return {"kept": self.kept_, "words": self.words_, "word_weights": self.word_weights_, "lengths": self.lengths_}
+        return {
+            "kept": self.kept_,
+            "words": self.words_,
+            "word_weights": self.word_weights_,
+            "lengths": self.lengths_,
+            "pattern": self.pattern_,
+        }
 
     def restore(self, state: Mapping[str, Any]) -> None:
         self.kept_ = list(state["kept"])
         self.words_ = list(state["words"])
         self.word_weights_ = list(state["word_weights"])
         self.lengths_ = list(state["lengths"])
+        self.pattern_ = state.get("pattern")

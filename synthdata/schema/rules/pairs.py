@@ -25,6 +25,8 @@ MIN_EQUAL_SHARE = 0.9
 MAX_CHANCE_SHARE = 0.9
 # Equal by chance (both mostly zero) on at most this share of shuffled pairs.
 MAX_CHANCE_EQUAL = 0.5
+# Cells of one screening array (rows x columns x columns): 20 million, a few hundred MB.
+MAX_SCREENED_CELLS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,11 @@ class PairRule:
 
 def pair_rules(numbers: NumericColumns, excluded: set[int]) -> list[PairRule]:
     """Equalities (all rows or a share) and orderings (all rows), confirmed on all rows."""
-    screen = numbers.screen
-    count = screen.shape[1]
+    count = numbers.screen.shape[1]
     if count < 2:
         return []
+    # rows x columns x columns at once: fewer screening rows on wide tables bound the memory
+    screen = numbers.screen[: max(MIN_ROWS + 14, MAX_SCREENED_CELLS // count**2)]
     shuffled = screen[np.random.default_rng(2).permutation(len(screen))]
     slack = numbers.half_steps[:, None] + numbers.half_steps[None, :]
     left, right = screen[:, :, None], screen[:, None, :]

@@ -50,6 +50,7 @@ from synthdata.schema.generate import generate_columns
 from synthdata.schema.ids import PatternGenerator
 from synthdata.schema.infer import choose_primary_key, infer_columns
 from synthdata.schema.orderings import ordered_date_pairs
+from synthdata.schema.rules import discover_rules
 from synthdata.schema.sampling import sample_table
 from synthdata.schema.validate import ValidationReport, validate_table
 
@@ -104,8 +105,13 @@ class Schema:
         ]
         # a later date is learned as its gap to an earlier one (see schema.orderings)
         ordered = [Inequality(low=earlier, high=later) for earlier, later in ordered_date_pairs(df, columns)]
+        # sums, equalities, numeric orderings, structural nulls... (see schema.rules)
+        found = discover_rules(df, columns, combined + ordered)
         return cls(
-            columns, table=table, primary_key=choose_primary_key(columns, table), constraints=combined + ordered
+            columns,
+            table=table,
+            primary_key=choose_primary_key(columns, table),
+            constraints=combined + ordered + found,
         )
 
     @property

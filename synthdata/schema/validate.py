@@ -18,7 +18,7 @@ import pandas as pd
 from synthdata.errors import SynthDataError
 from synthdata.wording import plural
 from synthdata.schema.column import Column
-from synthdata.schema.constraints import ConstraintChain
+from synthdata.schema.constraints import Constraint, ConstraintChain, constraint_from_dict
 from synthdata.schema.constraints.values import NumberView
 from synthdata.schema.dates import parse_one
 from synthdata.schema.patterns import bounded_pattern, fullmatches
@@ -167,15 +167,27 @@ def _constraint_problems(schema: Schema, table: pd.DataFrame) -> list[Problem]:
         if not constraint.present_in(table):
             continue
         if not constraint.fitted:
+            constraint = constraint_from_dict(constraint.to_dict())
             try:
-                constraint.fit(None, columns=schema.columns)
+                _learn(constraint, schema, table)
             except SynthDataError as error:
-                problems.append(Problem(where, "not checked", f"cannot be checked without fitting: {error}"))
+                problems.append(Problem(where, "constraint", str(error)))
                 continue
         problem = _flagged(where, "constraint", "rows break it", ~constraint.is_valid(table))
         if problem is not None:
             problems.append(problem)
     return problems
+
+
+def _learn(constraint: Constraint, schema: Schema, table: pd.DataFrame) -> None:
+    """Fit a copy of an unfitted constraint as a model would: from its declarations
+    when they are enough, else from the table being checked (its combinations, its
+    dates' units), so a rule learned from data is checked against that data and the
+    failures fitting would report are reported here."""
+    try:
+        constraint.fit(None, columns=schema.columns)
+    except SynthDataError:
+        constraint.fit(table, columns=schema.columns)
 
 
 def _flagged(where: str, kind: str, message: str, mask: pd.Series) -> Problem | None:

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from synthdata import Schema, SynthDataError, read_table
+from synthdata.schema.constraints import constraint_from_dict
 from tests.conftest import REPO
 
 PATIENTS_SCHEMA = REPO / "schemas" / "patients.yaml"
@@ -52,3 +53,20 @@ def test_inferred_schema_validates_its_own_table_and_catches_others(adult):
     assert any(problem.message.endswith("values are not whole numbers") for problem in schema.validate(other).problems)
     with pytest.raises(SynthDataError, match="DataFrame"):
         schema.validate([1, 2])
+
+
+def test_a_rule_learned_from_data_is_checked_against_the_data_given():
+    # fixed_combinations without listed combinations learns them, as a fit does
+    shops = pd.DataFrame({"CITY": ["Omaha", "Lincoln"] * 30, "STATE": ["NE", "IA"] * 30, "PRICE": [1.0, 2.0] * 30})
+    learned = Schema.infer(shops)
+    learned.constraints = [constraint_from_dict({"type": "fixed_combinations", "columns": ["CITY", "STATE"]})]
+    report = learned.validate(shops)
+    assert report.ok, str(report)
+    assert not learned.constraints[0].fitted  # the schema itself is left as it was
+    # a rule that needs no data is checked row by row, as before
+    learned.constraints = [constraint_from_dict({"type": "formula", "column": "PRICE", "expression": "PRICE_2 / 2"})]
+    priced = shops.assign(PRICE_2=shops["PRICE"] * 2)
+    priced.loc[4, "PRICE"] = 9.0
+    learned.columns["PRICE_2"] = Schema.infer(priced).columns["PRICE_2"]
+    [problem] = [problem for problem in learned.validate(priced).problems if problem.kind == "constraint"]
+    assert problem.rows == [4] and problem.count == 1

@@ -16,13 +16,18 @@ from synthdata.schema.constraints.bounds import Negative, Positive, Range
 from synthdata.schema.constraints.chain import ConstraintChain
 from synthdata.schema.constraints.checks import NotNull, Regex, Unique
 from synthdata.schema.constraints.combinations import FixedCombinations
+from synthdata.schema.constraints.equal_share import EqualShare
 from synthdata.schema.constraints.formula import Formula
 from synthdata.schema.constraints.inequality import Inequality
 from synthdata.schema.constraints.null_if import NullIf
+from synthdata.schema.constraints.rare_values import RareValues
 
 CONSTRAINT_TYPES: dict[str, type[Constraint]] = {
     cls.type: cls
-    for cls in (Range, Positive, Negative, Inequality, FixedCombinations, Unique, NotNull, Regex, Formula, NullIf)
+    for cls in (
+        Range, Positive, Negative, Inequality, FixedCombinations, Unique, NotNull, Regex, Formula, NullIf, EqualShare,
+        RareValues,
+    )
 }
 
 
@@ -52,6 +57,7 @@ __all__ = [
     "CONSTRAINT_TYPES",
     "Constraint",
     "ConstraintChain",
+    "EqualShare",
     "FixedCombinations",
     "Formula",
     "Inequality",
@@ -60,6 +66,7 @@ __all__ = [
     "NullIf",
     "Positive",
     "Range",
+    "RareValues",
     "Regex",
     "Unique",
     "constraint_from_dict",

@@ -4,7 +4,9 @@ A derived column carries no information of its own, and a model that learns it
 alongside its inputs will get the arithmetic slightly wrong. The column is dropped
 before the model learns and computed from the sampled inputs afterwards, rounded to
 the column's precision, so the rule holds exactly on every row. The expression is
-parsed safely (see `expression`); no user text is ever executed.
+parsed safely (see `expression`); no user text is ever executed. Real data may
+miss a formula by more than its rounding (an instalment computed from a rate the
+table shows rounded): `tolerance` is then the share of the value it may miss by.
 """
 
 from __future__ import annotations
@@ -28,9 +30,12 @@ class Formula(Constraint):
     type = "formula"
     reshapes = True
 
-    def __init__(self, *, column: str, expression: str) -> None:
+    def __init__(self, *, column: str, expression: str, tolerance: float | None = None) -> None:
+        if tolerance is not None and not (isinstance(tolerance, (int, float)) and 0.0 <= tolerance < 1.0):
+            raise SchemaError(f"Formula for '{column}': tolerance must be a share in [0, 1), not {tolerance!r}.")
         self.column = column
         self.expression = expression
+        self.tolerance = tolerance
         self._parsed = Expression(expression)
         if column in self._parsed.columns:
             raise SchemaError(f"Formula for '{column}' uses '{column}' itself: {expression!r}.")
@@ -85,7 +90,7 @@ class Formula(Constraint):
         self._require_fitted()
         actual = self.view_.to_numbers(df[self.column])
         expected = self._parsed.evaluate(df).to_numpy()
-        tolerance = 1e-9 * np.abs(expected)
+        tolerance = max(1e-9, self.tolerance or 0.0) * np.abs(expected)
         if self.view_.integer:
             tolerance = tolerance + 0.5
         elif self.view_.decimals is not None:
@@ -95,7 +100,10 @@ class Formula(Constraint):
             return either_missing | (np.abs(actual - expected) <= tolerance)
 
     def options(self) -> dict[str, Any]:
-        return {"column": self.column, "expression": self.expression}
+        out: dict[str, Any] = {"column": self.column, "expression": self.expression}
+        if self.tolerance is not None:
+            out["tolerance"] = self.tolerance
+        return out
 
     def state(self) -> dict[str, Any]:
         return {"view": self.view_.to_dict()}

@@ -1,0 +1,133 @@
+"""Finding exact linear identities between numeric columns: totals, balances, parts.
+
+A total is the sum of its parts (Ames' ground living area is first floor plus second
+floor plus low-quality area); a balance is an amount less what was paid. Such an
+identity, Σ c_i x_i = 0 with every c_i = ±1 over three or four columns, is found
+without trying every combination on every row:
+
+1. the screening rows (complete on the columns taking part) are folded into a few
+   random projections, so each column becomes `PROJECTIONS` numbers and an identity
+   over rows is an identity between those numbers;
+2. on the first projection, single columns are matched against sums of two
+   (a = b + c, which is also b = a - c), and differences of two against sums of
+   two (a = b + c + d, a + b = c + d), by sorting and a window as wide as the
+   rounding allows: candidates in O(p² log p), not O(p⁴);
+3. candidates are checked on the other projections, then row by row on the
+   screening rows, then on every row holding all their columns.
+
+A column that is zero nearly everywhere, or equal to another, would join any
+identity for free; such columns do not take part (equalities are found separately,
+see `pairs`). The determined column is the largest in scale that no other rule
+already rebuilds: a total is computed from its parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from synthdata.schema.rules.numbers import MIN_ROWS, NumericColumns
+
+PROJECTIONS = 4
+# Candidate pairs kept from the window on the first projection (bounds time on
+# columns that repeat each other's values).
+MAX_CANDIDATES = 200_000
+# Columns nonzero on fewer screening rows than this share take no part: they would
+# join any identity while they are zero.
+MIN_NONZERO_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Σ coefficient * column = 0 on every row holding all the columns."""
+
+    terms: tuple[tuple[int, int], ...]  # (column index, +1 or -1), sorted by index
+
+    @property
+    def columns(self) -> list[int]:
+        return [index for index, _ in self.terms]
+
+
+def linear_identities(numbers: NumericColumns, excluded: set[int]) -> list[Identity]:
+    """Identities over three or four columns, fewest columns first, each confirmed on all rows."""
+    usable = [
+        index for index in range(len(numbers.names))
+        if index not in excluded and _varies(numbers.screen[:, index])
+    ]
+    rows = numbers.screen[:, usable]
+    complete = ~np.isnan(rows).any(axis=1)
+    if len(usable) < 3 or complete.sum() < MIN_ROWS:
+        return []
+    rows = rows[complete]
+    weights = np.random.default_rng(1).standard_normal((PROJECTIONS, len(rows)))
+    folded = weights @ rows  # PROJECTIONS x columns
+    window = np.abs(weights).sum(axis=1)[0] * (4 * numbers.half_steps[usable].max()) + 1e-7 * np.abs(folded[0]).max()
+    count = len(usable)
+    first, second = np.triu_indices(count, k=1)
+    sums = folded[:, first] + folded[:, second]
+    left, right = np.nonzero(~np.eye(count, dtype=bool))
+    differences = folded[:, left] - folded[:, right]
+    found: list[Identity] = []
+    # a = b + c
+    for single, pair in _close(folded[0], sums[0], window):
+        _keep(found, [(single, 1), (first[pair], -1), (second[pair], -1)], usable)
+    # a - b = c + d, and a + b = c + d
+    for difference, pair in _close(differences[0], sums[0], window):
+        _keep(found, [(left[difference], 1), (right[difference], -1), (first[pair], -1), (second[pair], -1)], usable)
+    for one, other in _close(sums[0], sums[0], window):
+        if one < other:
+            _keep(found, [(first[one], 1), (second[one], 1), (first[other], -1), (second[other], -1)], usable)
+    confirmed = [identity for identity in dict.fromkeys(found) if _holds(identity, numbers, folded, weights, usable)]
+    return sorted(confirmed, key=lambda identity: len(identity.terms))
+
+
+def _varies(values: np.ndarray) -> bool:
+    present = values[~np.isnan(values)]
+    return present.size > 0 and np.mean(present != 0) >= MIN_NONZERO_SHARE and np.unique(present).size > 1
+
+
+def _close(values: np.ndarray, others: np.ndarray, window: float) -> list[tuple[int, int]]:
+    """Index pairs (i, j) with |values[i] - others[j]| <= window."""
+    order = np.argsort(others, kind="stable")
+    ordered = others[order]
+    starts = np.searchsorted(ordered, values - window, side="left")
+    stops = np.searchsorted(ordered, values + window, side="right")
+    lengths = stops - starts
+    if lengths.sum() > MAX_CANDIDATES:
+        return []
+    mine = np.repeat(np.arange(len(values)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return list(zip(mine.tolist(), order[np.repeat(starts, lengths) + offsets].tolist()))
+
+
+def _keep(found: list[Identity], terms: list[tuple[int, int]], usable: list[int]) -> None:
+    """Add the identity when its columns are distinct (positions in `usable` mapped back)."""
+    if len({position for position, _ in terms}) != len(terms):
+        return
+    # normalized so that the same identity found twice compares equal
+    terms = sorted((usable[int(position)], sign) for position, sign in terms)
+    if terms[0][1] < 0:
+        terms = [(index, -sign) for index, sign in terms]
+    found.append(Identity(tuple(terms)))
+
+
+def _holds(identity: Identity, numbers: NumericColumns, folded, weights, usable: list[int]) -> bool:
+    positions = [usable.index(index) for index in identity.columns]
+    signs = np.array([sign for _, sign in identity.terms], dtype=np.float64)
+    projected = folded[:, positions] @ signs
+    scale = np.abs(folded[:, positions]).sum(axis=1)
+    bound = np.abs(weights).sum(axis=1) * numbers.half_steps[identity.columns].sum() + 1e-7 * scale + 1e-9
+    if np.any(np.abs(projected) > bound):
+        return False
+    for values in (numbers.screen, numbers.values):
+        involved = values[:, identity.columns]
+        present = ~np.isnan(involved).any(axis=1)
+        if present.sum() < MIN_ROWS:
+            return False
+        involved = involved[present]
+        residual = np.abs(involved @ signs)
+        if np.any(residual > numbers.slack(identity.columns, np.abs(involved).max(axis=1))):
+            return False
+    # every term must matter: nonzero somewhere (else a shorter identity says the same)
+    return bool(np.all((numbers.values[:, identity.columns] != 0).sum(axis=0) >= 5))

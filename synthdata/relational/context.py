@@ -52,8 +52,7 @@ class ParentContext:
         parent_schema: Schema,
         *,
         counts: np.ndarray,
-        children: pd.DataFrame,
-        child_schema: Schema,
+        child_codes: Sequence[np.ndarray],
         owners: np.ndarray,
         max_columns: int,
         min_parents: int,
@@ -61,27 +60,23 @@ class ParentContext:
     ) -> ParentContext:
         """Group by the `named` parent columns, or choose up to `max_columns` of them.
 
-        `counts` is each parent row's number of children; `children` the child rows
-        whose parent is row `owners[i]` of `parents`. Chosen columns are the ones
-        most associated with the number of children or with a child column.
+        `counts` is each parent row's number of children; `child_codes` the cells of
+        each child column (see `binning.coded_columns`) for the child rows whose parent
+        is row `owners[i]` of `parents`. Chosen columns are the ones most associated
+        with the number of children or with a child column.
         """
         if named is not None:
             candidates = [_named_column(parent_schema, name) for name in named]
             chosen = [cells for column in candidates if (cells := _cells(parents, column, min_parents)) is not None]
             return cls._with_groups(chosen, parents, min_parents)
-        child_cells = [
-            cells.codes(children[column.name])
-            for column in child_schema.modelled_columns
-            if column.name in children.columns and (cells := Cells.learn(children[column.name], column)) is not None
-        ]
         scored = []
         for column in parent_schema.modelled_columns:
-            cells = _cells(parents, column, min_parents)
-            if cells is None:
+            coded = Cells.learn_coded(parents[column.name], column, min_rows=min_parents)
+            if coded is None:
                 continue
-            codes = cells.codes(parents[column.name])
+            cells, codes = coded
             score = max(
-                [correlation_ratio(codes, counts)] + [association(codes[owners], target) for target in child_cells]
+                [correlation_ratio(codes, counts)] + [association(codes[owners], target) for target in child_codes]
             )
             if score >= MIN_ASSOCIATION:
                 scored.append((score, cells, codes))

@@ -119,14 +119,15 @@ def learn_references(
     derived reference comes after the one it is copied from.
 
     A reference is derived from the primary parent where it can be, else from the parent
-    of a drawn reference (an encounter's organization from its provider), else drawn.
+    of a drawn reference (an encounter's organization from its provider), else learned
+    or drawn.
     """
     others = [link for link in layout.parents_of(table) if link != primary]
     first = {link: SecondaryReference.learn(link, [primary] if primary else [], layout, frames, kept) for link in others}
     drawn = [link for link, reference in first.items() if reference.mode == "drawn"]
     settled = {
         link: SecondaryReference.learn(link, [source for source in drawn if source != link], layout, frames, kept)
-        if link in drawn
+        if reference.mode in ("drawn", "learned")
         else reference
         for link, reference in first.items()
     }

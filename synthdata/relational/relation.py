@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthdata.relational.binning import coded_columns
 from synthdata.relational.calibration import GroupCalibration
 from synthdata.relational.context import ParentContext
 from synthdata.relational.counts import ChildCounts, matched_total
@@ -80,12 +81,13 @@ class ChildRelation:
         owners = parent_positions(child[link.column], parents[link.parent_column])
         adopted = owners >= 0
         counts = np.bincount(owners[adopted], minlength=len(parents))
+        # Each child column is cut into cells once, for choosing the groups and calibrating them.
+        coded = coded_columns(child, child_schema)
         context = ParentContext.learn(
             parents,
             parent_schema,
             counts=counts,
-            children=child[adopted],
-            child_schema=child_schema,
+            child_codes=[codes[adopted] for _, codes in coded],
             owners=owners[adopted],
             max_columns=context_columns,
             min_parents=min_parents,
@@ -97,7 +99,7 @@ class ChildRelation:
             link,
             context,
             ChildCounts.learn(counts, parent_groups),
-            GroupCalibration.learn(child, child_schema, groups),
+            GroupCalibration.learn(coded, groups),
             float((~adopted).sum() / max(len(parents), 1)),
             float(adopted.sum() / max(len(parents), 1)),
             OutsideValues.learn(child[link.column], owners),

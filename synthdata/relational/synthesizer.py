@@ -224,7 +224,12 @@ class DatabaseSynthesizer:
     # -- sampling ----------------------------------------------------------------
 
     def sample(self, scale: float = 1.0, *, seed: int | None = None) -> dict[str, pd.DataFrame]:
-        """A synthetic copy of the database, parents first: root tables get `scale` times their rows."""
+        """A synthetic copy of the database, parents first.
+
+        Every synthesized table gets `scale` times its real rows (up to rounding): root
+        tables by count, child tables as the real children per parent times the parents
+        generated (see `relation`). Kept reference tables come back whole at any scale,
+        since their children point at all of their rows."""
         return dict(self._generate(scale, seed))
 
     def seed(

@@ -128,10 +128,12 @@ def correlation_ratio(cells: np.ndarray, values: np.ndarray) -> float:
     return float(np.sqrt(between / spread))
 
 
-def coded_columns(frame: pd.DataFrame, schema: Schema) -> list[tuple[Cells, np.ndarray]]:
-    """The cells and codes of every modelled column of `frame` that splits its rows."""
+def coded_columns(frame: pd.DataFrame, schema: Schema, *, min_rows: int = 1) -> list[tuple[Cells, np.ndarray]]:
+    """The cells and codes of every modelled column of `frame` that splits its rows (categories
+    held by at least `min_rows` rows)."""
     return [
         coded
         for column in schema.modelled_columns
-        if column.name in frame.columns and (coded := Cells.learn_coded(frame[column.name], column)) is not None
+        if column.name in frame.columns
+        and (coded := Cells.learn_coded(frame[column.name], column, min_rows=min_rows)) is not None
     ]

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthdata.relational.binning import coded_columns
+from synthdata.relational.binning import Cells, coded_columns
 from synthdata.relational.calibration import GroupCalibration
 from synthdata.relational.context import ParentContext
 from synthdata.relational.counts import ChildCounts, matched_total
@@ -74,9 +74,10 @@ class ChildRelation:
         context_columns: int,
         min_parents: int,
         parent_columns: Sequence[str] | None = None,
+        parent_codes: Sequence[tuple[Cells, np.ndarray]] | None = None,
     ) -> tuple[ChildRelation, np.ndarray]:
         """The relation, and the parent group of every real child row (see ParentContext for
-        `parent_columns`, `context_columns` and `min_parents`)."""
+        `parent_columns`, `context_columns`, `min_parents` and `parent_codes`)."""
         child, parents = frames[link.table], frames[link.parent]
         owners = parent_positions(child[link.column], parents[link.parent_column])
         adopted = owners >= 0
@@ -92,6 +93,7 @@ class ChildRelation:
             max_columns=context_columns,
             min_parents=min_parents,
             named=parent_columns,
+            parent_codes=parent_codes,
         )
         parent_groups = context.labels(parents)
         groups = np.where(adopted, parent_groups[np.maximum(owners, 0)], NO_PARENT).astype(object)

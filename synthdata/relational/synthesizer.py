@@ -28,6 +28,7 @@ from synthdata.errors import NotFittedError, SynthDataError
 from synthdata.io import open_database_sink, read_database_catalog, read_table
 from synthdata.io.sink import IfExists
 from synthdata.models.tabular_gan import DeviceName, TabularGAN
+from synthdata.relational.binning import coded_columns
 from synthdata.relational.inferred_references import infer_references
 from synthdata.relational.layout import DatabaseLayout, SchemaSource, TableMode
 from synthdata.relational.model_file import load_database_model, network_member, save_database_model
@@ -125,10 +126,11 @@ class DatabaseSynthesizer:
         self.references_: dict[str, list[SecondaryReference]] = {}
         rule = ReferenceTableRule(layout, frames, {**layout.modes, **self.table_modes})
         schemas: dict[str, Schema] = {}
+        parent_codes: dict[str, list] = {}
         with tqdm(layout.tables, desc="Fitting", unit="table", disable=not _show_progress(self.verbose)) as tables:
             for name in tables:
                 tables.set_postfix(table=name)
-                schemas[name] = self._fit_table(name, frames, schemas, rule, rng)
+                schemas[name] = self._fit_table(name, frames, schemas, parent_codes, rule, rng)
         layout.modes = rule.modes
         return self
 
@@ -137,9 +139,12 @@ class DatabaseSynthesizer:
         name: str,
         frames: Mapping[str, pd.DataFrame],
         schemas: Mapping[str, Schema],
+        parent_codes: dict[str, list],
         rule: ReferenceTableRule,
         rng: np.random.Generator,
     ) -> Schema:
+        """Learn table `name`; returns its learned schema. `parent_codes` keeps each parent
+        table's cells (see ParentContext) for all of its children."""
         layout, frame = self.layout_, frames[name]
         links = layout.parents_of(name)
         primary_key = layout.primary_keys.get(name)
@@ -159,6 +164,9 @@ class DatabaseSynthesizer:
             return schema
         groups = None
         if primary is not None:
+            if primary.parent not in parent_codes:
+                parents = frames[primary.parent]
+                parent_codes[primary.parent] = coded_columns(parents, schemas[primary.parent], min_rows=self.min_group_parents)
             relation, groups = ChildRelation.learn(
                 primary,
                 frames,
@@ -167,6 +175,7 @@ class DatabaseSynthesizer:
                 context_columns=self.context_columns,
                 min_parents=self.min_group_parents,
                 parent_columns=self.parent_columns.get(name),
+                parent_codes=parent_codes[primary.parent],
             )
             self.relations_[name] = relation
             groups = groups if len(set(groups)) > 1 else None

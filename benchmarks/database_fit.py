@@ -115,12 +115,16 @@ def main() -> None:
         for link, how in table["references"].items():
             child, parent = link.split(" -> ")
             column, (parent_table, key) = child.split(".")[1], parent.split(".")
-            real = read_table(url, table=name, verbose=False)[column].isin(read_table(url, table=parent_table, verbose=False)[key]).mean()
+            parent_keys = read_table(url, table=parent_table, verbose=False)[key]
+            real = read_table(url, table=name, verbose=False)[column].isin(parent_keys).mean()
             synthetic = tables[name][column].isin(tables[parent_table][key]).mean()
             inferred = " (inferred)" if link in table["inferred_references"] else ""
             print(f"  {link}{inferred}: {how}, resolves {real:.1%} real, {synthetic:.1%} synthetic")
     if "flights" in tables:
-        print("\norigins:", tables["flights"]["origin"].value_counts().to_dict())
+        real = read_table(url, table="flights", verbose=False)["origin"].value_counts(normalize=True)
+        synthetic = tables["flights"]["origin"].value_counts(normalize=True)
+        complement = 1 - 0.5 * real.sub(synthetic, fill_value=0).abs().sum()
+        print("\norigins:", tables["flights"]["origin"].value_counts().to_dict(), f"TV complement {complement:.3f}")
         print("carrier codes:", sorted(tables["carriers"]["carrier"])[:5])
     print("\nshare of the fit time:")
     for stage, share in stage_shares(profile).items():

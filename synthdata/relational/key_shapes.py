@@ -29,7 +29,11 @@ from synthdata.schema.ids import PatternGenerator
 from synthdata.schema.shapes import learn_pattern, sample_strings
 
 SPARE = 4
-_CLASSES = ((r"0-9", str.isdigit), (r"A-Z", lambda char: char.isascii() and char.isupper()), (r"a-z", lambda char: char.isascii() and char.islower()))
+_CLASSES = (
+    (r"0-9", str.isdigit),
+    (r"A-Z", lambda char: char.isascii() and char.isupper()),
+    (r"a-z", lambda char: char.isascii() and char.islower()),
+)
 
 
 def key_column(values: pd.Series, name: str, declared: Schema | None = None) -> Column:

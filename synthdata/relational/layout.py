@@ -170,10 +170,17 @@ class DatabaseLayout:
         """The layout as a multi-table schema the user can edit and fit with (`from_schema`):
         each table's primary key and mode, every reference, the inferred ones marked with
         the share of real rows they resolve in (delete an entry to drop it)."""
-        tables = {name: {"primary_key": self.primary_keys.get(name), "mode": self.modes.get(name, "synthesize")} for name in self.tables}
+        tables = {
+            name: {"primary_key": self.primary_keys.get(name), "mode": self.modes.get(name, "synthesize")}
+            for name in self.tables
+        }
         references = []
         for link in self.links:
-            entry: dict[str, Any] = {"table": link.table, "column": link.column, "references": f"{link.parent}.{link.parent_column}"}
+            entry: dict[str, Any] = {
+                "table": link.table,
+                "column": link.column,
+                "references": f"{link.parent}.{link.parent_column}",
+            }
             if not link.declared:
                 entry.update(inferred=True, resolves=link.resolves)
             references.append(entry)
@@ -222,7 +229,9 @@ def _link_from_entry(entry: Any, where: str) -> Link:
     if isinstance(entry, Mapping) and {"table", "column", "references"} <= set(entry) and "." in str(entry["references"]):
         parent, _, parent_column = str(entry["references"]).rpartition(".")
         inferred = bool(entry.get("inferred", False))
-        return Link(entry["table"], entry["column"], parent, parent_column, declared=not inferred, resolves=entry.get("resolves"))
+        return Link(
+            entry["table"], entry["column"], parent, parent_column, declared=not inferred, resolves=entry.get("resolves")
+        )
     raise SchemaError(
         f"{where}: foreign key {entry!r} is not written as {{table, column, references: parent.column}}."
     )

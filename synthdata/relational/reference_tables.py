@@ -53,7 +53,9 @@ class ReferenceTableRule:
     `stated` holds the modes the user gave; the rule decides the others.
     """
 
-    def __init__(self, layout: DatabaseLayout, frames: Mapping[str, pd.DataFrame], stated: Mapping[str, TableMode]) -> None:
+    def __init__(
+        self, layout: DatabaseLayout, frames: Mapping[str, pd.DataFrame], stated: Mapping[str, TableMode]
+    ) -> None:
         self.layout = layout
         self.frames = frames
         self.stated = dict(stated)

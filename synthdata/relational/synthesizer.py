@@ -165,8 +165,9 @@ class DatabaseSynthesizer:
         groups = None
         if primary is not None:
             if primary.parent not in parent_codes:
-                parents = frames[primary.parent]
-                parent_codes[primary.parent] = coded_columns(parents, schemas[primary.parent], min_rows=self.min_group_parents)
+                parent_codes[primary.parent] = coded_columns(
+                    frames[primary.parent], schemas[primary.parent], min_rows=self.min_group_parents
+                )
             relation, groups = ChildRelation.learn(
                 primary,
                 frames,

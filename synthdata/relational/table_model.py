@@ -85,7 +85,8 @@ class TableModel:
                 locale=schema.locale,
                 constraints=schema.constraints,
             )
-        key = key_column(frame[primary_key], primary_key, declared) if primary_key and primary_key not in references else None
+        generated = primary_key is not None and primary_key not in references
+        key = key_column(frame[primary_key], primary_key, declared) if generated else None
         model = cls(columns=_dtypes(frame), key=key, n_rows=len(frame))
         if schema.modelled_columns and len(learned):
             if max_rows is not None and len(learned) > max_rows:
@@ -151,7 +152,8 @@ def learned_schema(
     """The schema of the columns a table's model learns (all but `keys`): the declared one's, or one
     inferred from the data and corrected by the database catalog; `categories` are references
     learned as categories whatever their values look like."""
-    schema = _schema_without(table, frame, keys=[key for key in keys if key not in categories], declared=declared, catalog=catalog)
+    left_out = [key for key in keys if key not in categories]
+    schema = _schema_without(table, frame, keys=left_out, declared=declared, catalog=catalog)
     if not categories:
         return schema
     columns = {

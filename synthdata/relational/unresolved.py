@@ -40,7 +40,9 @@ class OutsideValues:
         shape = key_column(outside.reset_index(drop=True), _VALUE)
         return cls(round(len(outside) / int(unresolved.sum()), 6), shape, round(len(outside) / outside.nunique(), 3))
 
-    def fill(self, references: pd.Series, unresolved: np.ndarray, parent_keys: pd.Series, rng: np.random.Generator) -> pd.Series:
+    def fill(
+        self, references: pd.Series, unresolved: np.ndarray, parent_keys: pd.Series, rng: np.random.Generator
+    ) -> pd.Series:
         """`references` with the real share of its `unresolved` rows holding outside values."""
         if self.shape is None or not unresolved.any():
             return references

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from synthdata.schema import Column
+from synthdata.schema import Column, Schema
 from synthdata.schema.column import json_scalar
 from synthdata.schema.dates import parse
 
@@ -41,6 +41,12 @@ class Cells:
     @classmethod
     def learn(cls, values: pd.Series, column: Column, *, min_rows: int = 1) -> Cells | None:
         """The cells for a modelled column, or None when it cannot split the rows in two."""
+        coded = cls.learn_coded(values, column, min_rows=min_rows)
+        return coded[0] if coded is not None else None
+
+    @classmethod
+    def learn_coded(cls, values: pd.Series, column: Column, *, min_rows: int = 1) -> tuple[Cells, np.ndarray] | None:
+        """The cells and each value's cell, reading the values once (dates are parsed once)."""
         if column.type in ("numerical", "integer", "datetime"):
             numbers = _as_numbers(values, column.type == "datetime", column.format)
             present = numbers[~np.isnan(numbers)]
@@ -48,27 +54,31 @@ class Cells:
                 return None
             edges = tuple(float(edge) for edge in np.unique(np.quantile(present, QUARTILES)))
             cells = cls(column.name, "bins", edges=edges, date_format=column.format, is_date=column.type == "datetime")
+            codes = cells._bin_codes(numbers)
         elif column.type in ("categorical", "boolean"):
             counts = values.dropna().astype(str).value_counts()
             kept = counts[counts >= min_rows].index[:MAX_CELLS]
             cells = cls(column.name, "values", values=tuple(json_scalar(value) for value in kept))
+            codes = cells.codes(values)
         else:
             return None
-        return cells if len(np.unique(cells.codes(values))) > 1 else None
+        return (cells, codes) if len(np.unique(codes)) > 1 else None
 
     def codes(self, values: pd.Series) -> np.ndarray:
         """Each value's cell, as text."""
         if self.kind == "bins":
-            numbers = _as_numbers(values, self.is_date, self.date_format)
-            position = np.searchsorted(np.asarray(self.edges, dtype=float), numbers, side="left")
-            labels = np.array([f"{self.column}:{index + 1}/{len(self.edges) + 1}" for index in range(len(self.edges) + 1)])
-            cells = labels[np.minimum(position, len(self.edges))].astype(object)
-            cells[np.isnan(numbers)] = NULL
-            return cells
+            return self._bin_codes(_as_numbers(values, self.is_date, self.date_format))
         text = values.astype(str).to_numpy(dtype=object)
         known = pd.Index([str(value) for value in self.values])
         cells = np.where(known.get_indexer(text) >= 0, self.column + "=" + text, self.column + "=" + OTHER).astype(object)
         cells[values.isna().to_numpy()] = NULL
+        return cells
+
+    def _bin_codes(self, numbers: np.ndarray) -> np.ndarray:
+        position = np.searchsorted(np.asarray(self.edges, dtype=float), numbers, side="left")
+        labels = np.array([f"{self.column}:{index + 1}/{len(self.edges) + 1}" for index in range(len(self.edges) + 1)])
+        cells = labels[np.minimum(position, len(self.edges))].astype(object)
+        cells[np.isnan(numbers)] = NULL
         return cells
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,3 +126,14 @@ def correlation_ratio(cells: np.ndarray, values: np.ndarray) -> float:
     means = np.bincount(index, weights=values) / sizes
     between = float(np.sum(sizes * (means - values.mean()) ** 2) / len(values))
     return float(np.sqrt(between / spread))
+
+
+def coded_columns(frame: pd.DataFrame, schema: Schema, *, min_rows: int = 1) -> list[tuple[Cells, np.ndarray]]:
+    """The cells and codes of every modelled column of `frame` that splits its rows (categories
+    held by at least `min_rows` rows)."""
+    return [
+        coded
+        for column in schema.modelled_columns
+        if column.name in frame.columns
+        and (coded := Cells.learn_coded(frame[column.name], column, min_rows=min_rows)) is not None
+    ]

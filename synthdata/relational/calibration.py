@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from synthdata.relational.binning import Cells, association
-from synthdata.schema import Schema
 
 # Pseudo-rows of the all-groups distribution mixed into each group's.
 SMOOTHING = 5.0
@@ -33,17 +32,14 @@ class GroupCalibration:
         self.shares = shares or {}  # {group: {cell: share}}, with "" for all groups together
 
     @classmethod
-    def learn(cls, children: pd.DataFrame, schema: Schema, labels: np.ndarray) -> GroupCalibration:
-        """The child column most associated with the parent groups `labels` (one per child row)."""
+    def learn(cls, coded: list[tuple[Cells, np.ndarray]], labels: np.ndarray) -> GroupCalibration:
+        """The child column most associated with the parent groups `labels` (one per child row),
+        of the child columns `coded` as (cells, each row's cell)."""
         labels = labels.astype(str)
         if len(np.unique(labels)) < 2:
             return cls()
         best, best_score = None, MIN_ASSOCIATION
-        for column in schema.modelled_columns:
-            cells = Cells.learn(children[column.name], column) if column.name in children.columns else None
-            if cells is None:
-                continue
-            codes = cells.codes(children[column.name])
+        for cells, codes in coded:
             score = association(codes, labels)
             if score >= best_score:
                 best, best_score = (cells, codes), score

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthdata.relational.binning import Cells, association, correlation_ratio
+from synthdata.relational.binning import Cells, association, coded_columns, correlation_ratio
 from synthdata.errors import SchemaError
 from synthdata.schema import Column, Schema
 
@@ -52,36 +52,32 @@ class ParentContext:
         parent_schema: Schema,
         *,
         counts: np.ndarray,
-        children: pd.DataFrame,
-        child_schema: Schema,
+        child_codes: Sequence[np.ndarray],
         owners: np.ndarray,
         max_columns: int,
         min_parents: int,
         named: Sequence[str] | None = None,
+        parent_codes: Sequence[tuple[Cells, np.ndarray]] | None = None,
     ) -> ParentContext:
         """Group by the `named` parent columns, or choose up to `max_columns` of them.
 
-        `counts` is each parent row's number of children; `children` the child rows
-        whose parent is row `owners[i]` of `parents`. Chosen columns are the ones
-        most associated with the number of children or with a child column.
+        `counts` is each parent row's number of children; `child_codes` the cells of
+        each child column (see `binning.coded_columns`) for the child rows whose parent
+        is row `owners[i]` of `parents`. Chosen columns are the ones most associated
+        with the number of children or with a child column. `parent_codes` are the
+        parents' `coded_columns` (with `min_rows=min_parents`), when the caller has them
+        already: every child of a parent table asks for the same ones.
         """
         if named is not None:
             candidates = [_named_column(parent_schema, name) for name in named]
             chosen = [cells for column in candidates if (cells := _cells(parents, column, min_parents)) is not None]
             return cls._with_groups(chosen, parents, min_parents)
-        child_cells = [
-            cells.codes(children[column.name])
-            for column in child_schema.modelled_columns
-            if column.name in children.columns and (cells := Cells.learn(children[column.name], column)) is not None
-        ]
+        if parent_codes is None:
+            parent_codes = coded_columns(parents, parent_schema, min_rows=min_parents)
         scored = []
-        for column in parent_schema.modelled_columns:
-            cells = _cells(parents, column, min_parents)
-            if cells is None:
-                continue
-            codes = cells.codes(parents[column.name])
+        for cells, codes in parent_codes:
             score = max(
-                [correlation_ratio(codes, counts)] + [association(codes[owners], target) for target in child_cells]
+                [correlation_ratio(codes, counts)] + [association(codes[owners], target) for target in child_codes]
             )
             if score >= MIN_ASSOCIATION:
                 scored.append((score, cells, codes))

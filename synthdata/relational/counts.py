@@ -6,6 +6,14 @@ tail and parents without children included. Real counts are kept as one small
 histogram per parent group (the groups of `ParentContext`, each of at least
 `min_parents` parents) and one over all parents, and a generated parent's count is
 drawn from its group's histogram by inverse CDF, all groups at once.
+
+Drawn one by one, the counts of a few parents add up to a total far from the real
+one (16 carriers with 20,000 flights between them came to 17,000). So the draws are
+then matched to the real number of children per parent times the parents there are
+(`matched_total`): the missing children go to parents in proportion to what they
+drew (a parent drawn without children stays without), surplus ones are taken from
+children picked at random. At scale s every table thus has s times its real rows,
+up to rounding.
 """
 
 from __future__ import annotations
@@ -73,3 +81,17 @@ class ChildCounts:
     def from_dict(cls, data: dict[str, Any]) -> ChildCounts:
         by_group = {label: Histogram.from_dict(histogram) for label, histogram in data["by_group"].items()}
         return cls(Histogram.from_dict(data["overall"]), by_group)
+
+
+def matched_total(counts: np.ndarray, target: int, rng: np.random.Generator) -> np.ndarray:
+    """`counts` changed by as few children as needed to add up to `target`."""
+    counts = np.asarray(counts, dtype=np.int64)
+    missing = int(target) - int(counts.sum())
+    if missing > 0:
+        weights = counts if counts.sum() > 0 else np.ones(len(counts))
+        return counts + rng.multinomial(missing, weights / weights.sum()) if len(counts) else counts
+    if missing < 0:
+        taken = rng.choice(int(counts.sum()), size=-missing, replace=False)
+        owners = np.repeat(np.arange(len(counts)), counts)[taken]
+        return counts - np.bincount(owners, minlength=len(counts))
+    return counts

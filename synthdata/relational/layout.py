@@ -8,6 +8,13 @@ front, with the tables named, what cannot be generated that way: references betw
 tables in a cycle, keys of several columns, and references to a column that is not
 the parent's primary key (keys are made afresh, so only primary keys can be pointed
 at). A table referencing itself is fine: its rows point at earlier rows.
+
+Besides the declared foreign keys, a layout may hold references found in the data
+(`inferred_references`): they are modelled like declared ones but never declared in
+a seeded database, since some of their values point nowhere. Each table has a mode,
+`keep` (copied as it is, see `reference_tables`) or `synthesize`; both the modes and
+the inferred references are written in the schema document (`schema_document`) the
+user can edit and fit with again.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -25,16 +32,24 @@ from synthdata.io.catalog import DatabaseCatalog, ForeignKey, TableCatalog
 from synthdata.schema import Schema
 
 SchemaSource = str | os.PathLike | Mapping[str, Any]
+TableMode = Literal["keep", "synthesize"]
+MODES: tuple[str, ...] = ("keep", "synthesize")
 
 
 @dataclass(frozen=True)
 class Link:
-    """One foreign key: `table.column` holds values of `parent.parent_column`."""
+    """One foreign key: `table.column` holds values of `parent.parent_column`.
+
+    `declared` is False for a reference found in the data, whose real rows resolve in
+    the `resolves` share (nulls and values outside the parent being the rest).
+    """
 
     table: str
     column: str
     parent: str
     parent_column: str
+    declared: bool = field(default=True, compare=False)
+    resolves: float | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.table}.{self.column} -> {self.parent}.{self.parent_column}"
@@ -46,7 +61,8 @@ class DatabaseLayout:
 
     `catalogs` holds what a database declared about a table's columns (types,
     lengths, NOT NULL), so a seeded copy is created alike; `schemas` the per-table
-    schemas a schema file declared in full.
+    schemas a schema file declared in full; `modes` the tables a schema file (or the
+    reference-table rule) said to keep or synthesize.
     """
 
     tables: list[str]
@@ -54,6 +70,7 @@ class DatabaseLayout:
     links: list[Link]
     catalogs: dict[str, TableCatalog] = field(default_factory=dict)
     schemas: dict[str, Schema] = field(default_factory=dict)
+    modes: dict[str, TableMode] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._check()
@@ -85,14 +102,19 @@ class DatabaseLayout:
         declared = document.get("tables", {})
         if not isinstance(declared, Mapping):
             raise SchemaError(f"{where}: `tables` must map each table name to its schema.")
-        schemas, keys = {}, {}
+        schemas, keys, modes = {}, {}, {}
         for name, spec in declared.items():
+            if isinstance(spec, Mapping) and "mode" in spec:
+                modes[str(name)] = _mode(spec["mode"], name, where)
             if isinstance(spec, Mapping) and isinstance(spec.get("columns"), Mapping):
+                spec = {key: value for key, value in spec.items() if key != "mode"}
                 schemas[str(name)] = Schema.from_dict(spec, source=f"{where}: table {name}")
             elif isinstance(spec, Mapping):
                 keys[str(name)] = spec.get("primary_key")
         links = [_link_from_entry(entry, where) for entry in document.get("foreign_keys") or []]
-        return cls._from_schemas(schemas, keys, names, links)
+        layout = cls._from_schemas(schemas, keys, names, links)
+        layout.modes = {name: mode for name, mode in modes.items() if name in names}
+        return layout
 
     @classmethod
     def _from_schemas(
@@ -118,7 +140,11 @@ class DatabaseLayout:
         key = (self.primary_keys[table],) if self.primary_keys.get(table) else ()
         if catalog is not None:
             key = catalog.primary_key or key
-        references = tuple(ForeignKey((link.column,), link.parent, (link.parent_column,)) for link in self.parents_of(table))
+        references = tuple(
+            ForeignKey((link.column,), link.parent, (link.parent_column,))
+            for link in self.parents_of(table)
+            if link.declared
+        )
         return TableCatalog(
             name=table,
             columns=dict(catalog.columns) if catalog is not None else {},
@@ -140,6 +166,26 @@ class DatabaseLayout:
                     "(declare it as the primary key, or drop the foreign key)."
                 )
 
+    def schema_document(self) -> dict[str, Any]:
+        """The layout as a multi-table schema the user can edit and fit with (`from_schema`):
+        each table's primary key and mode, every reference, the inferred ones marked with
+        the share of real rows they resolve in (delete an entry to drop it)."""
+        tables = {
+            name: {"primary_key": self.primary_keys.get(name), "mode": self.modes.get(name, "synthesize")}
+            for name in self.tables
+        }
+        references = []
+        for link in self.links:
+            entry: dict[str, Any] = {
+                "table": link.table,
+                "column": link.column,
+                "references": f"{link.parent}.{link.parent_column}",
+            }
+            if not link.declared:
+                entry.update(inferred=True, resolves=link.resolves)
+            references.append(entry)
+        return {"tables": tables, "foreign_keys": references}
+
     # -- the model file ------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,6 +194,7 @@ class DatabaseLayout:
             "primary_keys": self.primary_keys,
             "links": [asdict(link) for link in self.links],
             "catalogs": {name: catalog.to_dict() for name, catalog in self.catalogs.items()},
+            "modes": self.modes,
         }
 
     @classmethod
@@ -157,7 +204,14 @@ class DatabaseLayout:
             dict(data["primary_keys"]),
             [Link(**link) for link in data["links"]],
             catalogs={name: TableCatalog.from_dict(catalog) for name, catalog in data["catalogs"].items()},
+            modes=dict(data.get("modes", {})),
         )
+
+
+def _mode(value: Any, table: str, where: str) -> TableMode:
+    if value not in MODES:
+        raise SchemaError(f"{where}: table {table!r} has mode {value!r}; write `mode: keep` or `mode: synthesize`.")
+    return value
 
 
 def _refuse_composite(table: str, key: ForeignKey) -> None:
@@ -174,7 +228,10 @@ def _link_from_entry(entry: Any, where: str) -> Link:
         return Link(entry["child_table"], entry["child_column"], entry["parent_table"], entry["parent_column"])
     if isinstance(entry, Mapping) and {"table", "column", "references"} <= set(entry) and "." in str(entry["references"]):
         parent, _, parent_column = str(entry["references"]).rpartition(".")
-        return Link(entry["table"], entry["column"], parent, parent_column)
+        inferred = bool(entry.get("inferred", False))
+        return Link(
+            entry["table"], entry["column"], parent, parent_column, declared=not inferred, resolves=entry.get("resolves")
+        )
     raise SchemaError(
         f"{where}: foreign key {entry!r} is not written as {{table, column, references: parent.column}}."
     )

@@ -5,10 +5,17 @@ children is recorded by group (`ChildCounts`), the child columns most tied to th
 group are recorded by group (`GroupCalibration`), and each child row is labelled
 with its parent's group for the child's model to condition on. Children whose
 reference is null (or dangles) are orphans, labelled `NO_PARENT` and generated in
-the same proportion to parents.
+the same proportion to parents, their reference null or, where the real ones held
+values outside the parent, such values (`unresolved`).
+
+A child with several parents gets its number of rows from this, its primary parent
+alone: children per generated parent as the real ones had, in total the real
+children per parent times the parents generated. Its other references are filled
+in for those rows (`references`) and never change how many there are.
 
 Generating: for the generated parents, draw each one's number of children from its
-group, then the children of every group from the child's model (`draw_children`),
+group, matched to the real number of children per parent (`counts.matched_total`),
+then the children of every group from the child's model (`draw_children`),
 filling each group's quotas of its most telling child column (`GroupCalibration`),
 and hand them to the parents of that group in order.
 """
@@ -21,13 +28,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthdata.relational.binning import Cells, coded_columns
 from synthdata.relational.calibration import GroupCalibration
 from synthdata.relational.context import ParentContext
-from synthdata.relational.counts import ChildCounts
+from synthdata.relational.counts import ChildCounts, matched_total
 from synthdata.relational.layout import Link
 from synthdata.relational.matching import draw_children
 from synthdata.relational.references import parent_positions
 from synthdata.relational.table_model import TableModel
+from synthdata.relational.unresolved import OutsideValues
 from synthdata.schema import Schema
 
 NO_PARENT = "(no parent)"
@@ -43,12 +52,16 @@ class ChildRelation:
         counts: ChildCounts,
         calibration: GroupCalibration,
         orphans_per_parent: float,
+        children_per_parent: float | None = None,
+        outside: OutsideValues | None = None,
     ) -> None:
         self.link = link
         self.context = context
         self.counts = counts
         self.calibration = calibration
         self.orphans_per_parent = orphans_per_parent
+        self.children_per_parent = children_per_parent  # None in model files written before it
+        self.outside = outside or OutsideValues()
 
     @classmethod
     def learn(
@@ -61,23 +74,26 @@ class ChildRelation:
         context_columns: int,
         min_parents: int,
         parent_columns: Sequence[str] | None = None,
+        parent_codes: Sequence[tuple[Cells, np.ndarray]] | None = None,
     ) -> tuple[ChildRelation, np.ndarray]:
         """The relation, and the parent group of every real child row (see ParentContext for
-        `parent_columns`, `context_columns` and `min_parents`)."""
+        `parent_columns`, `context_columns`, `min_parents` and `parent_codes`)."""
         child, parents = frames[link.table], frames[link.parent]
         owners = parent_positions(child[link.column], parents[link.parent_column])
         adopted = owners >= 0
         counts = np.bincount(owners[adopted], minlength=len(parents))
+        # Each child column is cut into cells once, for choosing the groups and calibrating them.
+        coded = coded_columns(child, child_schema)
         context = ParentContext.learn(
             parents,
             parent_schema,
             counts=counts,
-            children=child[adopted],
-            child_schema=child_schema,
+            child_codes=[codes[adopted] for _, codes in coded],
             owners=owners[adopted],
             max_columns=context_columns,
             min_parents=min_parents,
             named=parent_columns,
+            parent_codes=parent_codes,
         )
         parent_groups = context.labels(parents)
         groups = np.where(adopted, parent_groups[np.maximum(owners, 0)], NO_PARENT).astype(object)
@@ -85,8 +101,10 @@ class ChildRelation:
             link,
             context,
             ChildCounts.learn(counts, parent_groups),
-            GroupCalibration.learn(child, child_schema, groups),
+            GroupCalibration.learn(coded, groups),
             float((~adopted).sum() / max(len(parents), 1)),
+            float(adopted.sum() / max(len(parents), 1)),
+            OutsideValues.learn(child[link.column], owners),
         )
         return relation, groups
 
@@ -104,6 +122,8 @@ class ChildRelation:
         """
         parent_groups = self.context.labels(parents)
         per_parent = self.counts.draw(parent_groups, rng)
+        if self.children_per_parent is not None:
+            per_parent = matched_total(per_parent, round(self.children_per_parent * len(parents)), rng)
         owners = np.repeat(np.arange(len(parents)), per_parent)
         orphans = int(round(self.orphans_per_parent * len(parents)))
         owners = np.concatenate([owners, np.full(orphans, -1)])
@@ -124,6 +144,8 @@ class ChildRelation:
             "counts": self.counts.to_dict(),
             "calibration": self.calibration.to_dict(),
             "orphans_per_parent": self.orphans_per_parent,
+            "children_per_parent": self.children_per_parent,
+            "outside": self.outside.to_dict(),
         }
 
     @classmethod
@@ -134,4 +156,6 @@ class ChildRelation:
             ChildCounts.from_dict(data["counts"]),
             GroupCalibration.from_dict(data["calibration"]),
             float(data["orphans_per_parent"]),
+            data.get("children_per_parent"),
+            OutsideValues.from_dict(data.get("outside")),
         )

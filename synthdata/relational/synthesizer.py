@@ -4,9 +4,12 @@ It wires the relational pieces together and owns nothing else. The layout says
 which tables there are and how they reference each other; each table gets a
 TableModel (its TabularGAN, keys left out); each child table a ChildRelation along
 its primary parent (children per parent, children given the parent) and a
-SecondaryReference for each other foreign key. Sampling walks the tables parents
-first: root tables by row count times `scale`, every child table as the children
-of the parents just generated, keys made afresh and references pointing at them.
+SecondaryReference for each other foreign key. Reference tables are kept as they
+are (`reference_tables`), and references the database does not declare are found in
+the data first (`inferred_references`). Sampling walks the tables parents first:
+kept tables as they are, root tables (and tables whose parents are all kept) by row
+count times `scale`, every other child table as the children of the parents just
+generated, keys made afresh and references pointing at them.
 """
 
 from __future__ import annotations
@@ -25,9 +28,18 @@ from synthdata.errors import NotFittedError, SynthDataError
 from synthdata.io import DatabaseSink, open_database_sink, read_database_catalog, read_table
 from synthdata.io.sink import IfExists
 from synthdata.models.tabular_gan import DeviceName, TabularGAN
-from synthdata.relational.layout import DatabaseLayout, SchemaSource
+from synthdata.relational.binning import coded_columns
+from synthdata.relational.inferred_references import infer_references
+from synthdata.relational.layout import DatabaseLayout, SchemaSource, TableMode
 from synthdata.relational.model_file import load_database_model, network_member, save_database_model
-from synthdata.relational.references import SecondaryReference, choose_primary, learn_references, take
+from synthdata.relational.reference_tables import ReferenceTableRule
+from synthdata.relational.references import (
+    SecondaryReference,
+    choose_primary,
+    learn_references,
+    parent_positions,
+    take,
+)
 from synthdata.relational.relation import ChildRelation
 from synthdata.relational.table_model import TableModel, learned_schema
 from synthdata.schema import Schema
@@ -52,6 +64,10 @@ class DatabaseSynthesizer:
     from, where the default choice (see `references`) is not the right one, and
     `parent_columns` the parent columns to group its children by, where the columns
     the data suggests are not the ones that matter.
+    `table_modes` keeps (`"keep"`) or synthesizes (`"synthesize"`) tables against the
+    reference-table rule (see `reference_tables`), and `infer_references` finds the
+    references a database holds without declaring them (see `inferred_references`);
+    both show in `database_schema()`, a schema document to edit and fit with.
     """
 
     def __init__(
@@ -68,6 +84,8 @@ class DatabaseSynthesizer:
         min_group_parents: int = 20,
         primary_parents: Mapping[str, str] | None = None,
         parent_columns: Mapping[str, Sequence[str]] | None = None,
+        table_modes: Mapping[str, TableMode] | None = None,
+        infer_references: bool = True,
         device: DeviceName = "auto",
         random_seed: int = 0,
         verbose: bool = True,
@@ -83,6 +101,8 @@ class DatabaseSynthesizer:
         self.min_group_parents = min_group_parents
         self.primary_parents = dict(primary_parents or {})
         self.parent_columns = {table: list(columns) for table, columns in (parent_columns or {}).items()}
+        self.table_modes = dict(table_modes or {})
+        self.infer_references = infer_references
         self.device = device
         self.random_seed = random_seed
         self.verbose = verbose
@@ -92,36 +112,63 @@ class DatabaseSynthesizer:
     def fit(self, data: DatabaseSource, *, schema: SchemaSource | Mapping[str, Schema] | None = None) -> DatabaseSynthesizer:
         """Learn every table of `data`: a database URL, or DataFrames by table name.
 
-        Tables and foreign keys come from the database's catalog, or from `schema`: a
-        multi-table schema file or mapping (`tables` and `foreign_keys`), or a Schema
-        per table. Returns self.
+        Tables and foreign keys come from the database's catalog (plus the references
+        found in the data, unless `infer_references` is off), or from `schema`: a
+        multi-table schema file or mapping (`tables` and `foreign_keys`, `mode` per
+        table), or a Schema per table. Returns self.
         """
         frames, layout = self._read(data, schema)
+        if schema is None and self.infer_references:
+            layout = infer_references(layout, frames)
         rng = np.random.default_rng(self.random_seed)
         self.layout_ = layout
         self.models_: dict[str, TableModel] = {}
         self.relations_: dict[str, ChildRelation] = {}
         self.references_: dict[str, list[SecondaryReference]] = {}
+        rule = ReferenceTableRule(layout, frames, {**layout.modes, **self.table_modes})
         schemas: dict[str, Schema] = {}
+        parent_codes: dict[str, list] = {}
         with tqdm(layout.tables, desc="Fitting", unit="table", disable=not _show_progress(self.verbose)) as tables:
             for name in tables:
                 tables.set_postfix(table=name)
-                schemas[name] = self._fit_table(name, frames, schemas, rng)
+                schemas[name] = self._fit_table(name, frames, schemas, parent_codes, rule, rng)
+        layout.modes = rule.modes
         return self
 
     def _fit_table(
-        self, name: str, frames: Mapping[str, pd.DataFrame], schemas: Mapping[str, Schema], rng: np.random.Generator
+        self,
+        name: str,
+        frames: Mapping[str, pd.DataFrame],
+        schemas: Mapping[str, Schema],
+        parent_codes: dict[str, list],
+        rule: ReferenceTableRule,
+        rng: np.random.Generator,
     ) -> Schema:
+        """Learn table `name`; returns its learned schema. `parent_codes` keeps each parent
+        table's cells (see ParentContext) for all of its children."""
         layout, frame = self.layout_, frames[name]
         links = layout.parents_of(name)
         primary_key = layout.primary_keys.get(name)
         references = [link.column for link in links]
         declared = layout.schemas.get(name)
+        kept = [table for table, mode in rule.modes.items() if mode == "keep"]
+        primary = choose_primary(name, layout, frames, named=self.primary_parents.get(name), kept=kept)
+        secondary = learn_references(name, primary, layout, frames, kept)
+        categories = [reference.link.column for reference in secondary if reference.mode == "learned"]
         keys = ([primary_key] if primary_key else []) + references
-        schema = learned_schema(name, frame, keys=keys, declared=declared, catalog=layout.catalogs.get(name))
-        primary = choose_primary(name, layout, frames, named=self.primary_parents.get(name))
+        schema = learned_schema(
+            name, frame, keys=keys, declared=declared, catalog=layout.catalogs.get(name), categories=categories
+        )
+        if rule.decide(name, schema) == "keep":
+            # A kept table is copied: no network, no relation, and its references stay as they are.
+            self.models_[name], self.references_[name] = TableModel.keep(frame), []
+            return schema
         groups = None
         if primary is not None:
+            if primary.parent not in parent_codes:
+                parent_codes[primary.parent] = coded_columns(
+                    frames[primary.parent], schemas[primary.parent], min_rows=self.min_group_parents
+                )
             relation, groups = ChildRelation.learn(
                 primary,
                 frames,
@@ -130,16 +177,17 @@ class DatabaseSynthesizer:
                 context_columns=self.context_columns,
                 min_parents=self.min_group_parents,
                 parent_columns=self.parent_columns.get(name),
+                parent_codes=parent_codes[primary.parent],
             )
             self.relations_[name] = relation
             groups = groups if len(set(groups)) > 1 else None
-        self.references_[name] = learn_references(name, primary, layout, frames)
+        self.references_[name] = secondary
         self.models_[name] = TableModel.learn(
             name,
             frame,
             schema=schema,
             primary_key=primary_key,
-            references=references,
+            references=[column for column in references if column not in categories],
             declared=declared,
             groups=groups,
             gan=self._network(),
@@ -187,7 +235,12 @@ class DatabaseSynthesizer:
     # -- sampling ----------------------------------------------------------------
 
     def sample(self, scale: float = 1.0, *, seed: int | None = None) -> dict[str, pd.DataFrame]:
-        """A synthetic copy of the database, parents first: root tables get `scale` times their rows."""
+        """A synthetic copy of the database, parents first.
+
+        Every synthesized table gets `scale` times its real rows (up to rounding): root
+        tables by count, child tables as the real children per parent times the parents
+        generated (see `relation`). Kept reference tables come back whole at any scale,
+        since their children point at all of their rows."""
         return dict(self._generate(scale, seed))
 
     def seed(
@@ -244,6 +297,8 @@ class DatabaseSynthesizer:
         self, name: str, scale: float, made: dict[str, pd.DataFrame], seeds: _Seeds, start: int | None = None
     ) -> pd.DataFrame:
         model, relation = self.models_[name], self.relations_.get(name)
+        if model.kept is not None:
+            return model.rows(model.n_rows, group=None, seed=0)
         rng = np.random.default_rng(seeds.stream(0))
         if relation is None:
             n = max(1, round(model.n_rows * scale)) if model.n_rows else 0
@@ -255,18 +310,29 @@ class DatabaseSynthesizer:
                 rng=rng,
                 seed_of=lambda group, round_index: seeds.stream(2, group, round_index),
             )
+        rows = rows.reset_index(drop=True)
         keys = model.new_keys(len(rows), seed=seeds.stream(1), start=start)
         filled: dict[str, pd.Series] = {model.key.name: keys} if keys is not None else {}
         found = {relation.link.column: owners} if relation is not None else {}
+        outside = {relation.link: relation.outside} if relation is not None else {}
         for reference in self.references_[name]:
-            found[reference.link.column] = reference.positions(found, made, len(rows), rng)
+            link = reference.link
+            if reference.mode == "learned":
+                # The model drew the kept parent's real keys; the positions serve derived references.
+                found[link.column] = parent_positions(rows[link.column], made[link.parent][link.parent_column])
+            else:
+                found[link.column] = reference.positions(found, made, len(rows), rng)
+                outside[link] = reference.outside
         for link in self.layout_.parents_of(name):
+            if link not in outside:
+                continue
             referenced = keys if link.parent == name else made[link.parent][link.parent_column]
             if referenced is None:
                 raise SynthDataError(f"The foreign key {link} points at its own table, which has no primary key.")
-            filled[link.column] = take(referenced, found[link.column])
+            positions = found[link.column]
+            filled[link.column] = outside[link].fill(take(referenced, positions), positions < 0, referenced, rng)
         table = pd.DataFrame(
-            {column: filled[column] if column in filled else rows[column].reset_index(drop=True) for column in model.columns},
+            {column: filled[column] if column in filled else rows[column] for column in model.columns},
             index=pd.RangeIndex(len(rows)),
         )
         key = self.layout_.declaration(name).primary_key
@@ -328,9 +394,20 @@ class DatabaseSynthesizer:
                 "parent": str(relation.link) if relation is not None else None,
                 "grouped_by": relation.context.columns if relation is not None else [],
                 "groups": len(relation.context.groups) if relation is not None else 0,
+                "mode": self.layout_.modes.get(name, "synthesize"),
                 "references": {str(item.link): item.mode for item in self.references_[name]},
+                "inferred_references": {
+                    str(link): link.resolves for link in self.layout_.parents_of(name) if not link.declared
+                },
             }
         return {"tables": tables, "options": self.get_params()}
+
+    def database_schema(self) -> dict[str, Any]:
+        """The database as this model sees it, as a schema document: each table's primary key and
+        mode (`keep` or `synthesize`), and every reference, those found in the data marked
+        `inferred: true` with the share of real rows they resolve in. Edit it (change a mode,
+        delete a reference) and pass it to `fit(..., schema=...)` to fit again on your terms."""
+        return self._fitted().layout_.schema_document()
 
     def get_params(self) -> dict[str, Any]:
         """The hyper-parameters given to `__init__` (sklearn convention)."""
@@ -346,6 +423,8 @@ class DatabaseSynthesizer:
             "min_group_parents": self.min_group_parents,
             "primary_parents": self.primary_parents,
             "parent_columns": self.parent_columns,
+            "table_modes": self.table_modes,
+            "infer_references": self.infer_references,
             "device": self.device,
             "random_seed": self.random_seed,
             "verbose": self.verbose,

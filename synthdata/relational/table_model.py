@@ -1,9 +1,12 @@
 """One table of a database model: its columns apart from the keys, and its new primary keys.
 
 Keys are never learned. The primary key and the foreign keys are taken out of the
-table before its TabularGAN sees it: primary keys are made afresh by the id
-generator of the key's schema column, foreign keys are filled in afterwards with
-keys of the generated parents. A child table's model also learns the group of each
+table before its TabularGAN sees it: primary keys are made afresh by a generator
+shaped like the real keys (`key_shapes`), foreign keys are filled in afterwards with
+keys of the generated parents. The exception is a reference to a kept table that
+the child's model learns as a column (see `references`). A kept table (see
+`reference_tables`) has no model at all: its real rows are stored and come back as
+they are, at any scale. A child table's model also learns the group of each
 row's parent (a `__parent_group` column) so that its rows can be drawn for one
 parent group at a time. A table with nothing left to learn (only keys, or only
 generated columns such as ids and names) needs no network: its schema makes its rows.
@@ -11,6 +14,7 @@ generated columns such as ids and names) needs no network: its schema makes its 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -22,6 +26,7 @@ from synthdata.errors import SchemaError
 from synthdata.io.catalog import TableCatalog
 from synthdata.io.catalog_schema import apply_catalog
 from synthdata.models.tabular_gan import TabularGAN
+from synthdata.relational.key_shapes import key_column
 from synthdata.schema import Column, Schema
 
 GROUP_COLUMN = "__parent_group"
@@ -39,6 +44,7 @@ class TableModel:
         groups: Sequence[str] = (),
         gan: TabularGAN | None = None,
         schema: Schema | None = None,
+        kept: pd.DataFrame | None = None,
     ) -> None:
         self.columns = columns  # every column of the table, in order, with its dtype
         self.key = key
@@ -46,6 +52,13 @@ class TableModel:
         self.groups = list(groups)  # the parent groups the network was conditioned on
         self.gan = gan
         self.schema = schema
+        self.kept = kept  # the real rows of a kept table
+
+    @classmethod
+    def keep(cls, frame: pd.DataFrame) -> TableModel:
+        """A table copied as it is: its rows, keys included."""
+        frame = frame.reset_index(drop=True)
+        return cls(columns=_dtypes(frame), key=None, n_rows=len(frame), kept=frame)
 
     @classmethod
     def learn(
@@ -73,11 +86,9 @@ class TableModel:
                 locale=schema.locale,
                 constraints=schema.constraints,
             )
-        model = cls(
-            columns={str(name): str(dtype) for name, dtype in frame.dtypes.items()},
-            key=_key_column(frame, primary_key, declared) if primary_key not in references else None,
-            n_rows=len(frame),
-        )
+        generated = primary_key is not None and primary_key not in references
+        key = key_column(frame[primary_key], primary_key, declared) if generated else None
+        model = cls(columns=_dtypes(frame), key=key, n_rows=len(frame))
         if schema.modelled_columns and len(learned):
             if max_rows is not None and len(learned) > max_rows:
                 learned = learned.iloc[np.sort(rng.choice(len(learned), size=max_rows, replace=False))]
@@ -90,7 +101,9 @@ class TableModel:
 
     def rows(self, n: int, *, group: str | None, seed: int, with_group: bool = False) -> pd.DataFrame:
         """`n` rows of the learned columns, drawn for children of `group` (None: any), with the
-        group each row was drawn as when `with_group`."""
+        group each row was drawn as when `with_group`; a kept table's rows whatever `n`)."""
+        if self.kept is not None:
+            return self.kept.copy()
         if self.gan is None:
             return self.schema.generate(n, seed=seed)
         conditions = {GROUP_COLUMN: group} if group is not None and group in self.groups else None
@@ -113,6 +126,7 @@ class TableModel:
             "n_rows": self.n_rows,
             "groups": self.groups,
             "schema": self.schema.to_dict() if self.schema is not None else None,
+            "kept": _rows_to_dict(self.kept) if self.kept is not None else None,
         }
 
     @classmethod
@@ -125,14 +139,36 @@ class TableModel:
             groups=data["groups"],
             gan=gan,
             schema=Schema.from_dict(data["schema"]) if data["schema"] is not None else None,
+            kept=_rows_from_dict(data["kept"], data["columns"]) if data.get("kept") is not None else None,
         )
 
 
 def learned_schema(
-    table: str, frame: pd.DataFrame, *, keys: Sequence[str], declared: Schema | None, catalog: TableCatalog | None
+    table: str,
+    frame: pd.DataFrame,
+    *,
+    keys: Sequence[str],
+    declared: Schema | None,
+    catalog: TableCatalog | None,
+    categories: Sequence[str] = (),
 ) -> Schema:
     """The schema of the columns a table's model learns (all but `keys`): the declared one's, or one
-    inferred from the data and corrected by the database catalog."""
+    inferred from the data and corrected by the database catalog; `categories` are references
+    learned as categories whatever their values look like."""
+    left_out = [key for key in keys if key not in categories]
+    schema = _schema_without(table, frame, keys=left_out, declared=declared, catalog=catalog)
+    if not categories:
+        return schema
+    columns = {
+        name: Column(name=name, type="categorical", dtype=str(frame[name].dtype)) if name in categories else column
+        for name, column in schema.columns.items()
+    }
+    return Schema(columns, table=table, locale=schema.locale, constraints=schema.constraints)
+
+
+def _schema_without(
+    table: str, frame: pd.DataFrame, *, keys: Sequence[str], declared: Schema | None, catalog: TableCatalog | None
+) -> Schema:
     learned = frame.drop(columns=list(dict.fromkeys(keys)))
     if declared is not None:
         undeclared = [name for name in learned.columns if name not in declared.columns]
@@ -149,15 +185,34 @@ def learned_schema(
     return Schema(schema.columns, table=table, locale=schema.locale, constraints=schema.constraints)
 
 
-def _key_column(frame: pd.DataFrame, primary_key: str | None, declared: Schema | None) -> Column | None:
-    """How the primary key is generated: as declared or inferred when that is an id, else a sequence or uuids."""
-    if primary_key is None:
-        return None
-    column = (declared.columns.get(primary_key) if declared is not None else None) or Schema.infer(
-        frame[[primary_key]], table=None
-    ).columns[primary_key]
-    if column.type == "id":
-        return column
-    if pd.api.types.is_integer_dtype(frame[primary_key].dtype):
-        return Column(name=primary_key, type="id", format="sequential", start=1, dtype=str(frame[primary_key].dtype))
-    return Column(name=primary_key, type="id", format="uuid", dtype=str(frame[primary_key].dtype))
+def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
+    return {str(name): str(dtype) for name, dtype in frame.dtypes.items()}
+
+
+def _rows_to_dict(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """A kept table's rows as JSON, exactly: values by column (floats as their shortest exact
+    text), nulls as None, dates as ISO text."""
+    rows = {}
+    for name, values in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            values = values.dt.strftime("%Y-%m-%dT%H:%M:%S.%f")
+        rows[str(name)] = [None if _is_null(value) else _plain(value) for value in values.tolist()]
+    return rows
+
+
+def _rows_from_dict(rows: dict[str, list[Any]], dtypes: dict[str, str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(dtypes))
+    for name, dtype in dtypes.items():
+        if dtype.startswith("datetime64"):
+            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%dT%H:%M:%S.%f")
+        elif dtype != "object":
+            frame[name] = frame[name].astype(dtype)
+    return frame
+
+
+def _is_null(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NaT or value is pd.NA
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool)) else str(value)

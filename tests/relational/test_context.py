@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from synthdata.errors import SchemaError
+from synthdata.relational.binning import coded_columns
 from synthdata.relational.context import REST, ParentContext
 from synthdata.schema import Schema
 
@@ -27,8 +28,7 @@ def learn(parents, counts, children, owners, **options) -> ParentContext:
         parents,
         Schema.infer(parents),
         counts=counts,
-        children=children,
-        child_schema=Schema.infer(children),
+        child_codes=[codes for _, codes in coded_columns(children, Schema.infer(children))],
         owners=owners,
         **options,
     )

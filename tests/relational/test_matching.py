@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from synthdata.relational.binning import coded_columns
 from synthdata.relational.calibration import GroupCalibration
 from synthdata.relational.matching import draw_children
 from synthdata.relational.table_model import GROUP_COLUMN
@@ -29,7 +30,7 @@ def test_every_group_gets_its_children_with_the_real_shares():
     groups = rng.choice(["men", "women"], 3000)
     kind = np.where(groups == "women", rng.choice(["prenatal", "checkup"], 3000, p=[0.4, 0.6]), "checkup")
     children = pd.DataFrame({"kind": kind, "cost": rng.normal(100, 10, 3000)})
-    calibration = GroupCalibration.learn(children, Schema.infer(children), groups)
+    calibration = GroupCalibration.learn(coded_columns(children, Schema.infer(children)), groups)
     model = UntrainedModel()
     drawn = draw_children(model, {"men": 1500, "women": 500}, calibration, rng=rng, seed_of=lambda i, r: 100 * i + r)
     assert len(drawn["men"]) == 1500 and len(drawn["women"]) == 500

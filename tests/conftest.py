@@ -1,7 +1,8 @@
 """Fixtures shared by the whole suite: the real data sets beside the checkout, throwaway databases.
 
 The real tables live in ../shared/data next to the repository. When that folder is
-absent the tests that need it skip with the reason; small fixtures the suite always
+absent the tests that need it skip with the reason (shown in pytest's summary), and
+fail instead under SYNTHDATA_REQUIRE_DATA=1, which CI sets; small fixtures the suite always
 needs live in tests/fixtures and examples/. PostgreSQL and MariaDB tests get a fresh
 database per test module, and skip when the server is unreachable (fail under
 SYNTHDATA_REQUIRE_DB=1).
@@ -33,7 +34,7 @@ torch.set_num_threads(1)
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real data folder {SHARED_DATA} is absent")
+        _required_or_skip(f"real data folder {SHARED_DATA} is absent", "SYNTHDATA_REQUIRE_DATA")
     return SHARED_DATA
 
 
@@ -70,11 +71,16 @@ def patients_path() -> Path:
     return EXAMPLES / "patients.csv"
 
 
+def _required_or_skip(reason: str, variable: str) -> None:
+    """Skip with the reason, or fail where `variable` is 1 (CI sets it: nothing may skip there)."""
+    if os.environ.get(variable) == "1":
+        pytest.fail(f"{reason}, and {variable}=1 requires it")
+    pytest.skip(reason)
+
+
 def _unavailable(reason: str) -> None:
     """Skip with the reason, or fail where a server is required (CI sets SYNTHDATA_REQUIRE_DB=1)."""
-    if os.environ.get("SYNTHDATA_REQUIRE_DB") == "1":
-        pytest.fail(f"{reason}, and SYNTHDATA_REQUIRE_DB=1 requires it")
-    pytest.skip(reason)
+    _required_or_skip(reason, "SYNTHDATA_REQUIRE_DB")
 
 
 def _reachable_admin(candidates: list[str], server: str) -> sa.Engine:

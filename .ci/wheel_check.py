@@ -58,8 +58,12 @@ def main(dist: Path) -> None:
         rows = (work / "rows.csv").read_text().splitlines()
         if len(rows) != 51:
             sys.exit(f"expected a header and 50 rows, got {len(rows)} lines")
-        plugins = run(bin_dir / "python", "-c", "from importlib.metadata import entry_points; "
-                      "print([e.value for e in entry_points(group='pytest11')])", cwd=work)
+        plugins = run(
+            bin_dir / "python",
+            "-c",
+            "from importlib.metadata import entry_points; print([e.value for e in entry_points(group='pytest11')])",
+            cwd=work,
+        )
         if "synthdata.testing" not in plugins:
             sys.exit(f"the pytest11 entry point is missing: {plugins}")
         print("the wheel installs and runs outside the clone")

@@ -66,6 +66,33 @@ def one_dimensional_frame() -> pd.DataFrame:
     )
 
 
+def make_shop_database(path: Path) -> str:
+    """A SQLite shop of 80 customers and 200 orders, each order referencing its customer;
+    returns its URL (the docs' examples and the pytest plugin's tests seed from it)."""
+    rng = np.random.default_rng(0)
+    url = f"sqlite:///{path}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE customers (id INTEGER PRIMARY KEY, segment TEXT, age INTEGER)")
+        connection.exec_driver_sql(
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), "
+            "amount REAL, status TEXT)"
+        )
+        pd.DataFrame(
+            {"id": range(1, 81), "segment": rng.choice(["retail", "trade"], 80), "age": rng.integers(18, 80, 80)}
+        ).to_sql("customers", connection, if_exists="append", index=False)
+        pd.DataFrame(
+            {
+                "id": range(1, 201),
+                "customer_id": rng.integers(1, 81, 200),
+                "amount": rng.gamma(2.0, 20.0, 200).round(2),
+                "status": rng.choice(["new", "paid"], 200),
+            }
+        ).to_sql("orders", connection, if_exists="append", index=False)
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="session")
 def patients_path() -> Path:
     return EXAMPLES / "patients.csv"

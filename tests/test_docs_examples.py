@@ -29,18 +29,18 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
-import sqlalchemy as sa
 from click.testing import CliRunner
+from conftest import make_shop_database
 
 from synthdata_cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 RUN_LANGUAGES = {"python", "sh", "bash"}
-_FENCE = re.compile(r"^(?:<!-- (?P<marker>[a-z-]+): ?(?P<argument>[^>]*?) -->\n)?```(?P<language>\w+)\n(?P<code>.*?)^```$", re.M | re.S)
+_FENCE = re.compile(
+    r"^(?:<!-- (?P<marker>[a-z-]+): ?(?P<argument>[^>]*?) -->\n)?```(?P<language>\w+)\n(?P<code>.*?)^```$", re.M | re.S
+)
 
 
 @dataclass(frozen=True)
@@ -55,33 +55,11 @@ class Block:
 def blocks_of(page: Path) -> list[Block]:
     text = page.read_text()
     return [
-        Block(match["language"], match["code"], match["marker"], match["argument"], text.count("\n", 0, match.start()) + 1)
+        Block(
+            match["language"], match["code"], match["marker"], match["argument"], text.count("\n", 0, match.start()) + 1
+        )
         for match in _FENCE.finditer(text)
     ]
-
-
-def make_shop(path: Path) -> None:
-    """Eighty customers and two hundred orders, each order referencing its customer."""
-    rng = np.random.default_rng(0)
-    engine = sa.create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        connection.exec_driver_sql("CREATE TABLE customers (id INTEGER PRIMARY KEY, segment TEXT, age INTEGER)")
-        connection.exec_driver_sql(
-            "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), "
-            "amount REAL, status TEXT)"
-        )
-        pd.DataFrame(
-            {"id": range(1, 81), "segment": rng.choice(["retail", "trade"], 80), "age": rng.integers(18, 80, 80)}
-        ).to_sql("customers", connection, if_exists="append", index=False)
-        pd.DataFrame(
-            {
-                "id": range(1, 201),
-                "customer_id": rng.integers(1, 81, 200),
-                "amount": rng.gamma(2.0, 20.0, 200).round(2),
-                "status": rng.choice(["new", "paid"], 200),
-            }
-        ).to_sql("orders", connection, if_exists="append", index=False)
-    engine.dispose()
 
 
 def run_shell(code: str, folder: Path, where: str) -> None:
@@ -120,7 +98,7 @@ def test_every_page_has_examples_that_run() -> None:
 def test_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copy(REPO / "examples" / "patients.csv", tmp_path / "patients.csv")
     shutil.copy(REPO / "schemas" / "ecommerce_orders.yaml", tmp_path / "orders.yaml")
-    make_shop(tmp_path / "shop.db")
+    make_shop_database(tmp_path / "shop.db")
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "__main__"}
     for block in blocks_of(page):

@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 import sqlalchemy as sa
+from conftest import make_shop_database
 
 from synthdata import DatabaseSynthesizer
 
@@ -50,27 +49,7 @@ def test_seeded(synthdata_database):
 def shop_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database model of customers and their orders, fitted in a second (one epoch)."""
     folder = tmp_path_factory.mktemp("shop")
-    url = f"sqlite:///{folder / 'shop.db'}"
-    rng = np.random.default_rng(0)
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("CREATE TABLE customers (id INTEGER PRIMARY KEY, segment TEXT, age INTEGER)")
-        connection.exec_driver_sql(
-            "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id), "
-            "amount REAL, status TEXT)"
-        )
-        pd.DataFrame(
-            {"id": range(1, 81), "segment": rng.choice(["retail", "trade"], 80), "age": rng.integers(18, 80, 80)}
-        ).to_sql("customers", connection, if_exists="append", index=False)
-        pd.DataFrame(
-            {
-                "id": range(1, 201),
-                "customer_id": rng.integers(1, 81, 200),
-                "amount": rng.gamma(2.0, 20.0, 200).round(2),
-                "status": rng.choice(["new", "paid"], 200),
-            }
-        ).to_sql("orders", connection, if_exists="append", index=False)
-    engine.dispose()
+    url = make_shop_database(folder / "shop.db")
     model = DatabaseSynthesizer(epochs=1, refine=False, redraw=False, device="cpu", verbose=False).fit(url)
     return model.save(folder / "shop.synth")
 

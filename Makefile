@@ -1,11 +1,13 @@
 # Two set-up commands: `make demo` and `make test`. Everything installs into .venv.
+# Maintainers: `make lint` (ruff and mypy), `make docs` (the site, --strict), `make dist`
+# (sdist and wheel, checked by twine and installed into a fresh venv).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
 DEMO_DIR := demo-output
 
-.PHONY: demo test install install-dev report bench clean
+.PHONY: demo test install install-dev install-docs lint format docs docs-serve dist report bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +27,13 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.torch
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-docs: pyproject.toml $(VENV)/.torch
+	$(BIN)/pip install -q -e ".[docs]"
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-docs: $(VENV)/.installed-docs
 
 demo: $(VENV)/.installed
 	mkdir -p $(DEMO_DIR)
@@ -38,6 +45,31 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
+# The rule set and the strict modules are stated in pyproject.toml; .pre-commit-config.yaml runs the same.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# docs/hooks.py draws the report figures and the schema-file tables while the site builds.
+docs: $(VENV)/.installed-docs
+	$(BIN)/mkdocs build --strict
+
+docs-serve: $(VENV)/.installed-docs
+	$(BIN)/mkdocs serve
+
+# The wheel installs into a fresh venv outside the clone and fits and samples there
+# (tests/test_packaging.py checks what the build reads).
+dist: $(VENV)/.installed-dev
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+	$(BIN)/python .ci/wheel_check.py dist
+
 report: $(VENV)/.installed-dev
 	$(BIN)/python examples/adult_report.py
 
@@ -48,4 +80,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/pip uninstall -q -y torchvision torchaudio
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) build *.egg-info
+	rm -rf $(VENV) $(DEMO_DIR) build dist site *.egg-info

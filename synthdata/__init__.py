@@ -3,7 +3,7 @@
 The public API, and nothing else: everything not imported here may change.
 """
 
-__version__ = "0.1.0"  # before the imports: submodules read it
+from synthdata.version import __version__  # before the imports: submodules read it
 
 from synthdata.errors import SynthDataError
 from synthdata.evaluate import Report, evaluate

@@ -1,7 +1,8 @@
 """Fixtures shared by the whole suite: the real data sets beside the checkout, throwaway databases.
 
 The real tables live in ../shared/data next to the repository. When that folder is
-absent the tests that need it skip with the reason; small fixtures the suite always
+absent the tests that need it skip with the reason (shown in pytest's summary), and
+fail instead under SYNTHDATA_REQUIRE_DATA=1, which CI sets; small fixtures the suite always
 needs live in tests/fixtures and examples/. PostgreSQL and MariaDB tests get a fresh
 database per test module, and skip when the server is unreachable (fail under
 SYNTHDATA_REQUIRE_DB=1).
@@ -33,7 +34,7 @@ torch.set_num_threads(1)
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real data folder {SHARED_DATA} is absent")
+        _required_or_skip(f"real data folder {SHARED_DATA} is absent", "SYNTHDATA_REQUIRE_DATA")
     return SHARED_DATA
 
 
@@ -65,16 +66,48 @@ def one_dimensional_frame() -> pd.DataFrame:
     )
 
 
+def make_shop_database(path: Path) -> str:
+    """A SQLite shop of 80 customers and 200 orders, each order referencing its customer;
+    returns its URL (the docs' examples and the pytest plugin's tests seed from it)."""
+    rng = np.random.default_rng(0)
+    url = f"sqlite:///{path}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE customers (id INTEGER PRIMARY KEY, segment TEXT, age INTEGER)")
+        connection.exec_driver_sql(
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), "
+            "amount REAL, status TEXT)"
+        )
+        pd.DataFrame(
+            {"id": range(1, 81), "segment": rng.choice(["retail", "trade"], 80), "age": rng.integers(18, 80, 80)}
+        ).to_sql("customers", connection, if_exists="append", index=False)
+        pd.DataFrame(
+            {
+                "id": range(1, 201),
+                "customer_id": rng.integers(1, 81, 200),
+                "amount": rng.gamma(2.0, 20.0, 200).round(2),
+                "status": rng.choice(["new", "paid"], 200),
+            }
+        ).to_sql("orders", connection, if_exists="append", index=False)
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="session")
 def patients_path() -> Path:
     return EXAMPLES / "patients.csv"
 
 
+def _required_or_skip(reason: str, variable: str) -> None:
+    """Skip with the reason, or fail where `variable` is 1 (CI sets it: nothing may skip there)."""
+    if os.environ.get(variable) == "1":
+        pytest.fail(f"{reason}, and {variable}=1 requires it")
+    pytest.skip(reason)
+
+
 def _unavailable(reason: str) -> None:
     """Skip with the reason, or fail where a server is required (CI sets SYNTHDATA_REQUIRE_DB=1)."""
-    if os.environ.get("SYNTHDATA_REQUIRE_DB") == "1":
-        pytest.fail(f"{reason}, and SYNTHDATA_REQUIRE_DB=1 requires it")
-    pytest.skip(reason)
+    _required_or_skip(reason, "SYNTHDATA_REQUIRE_DB")
 
 
 def _reachable_admin(candidates: list[str], server: str) -> sa.Engine:

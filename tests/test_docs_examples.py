@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_shop_database
+from tests.conftest import make_shop_database
 
 from synthdata_cli.main import main
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import _required_or_skip
+from tests.conftest import _required_or_skip
 
 
 def test_absent_data_skips_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:

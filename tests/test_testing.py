@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_shop_database
+from tests.conftest import make_shop_database
 
 from synthdata import DatabaseSynthesizer
 

@@ -136,7 +136,7 @@ def test_a_stopped_replacing_sample_keeps_the_old_table_and_no_staging_table(mod
 def test_a_stopped_seed_leaves_no_table_and_a_new_seed_succeeds(models, server, request):
     url = request.getfixturevalue(f"{server}_url")
     assert not {"customers", "orders"} & set(tables(url))
-    arguments = ["seed", url, "-m", "shop.synth", "--scale", "300", "-q"]
+    arguments = ["seed", url, "-m", "shop.synth", "--scale", "1500", "-q"]
     interrupted(models, arguments, writing_to(url, "customers"), DELAYS[3], signal.SIGTERM)
     assert not {"customers", "orders"} & set(tables(url))
     written = DatabaseSynthesizer.load(models / "shop.synth").seed(url)

@@ -45,7 +45,7 @@ def test_ma_1462_patients_keep_the_death_date_null_share(synthea):
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [({"batch_size": 505}, "multiple of pac"), ({"epochs": 0}, "epochs")],
+    [({"batch_size": 505}, "multiple of the pack size"), ({"epochs": 0}, "epochs")],
 )
 def test_bad_options_raise(options, message):
     frame = pd.DataFrame({"x": [1.0, 2.0, 3.0]})

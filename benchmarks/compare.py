@@ -72,9 +72,7 @@ def speed_figures(result: dict) -> dict:
 def ratios(ctgan: dict, synthdata: dict) -> dict:
     """ctgan / synthdata for each speed figure both have (memory too: above 1, synthdata uses less)."""
     return {
-        key: ctgan[key] / synthdata[key]
-        for key in SPEED_FIGURES
-        if ctgan.get(key) is not None and synthdata.get(key)
+        key: ctgan[key] / synthdata[key] for key in SPEED_FIGURES if ctgan.get(key) is not None and synthdata.get(key)
     }
 
 
@@ -98,10 +96,14 @@ def targets_markdown(ratio: dict, synthdata: dict) -> str:
     for key in ("peak_rss_after_fit_mb", "peak_rss_mb"):
         if key in ratio:
             met = "met" if ratio[key] >= 1.0 else "MISSED"
-            lines.append(f"- {SPEED_FIGURES[key][0]} no higher than ctgan's: {met} (ctgan / synthdata = {number(ratio[key], 2)})")
+            lines.append(
+                f"- {SPEED_FIGURES[key][0]} no higher than ctgan's: {met} (ctgan / synthdata = {number(ratio[key], 2)})"
+            )
     million = synthdata["speed"].get("sample_1000000_seconds")
     if million is not None:
-        lines.append(f"- sample 1,000,000 rows in under 5 s: {number(million, 2)} s {'met' if million < 5 else 'MISSED'}")
+        lines.append(
+            f"- sample 1,000,000 rows in under 5 s: {number(million, 2)} s {'met' if million < 5 else 'MISSED'}"
+        )
     return "\n".join(lines)
 
 
@@ -160,21 +162,25 @@ def main() -> None:
         "real_holdout": ceiling,
         "ratios_ctgan_over_synthdata": ratio,
     }
-    markdown = "\n\n".join([
-        f"# synthdata, ctgan and SDV GaussianCopula on {split.name}",
-        f"{split.sentence()}; {arguments.epochs} epochs, batch 500, "
-        f"pac 10, (256, 256) networks for both GANs; device {arguments.device}. synthdata at equal wall time: "
-        f"{equal_time['epochs']} epochs within a {equal_time['max_time']} s budget.",
-        machine_markdown(results["machine"]),
-        "## Speed (ratios: ctgan / synthdata at equal epochs; above 1, synthdata is faster)",
-        speed_markdown(systems, ratio),
-        targets_markdown(ratio, systems["synthdata (equal epochs)"]),
-        speed_notes(split),
-        f"## Fidelity ({len(split.train):,} synthetic rows against the training rows; TSTR on the real hold-out)",
-        fidelity_markdown(ceiling, systems),
-        "Load average (1 min) before / after each fit: "
-        + "; ".join(f"{label} {r['load_average_before'][0]} / {r['load_average_after'][0]}" for label, r in systems.items()),
-    ])
+    markdown = "\n\n".join(
+        [
+            f"# synthdata, ctgan and SDV GaussianCopula on {split.name}",
+            f"{split.sentence()}; {arguments.epochs} epochs, batch 500, "
+            f"pac 10, (256, 256) networks for both GANs; device {arguments.device}. synthdata at equal wall time: "
+            f"{equal_time['epochs']} epochs within a {equal_time['max_time']} s budget.",
+            machine_markdown(results["machine"]),
+            "## Speed (ratios: ctgan / synthdata at equal epochs; above 1, synthdata is faster)",
+            speed_markdown(systems, ratio),
+            targets_markdown(ratio, systems["synthdata (equal epochs)"]),
+            speed_notes(split),
+            f"## Fidelity ({len(split.train):,} synthetic rows against the training rows; TSTR on the real hold-out)",
+            fidelity_markdown(ceiling, systems),
+            "Load average (1 min) before / after each fit: "
+            + "; ".join(
+                f"{label} {r['load_average_before'][0]} / {r['load_average_after'][0]}" for label, r in systems.items()
+            ),
+        ]
+    )
     for path in write_results(f"compare-{split.name}", results, markdown):
         print(path)
     print(markdown)

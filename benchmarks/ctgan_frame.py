@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-
 from data_split import as_numbers
+
 from synthdata import Schema
 
 _NULL_FLAG = ".null"

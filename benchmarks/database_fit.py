@@ -86,11 +86,14 @@ def stage_shares(profile: cProfile.Profile) -> dict[str, float]:
     shares = {}
     for stage, where in STAGES.items():
         file, function = where.split(":")
-        shares[stage] = sum(
-            cumulative
-            for (path, _, name), (_, _, _, cumulative, _) in stats.items()
-            if name == function and path.endswith(file)
-        ) / total
+        shares[stage] = (
+            sum(
+                cumulative
+                for (path, _, name), (_, _, _, cumulative, _) in stats.items()
+                if name == function and path.endswith(file)
+            )
+            / total
+        )
     return shares
 
 

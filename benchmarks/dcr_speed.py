@@ -59,10 +59,14 @@ def shuffled_rows(adult: pd.DataFrame, rows: int, rng: np.random.Generator) -> p
 
 def machine() -> dict:
     cpuinfo = Path("/proc/cpuinfo")
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line),
-        platform.processor(),
-    ) if cpuinfo.exists() else platform.processor()
+    cpu = (
+        next(
+            (line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line),
+            platform.processor(),
+        )
+        if cpuinfo.exists()
+        else platform.processor()
+    )
     return {
         "cpu": cpu,
         "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
@@ -136,7 +140,11 @@ def main() -> None:
     small = arguments.reference_rows
     queries = query_tables["shuffled"].iloc[:small]
     ours_small, ours_small_seconds = timed(
-        distance_to_closest_record, prepared["shuffled"].iloc[:small], prepared_reference.iloc[:small], kinds, device=device
+        distance_to_closest_record,
+        prepared["shuffled"].iloc[:small],
+        prepared_reference.iloc[:small],
+        kinds,
+        device=device,
     )
     metadata = {"columns": {name: {"sdtype": kind} for name, kind in kinds.items()}}
     theirs_small, theirs_small_seconds = timed(

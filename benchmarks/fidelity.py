@@ -73,12 +73,14 @@ def main() -> None:
         "real_holdout": ceiling,
         "systems": systems,
     }
-    markdown = "\n\n".join([
-        f"# Fidelity on {split.name}",
-        f"{split.sentence()}; each system samples as many rows as the training rows. Device {arguments.device}.",
-        machine_markdown(results["machine"]),
-        fidelity_markdown(ceiling, systems),
-    ])
+    markdown = "\n\n".join(
+        [
+            f"# Fidelity on {split.name}",
+            f"{split.sentence()}; each system samples as many rows as the training rows. Device {arguments.device}.",
+            machine_markdown(results["machine"]),
+            fidelity_markdown(ceiling, systems),
+        ]
+    )
     # a subset is named after its systems, so it never overwrites a whole table of the same day
     subset = "" if set(chosen) == set(SYSTEM_NAMES) else "-" + "-".join(chosen)
     for path in write_results(f"fidelity-{split.name}{subset}", results, markdown):

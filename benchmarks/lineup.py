@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from data_split import SEED, Split
 from machine import load_average
 from scoring import score_synthetic
@@ -47,9 +46,7 @@ class Lineup:
         self.train_path = workdir / "train.pkl"
         split.train.to_pickle(self.train_path)
 
-    def run(
-        self, name: str, system: str, settings: dict, *, timed_sample_rows: list[int] = ()
-    ) -> dict:
+    def run(self, name: str, system: str, settings: dict, *, timed_sample_rows: list[int] = ()) -> dict:
         """Fit `system` with `settings` in a child, time sampling `timed_sample_rows`, score its rows."""
         spec = {
             "system": system,
@@ -69,7 +66,9 @@ class Lineup:
         started = time.perf_counter()
         child = subprocess.run([sys.executable, str(SYSTEMS_SCRIPT), str(spec_path)], check=False)
         if child.returncode != 0:
-            raise SystemExit(f"{name}: the {system} child failed with exit code {child.returncode}; its output is above.")
+            raise SystemExit(
+                f"{name}: the {system} child failed with exit code {child.returncode}; its output is above."
+            )
         result = json.loads(Path(spec["result_path"]).read_text())
         result.update(
             system=system,

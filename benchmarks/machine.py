@@ -21,7 +21,16 @@ from pathlib import Path
 import torch
 
 LIBRARIES = (
-    "synthdata", "torch", "numpy", "pandas", "scikit-learn", "ctgan", "rdt", "sdv", "sdmetrics", "mostlyai-engine"
+    "synthdata",
+    "torch",
+    "numpy",
+    "pandas",
+    "scikit-learn",
+    "ctgan",
+    "rdt",
+    "sdv",
+    "sdmetrics",
+    "mostlyai-engine",
 )
 
 

@@ -71,14 +71,16 @@ def main() -> None:
         "systems": systems,
     }
     sampling = ", ".join(f"{label} {result['sample_seconds']:.2f} s" for label, result in systems.items())
-    markdown = "\n\n".join([
-        f"# Rejection by the realness classifier and the redraw of categories on {split.name}",
-        f"{split.sentence()}; one TabularGAN with its defaults at {model.epochs_} epochs, sampled "
-        f"with and without each step ({len(split.train):,} rows each; share of drawn rows kept: "
-        f"{kept_share if kept_share is None else f'{kept_share:.3f}'}; sampling time: {sampling}).",
-        machine_markdown(results["machine"]),
-        fidelity_markdown(results["real_holdout"], systems),
-    ])
+    markdown = "\n\n".join(
+        [
+            f"# Rejection by the realness classifier and the redraw of categories on {split.name}",
+            f"{split.sentence()}; one TabularGAN with its defaults at {model.epochs_} epochs, sampled "
+            f"with and without each step ({len(split.train):,} rows each; share of drawn rows kept: "
+            f"{kept_share if kept_share is None else f'{kept_share:.3f}'}; sampling time: {sampling}).",
+            machine_markdown(results["machine"]),
+            fidelity_markdown(results["real_holdout"], systems),
+        ]
+    )
     for path in write_results(f"refinement-{split.name}", results, markdown):
         print(path)
     print(markdown)

@@ -24,12 +24,12 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 import torch
+from data_split import Split, as_numbers, sdv_metadata
+from result_files import markdown_table, number
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import accuracy_score, f1_score
 from threadpoolctl import threadpool_limits
 
-from data_split import Split, as_numbers, sdv_metadata
-from result_files import markdown_table, number
 from synthdata import evaluate
 
 # HistGradientBoosting handles at most this many categories natively; columns with
@@ -56,9 +56,7 @@ def _scores(
     holdout: pd.DataFrame | None,
 ) -> dict:
     with one_thread():
-        report = evaluate(
-            split.train, scored, schema=split.schema, target=target, holdout=holdout, verbose=False
-        )
+        report = evaluate(split.train, scored, schema=split.schema, target=target, holdout=holdout, verbose=False)
         return {
             "synthdata_evaluate": report.scores,
             "sdmetrics": sdmetrics_quality(split, split.train, scored),
@@ -146,7 +144,6 @@ def _features(
     return np.column_stack(train_columns), np.column_stack(test_columns), categorical
 
 
-
 def fidelity_markdown(ceiling: dict, systems: dict[str, dict]) -> str:
     """The fidelity table (the real hold-out first, then each system) and what its columns mean."""
     header = [
@@ -164,16 +161,18 @@ def fidelity_markdown(ceiling: dict, systems: dict[str, dict]) -> str:
     lines = []
     for label, scores, fit_seconds in rows:
         sdmetrics, ours, utility = scores["sdmetrics"], scores["synthdata_evaluate"], scores["tstr"]
-        lines.append([
-            label,
-            number(sdmetrics["quality"]),
-            number(sdmetrics["column_shapes"]),
-            number(sdmetrics["column_pair_trends"]),
-            number(ours["quality"]),
-            number(ours["detection_auc"]),
-            f"{number(utility['accuracy'])} / {number(utility['f1'])}" if utility else "–",
-            number(fit_seconds, 1),
-        ])
+        lines.append(
+            [
+                label,
+                number(sdmetrics["quality"]),
+                number(sdmetrics["column_shapes"]),
+                number(sdmetrics["column_pair_trends"]),
+                number(ours["quality"]),
+                number(ours["detection_auc"]),
+                f"{number(utility['accuracy'])} / {number(utility['f1'])}" if utility else "–",
+                number(fit_seconds, 1),
+            ]
+        )
     f1_of = ceiling["tstr"]["f1_of"] if ceiling["tstr"] else "the rarer class"
     note = (
         "Quality, column shapes and pair trends by SDMetrics' QualityReport, beside synthdata's own "

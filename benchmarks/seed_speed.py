@@ -29,9 +29,9 @@ from result_files import machine_markdown, markdown_table, number, write_results
 from sdmetrics.single_column import KSComplement, TVComplement
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from relational.conftest import load_database, synthea_tables  # noqa: E402  (the tests' loader, on purpose)
+from relational.conftest import load_database, synthea_tables
 
-from synthdata import DatabaseSynthesizer  # noqa: E402
+from synthdata import DatabaseSynthesizer
 
 EXPORT = Path(__file__).resolve().parents[2] / "shared" / "data" / "synthea" / "ma_1462"
 # HMASynthesizer refuses more than five tables, or a depth over two, outside SDV Enterprise: so the
@@ -113,9 +113,15 @@ def main() -> None:
     frames = {name: frames[name].drop(columns=["ENCOUNTER"], errors="ignore") for name in TABLES}
     schema = {
         "tables": {name: schema["tables"][name] for name in TABLES},
-        "foreign_keys": [key for key in schema["foreign_keys"] if key["child_table"] in TABLES and key["parent_table"] == "patients"],
+        "foreign_keys": [
+            key for key in schema["foreign_keys"] if key["child_table"] in TABLES and key["parent_table"] == "patients"
+        ],
     }
-    results: dict = {"patients": options.patients, "epochs": options.epochs, "rows": {n: len(f) for n, f in frames.items()}}
+    results: dict = {
+        "patients": options.patients,
+        "epochs": options.epochs,
+        "rows": {n: len(f) for n, f in frames.items()},
+    }
     with tempfile.TemporaryDirectory() as scratch:
         source = f"sqlite:///{Path(scratch) / 'source.db'}"
         load_database(source, frames, schema)
@@ -128,8 +134,14 @@ def main() -> None:
     results["machine"] = finish(machine)
     header = ["system", "fit s", "sample s", "FK resolving", "encounters/patient KS", "code by gender TV"]
     rows = [
-        [name, number(r["fit_s"], 1), number(r["sample_s"], 1), number(r["foreign_keys_resolving"]),
-         number(r["encounters_per_patient_ks"]), number(r["code_by_gender_tv"])]
+        [
+            name,
+            number(r["fit_s"], 1),
+            number(r["sample_s"], 1),
+            number(r["foreign_keys_resolving"]),
+            number(r["encounters_per_patient_ks"]),
+            number(r["code_by_gender_tv"]),
+        ]
         for name, r in (("synthdata", results["synthdata"]), ("SDV HMASynthesizer", results["sdv_hma"]))
     ]
     markdown = (

@@ -48,7 +48,11 @@ def synthetic_rows(rows: int, seed: int = 0) -> pd.DataFrame:
 
 def machine(engine: sa.Engine) -> dict:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
         platform.processor(),
     )
     memory_kb = next(

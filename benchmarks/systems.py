@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-
 from ctgan_frame import CtganFrame
 from data_split import sdv_metadata
 from machine import peak_rss_mb
+
 from synthdata import Schema, TabularGAN
 from synthdata.transform.table import DataTransformer
 

@@ -28,11 +28,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from machine import describe_machine, finish
 from result_files import machine_markdown, markdown_table, number, write_results
-from synthdata import Schema, read_table
 from systems import CtganSystem, SynthdataSystem
+
+from synthdata import Schema, read_table
 
 ADULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "adult.csv"
 NUMERIC_TARGET_SECONDS = 20.0
@@ -52,18 +52,20 @@ def numeric_table(rows: int, seed: int = 0) -> pd.DataFrame:
     sentinel = np.where(rng.random(rows) < 0.05, -1.0, rng.normal(50, 12, rows))
     spikes = rng.choice([0.0, 100.0, np.nan], size=rows, p=[0.3, 0.1, 0.6])
     spikes = np.where(np.isnan(spikes), rng.normal(40, 15, rows), spikes)
-    return pd.DataFrame({
-        "bimodal": mixture([-3, 4], [1, 1.5], [0.4, 0.6]),
-        "three_modes": mixture([0, 10, 30], [2, 1, 5], [0.5, 0.3, 0.2]),
-        "lognormal": rng.lognormal(3, 1, rows),
-        "zeros_then_tail": zeros_then_tail,
-        "uniform": rng.uniform(-100, 100, rows),
-        "sentinel": sentinel,
-        "counts": rng.poisson(300, rows).astype(float) + rng.random(rows),
-        "exponential": rng.exponential(2_000, rows),
-        "two_spikes": spikes,
-        "heavy_tail": rng.standard_t(2, rows) * 10,
-    })
+    return pd.DataFrame(
+        {
+            "bimodal": mixture([-3, 4], [1, 1.5], [0.4, 0.6]),
+            "three_modes": mixture([0, 10, 30], [2, 1, 5], [0.5, 0.3, 0.2]),
+            "lognormal": rng.lognormal(3, 1, rows),
+            "zeros_then_tail": zeros_then_tail,
+            "uniform": rng.uniform(-100, 100, rows),
+            "sentinel": sentinel,
+            "counts": rng.poisson(300, rows).astype(float) + rng.random(rows),
+            "exponential": rng.exponential(2_000, rows),
+            "two_spikes": spikes,
+            "heavy_tail": rng.standard_t(2, rows) * 10,
+        }
+    )
 
 
 def adult_table(rows: int, seed: int = 0) -> pd.DataFrame:
@@ -116,30 +118,37 @@ def markdown(results: dict) -> str:
     rows = []
     for name, result in results["tables"].items():
         if name == "numeric":
-            target, met = f"synthdata < {NUMERIC_TARGET_SECONDS:g} s", result["synthdata_seconds"] < NUMERIC_TARGET_SECONDS
+            target, met = (
+                f"synthdata < {NUMERIC_TARGET_SECONDS:g} s",
+                result["synthdata_seconds"] < NUMERIC_TARGET_SECONDS,
+            )
         else:
             target, met = f">= {ADULT_TARGET_RATIO:g}x", result["ratio_ctgan_over_synthdata"] >= ADULT_TARGET_RATIO
         ctgan = number(result["ctgan_seconds"], 1)
         if result["ctgan_extrapolated"]:
             measured = ", ".join(f"{number(s, 1)} s on {int(r):,}" for r, s in result["ctgan_seconds_measured"].items())
             ctgan += f" (extrapolated from {measured} rows)"
-        rows.append([
-            name,
-            f"{result['rows']:,}",
-            number(result["synthdata_seconds"], 2),
-            ctgan,
-            number(result["ratio_ctgan_over_synthdata"], 1),
-            target,
-            "yes" if met else "NO",
-        ])
-    return "\n\n".join([
-        "# DataTransformer fit + transform: synthdata and ctgan",
-        machine_markdown(results["machine"]),
-        markdown_table(header, rows),
-        "ctgan's time grows linearly with rows (a mixture fitted to every value, a per-row loop "
-        "to pick modes); an extrapolated figure follows the line through its two timings (a "
-        "fixed cost plus a cost per row). Both transformers were warmed up on 1,000 rows first.",
-    ])
+        rows.append(
+            [
+                name,
+                f"{result['rows']:,}",
+                number(result["synthdata_seconds"], 2),
+                ctgan,
+                number(result["ratio_ctgan_over_synthdata"], 1),
+                target,
+                "yes" if met else "NO",
+            ]
+        )
+    return "\n\n".join(
+        [
+            "# DataTransformer fit + transform: synthdata and ctgan",
+            machine_markdown(results["machine"]),
+            markdown_table(header, rows),
+            "ctgan's time grows linearly with rows (a mixture fitted to every value, a per-row loop "
+            "to pick modes); an extrapolated figure follows the line through its two timings (a "
+            "fixed cost plus a cost per row). Both transformers were warmed up on 1,000 rows first.",
+        ]
+    )
 
 
 def main() -> None:

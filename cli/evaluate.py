@@ -11,16 +11,32 @@ from synthdata_cli.options import OVERWRITE_POLICY, checked_output, force_option
 @click.command(name="evaluate", epilog=OVERWRITE_POLICY)
 @click.argument("real")
 @click.argument("synthetic")
-@click.option("--schema", "schema_path", type=click.Path(dir_okay=False), help="Schema file (YAML or JSON) deciding which columns are compared, instead of inferring one from REAL.")
+@click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(dir_okay=False),
+    help="Schema file (YAML or JSON) deciding which columns are compared, instead of inferring one from REAL.",
+)
 @click.option("--target", help="Column to predict: a model trained on SYNTH is tested on real rows (utility).")
-@click.option("--holdout", help="Real rows the generator never saw (file or database URL): privacy scores, and the utility test set.")
+@click.option(
+    "--holdout",
+    help="Real rows the generator never saw (file or database URL): privacy scores, and the utility test set.",
+)
 @click.option("--table", help="Table to read when REAL (and SYNTH, HOLDOUT) are database URLs.")
 @click.option("--synthetic-table", help="Table to read from SYNTH when it differs from --table.")
 @click.option("--holdout-table", help="Table to read from HOLDOUT when it differs from --table.")
-@click.option("--max-rows", type=click.IntRange(min=1), help="Read a uniform sample of at most this many rows of each table.")
+@click.option(
+    "--max-rows", type=click.IntRange(min=1), help="Read a uniform sample of at most this many rows of each table."
+)
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Write the HTML report here.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the scores and tables as JSON here.")
-@click.option("--detection", type=click.Choice(["hgb", "logistic"]), default="hgb", show_default=True, help="Classifier that tries to tell real from synthetic rows.")
+@click.option(
+    "--detection",
+    type=click.Choice(["hgb", "logistic"]),
+    default="hgb",
+    show_default=True,
+    help="Classifier that tries to tell real from synthetic rows.",
+)
 @click.option("--device", default="auto", show_default=True, help="auto, cpu or cuda (distance computations).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @force_option

@@ -19,21 +19,61 @@ from synthdata_cli.seed import fit_database
 @click.command(epilog=OVERWRITE_POLICY)
 @click.argument("data")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Model file to write [default: NAME.synth here].")
-@click.option("--schema", "schema_path", type=click.Path(dir_okay=False), help="Schema file (YAML or JSON) to use instead of inferring one.")
+@click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(dir_okay=False),
+    help="Schema file (YAML or JSON) to use instead of inferring one.",
+)
 @click.option("--table", help="Table to read when DATA is a database URL.")
 @click.option("--query", help="SQL query to read when DATA is a database URL.")
-@click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True, help="Fit on a uniform sample of at most this many rows.")
-@click.option("--epochs", type=click.IntRange(min=1), help="Training epochs [default: as many as make 2,500 steps, each row seen at most 1,100 times].")
-@click.option("--batch-size", type=click.IntRange(min=10), default=500, show_default=True, callback=model_option, help="A multiple of 10 (the critic packs 10 rows).")
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=1_000_000,
+    show_default=True,
+    help="Fit on a uniform sample of at most this many rows.",
+)
+@click.option(
+    "--epochs",
+    type=click.IntRange(min=1),
+    help="Training epochs [default: as many as make 2,500 steps, each row seen at most 1,100 times].",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=10),
+    default=500,
+    show_default=True,
+    callback=model_option,
+    help="A multiple of 10 (the critic packs 10 rows).",
+)
 @click.option("--max-time", callback=model_option, help="Stop training after this long, e.g. 90s, 10m, 1h.")
 @click.option("--device", default="auto", show_default=True, callback=model_option, help="auto, cpu or cuda.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--checkpoint-every", type=click.IntRange(min=1), help="Save the training state every N epochs to MODEL.ckpt.")
+@click.option(
+    "--checkpoint-every", type=click.IntRange(min=1), help="Save the training state every N epochs to MODEL.ckpt."
+)
 @click.option("--resume", is_flag=True, help="Continue from MODEL.ckpt when it exists.")
-@click.option("--no-calibrate", is_flag=True, help="Sample the generator as trained, without matching the real shares of categories, modes and nulls or the spread within modes.")
-@click.option("--no-refine", is_flag=True, help="Keep every generated row, without the classifier that drops rows unlike real ones (faster sampling).")
-@click.option("--no-redraw", is_flag=True, help="Keep each category as the generator draws it, without redrawing it from what real rows say it should be given the rest of the row.")
-@click.option("--distributed", is_flag=True, help="Train data-parallel as one process of a torchrun job (gloo on CPUs, NCCL on GPUs).")
+@click.option(
+    "--no-calibrate",
+    is_flag=True,
+    help="Sample the generator as trained, without matching the real shares of categories, modes and nulls or the spread within modes.",
+)
+@click.option(
+    "--no-refine",
+    is_flag=True,
+    help="Keep every generated row, without the classifier that drops rows unlike real ones (faster sampling).",
+)
+@click.option(
+    "--no-redraw",
+    is_flag=True,
+    help="Keep each category as the generator draws it, without redrawing it from what real rows say it should be given the rest of the row.",
+)
+@click.option(
+    "--distributed",
+    is_flag=True,
+    help="Train data-parallel as one process of a torchrun job (gloo on CPUs, NCCL on GPUs).",
+)
 @force_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def fit(

@@ -24,7 +24,7 @@ from synthdata import SynthDataError, __version__
 class SynthDataGroup(click.Group):
     """A click group that turns a SynthDataError into one line on stderr and exit 1."""
 
-    def invoke(self, ctx: click.Context):  # noqa: D401 - click's signature
+    def invoke(self, ctx: click.Context):
         try:
             with _stop_signals_interrupt():
                 return super().invoke(ctx)

@@ -39,8 +39,7 @@ def parse_shard(text: str | None) -> tuple[int, int]:
 
 
 OVERWRITE_POLICY = (
-    "A run never writes over one of its own inputs, and replaces an existing output file only "
-    "with --force."
+    "A run never writes over one of its own inputs, and replaces an existing output file only with --force."
 )
 
 

@@ -13,18 +13,46 @@ from synthdata_cli.options import OVERWRITE_POLICY, checked_output, force_option
 
 
 @click.command(epilog=OVERWRITE_POLICY.replace("--force", "--force (or --if-exists replace)"))
-@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), help="Model file [default: the newest *.synth here].")
+@click.option(
+    "-m",
+    "--model",
+    "model_path",
+    type=click.Path(dir_okay=False),
+    help="Model file [default: the newest *.synth here].",
+)
 @click.option("-n", "--rows", type=click.IntRange(min=1), required=True, help="Number of rows to produce.")
-@click.option("-o", "--output", help="File to write (.csv, .parquet, .jsonl), or - for CSV on stdout [default: NAME.synthetic.csv].")
+@click.option(
+    "-o",
+    "--output",
+    help="File to write (.csv, .parquet, .jsonl), or - for CSV on stdout [default: NAME.synthetic.csv].",
+)
 @click.option("--where", "where", multiple=True, help="Condition, e.g. GENDER=F or age>=30; repeat to combine.")
-@click.option("--schema", "schema_path", type=click.Path(dir_okay=False), help="Generate from this schema alone, with no model.")
+@click.option(
+    "--schema", "schema_path", type=click.Path(dir_okay=False), help="Generate from this schema alone, with no model."
+)
 @click.option("--to", "database", help="Database URL to write to instead of a file.")
 @click.option("--table", help="Table to write with --to.")
-@click.option("--if-exists", type=click.Choice(["fail", "append", "replace"]), default="fail", show_default=True, help="What to do when the output file or table exists.")
+@click.option(
+    "--if-exists",
+    type=click.Choice(["fail", "append", "replace"]),
+    default="fail",
+    show_default=True,
+    help="What to do when the output file or table exists.",
+)
 @click.option("--shard", help="Produce only slice I of N (I/N), for parallel generation.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "jsonl"]), help="Output format when the file name does not say.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "jsonl"]),
+    help="Output format when the file name does not say.",
+)
 @click.option("--seed", type=int, help="Random seed [default: the model's].")
-@click.option("--dirty", type=click.FloatRange(0.0, 1.0), default=0.0, help="Share of cells to replace by edge cases (nulls, odd unicode, limits).")
+@click.option(
+    "--dirty",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    help="Share of cells to replace by edge cases (nulls, odd unicode, limits).",
+)
 @click.option("--dirty-marker", help="Add a column of this name listing the dirtied columns of each row.")
 @force_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")

@@ -14,7 +14,14 @@ import sys
 import click
 
 from synthdata import Schema, read_table
-from synthdata_cli.options import OVERWRITE_POLICY, checked_output, force_option, plural, refuse_database_options, source_name
+from synthdata_cli.options import (
+    OVERWRITE_POLICY,
+    checked_output,
+    force_option,
+    plural,
+    refuse_database_options,
+    source_name,
+)
 
 
 @click.group("schema")

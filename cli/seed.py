@@ -19,9 +19,27 @@ from synthdata_cli.options import newest_model
 
 @click.command()
 @click.argument("url")
-@click.option("-m", "--model", "model_path", type=click.Path(dir_okay=False), help="Database model file [default: the newest *.synth here].")
-@click.option("--scale", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True, help="Rows of each table without parents, as a multiple of the rows learned.")
-@click.option("--if-exists", type=click.Choice(["fail", "append", "replace"]), default="fail", show_default=True, help="What to do when the database already holds some of the tables.")
+@click.option(
+    "-m",
+    "--model",
+    "model_path",
+    type=click.Path(dir_okay=False),
+    help="Database model file [default: the newest *.synth here].",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Rows of each table without parents, as a multiple of the rows learned.",
+)
+@click.option(
+    "--if-exists",
+    type=click.Choice(["fail", "append", "replace"]),
+    default="fail",
+    show_default=True,
+    help="What to do when the database already holds some of the tables.",
+)
 @click.option("--seed", type=int, help="Random seed [default: the model's].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def seed(url: str, model_path: str | None, scale: float, if_exists: str, seed: int | None, quiet: bool) -> None:
@@ -43,7 +61,9 @@ def fit_database(options: Mapping[str, Any], target: Path) -> None:
     `options` are the fit command's; `target` is the model file, already checked.
     """
     if options["checkpoint_every"] is not None or options["resume"] or options["distributed"]:
-        raise click.UsageError("--checkpoint-every, --resume and --distributed apply to one table; name it with --table.")
+        raise click.UsageError(
+            "--checkpoint-every, --resume and --distributed apply to one table; name it with --table."
+        )
     url = options["data"]
     model = DatabaseSynthesizer(
         epochs=options["epochs"],

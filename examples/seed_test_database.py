@@ -36,7 +36,9 @@ def load_export(folder: Path, url: str, patients: int) -> dict[str, list[tuple[s
         references[key["child_table"]].append((key["child_column"], key["parent_table"], key["parent_column"]))
     metadata = sa.MetaData()
     for name, table in schema["tables"].items():
-        columns = [sa.Column(column, sa.Text, primary_key=column == table["primary_key"]) for column in table["columns"]]
+        columns = [
+            sa.Column(column, sa.Text, primary_key=column == table["primary_key"]) for column in table["columns"]
+        ]
         keys = [sa.ForeignKeyConstraint([column], [f"{parent}.{key}"]) for column, parent, key in references[name]]
         sa.Table(name, metadata, *columns, *keys)
     frames = {name: pd.read_csv(folder / table["file"], dtype=str) for name, table in schema["tables"].items()}
@@ -109,7 +111,9 @@ def main() -> None:
     written = model.seed(target, scale=options.scale, if_exists="replace")
     seeded = time.perf_counter() - started
 
-    print(f"fitted {len(written)} tables in {fitted:.1f} s; seeded {sa.make_url(target).render_as_string()} in {seeded:.1f} s")
+    print(
+        f"fitted {len(written)} tables in {fitted:.1f} s; seeded {sa.make_url(target).render_as_string()} in {seeded:.1f} s"
+    )
     for name, rows in written.items():
         print(f"  {name:<15} {rows:>8,} rows")
     report = integrity(target, references)

@@ -39,9 +39,7 @@ def check_output_path(
     target = Path(path)
     for source in inputs:
         if _same_file(target, source):
-            raise SynthDataError(
-                f"{target} is also an input of this run; write the output to another file"
-            )
+            raise SynthDataError(f"{target} is also an input of this run; write the output to another file")
     if target.is_dir():
         raise SynthDataError(f"cannot write {target}: {target} is a folder; name a file inside it")
     if target.exists() and not overwrite:

@@ -123,8 +123,7 @@ def check_members(archive: zipfile.ZipFile, source: Path, limits: Mapping[str, i
     names = [info.filename for info in archive.infolist()]
     if sorted(names) != sorted(limits):
         raise ModelFileError(
-            f"{source} is not a synthdata model file: it holds {names[:5]}, expected "
-            f"{', '.join(sorted(limits)[:5])}."
+            f"{source} is not a synthdata model file: it holds {names[:5]}, expected {', '.join(sorted(limits)[:5])}."
         )
     for info in archive.infolist():
         check_member_size(info, limits[info.filename], source)

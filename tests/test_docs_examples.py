@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import make_shop_database
 
 from synthdata_cli.main import main
+from tests.conftest import make_shop_database
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from tests.conftest import make_shop_database
 
 from synthdata import DatabaseSynthesizer
+from tests.conftest import make_shop_database
 
 pytest_plugins = ["pytester"]
 

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from synthdata.evaluate.kinds import CONTINUOUS_KINDS, MetricKind, as_float
 from synthdata.device import resolve_device
+from synthdata.evaluate.kinds import CONTINUOUS_KINDS, MetricKind, as_float
 
 # Reference values are scaled into [0, 1]; query values are clipped into [-1, 2], which
 # keeps min(|a - b|, 1) unchanged, and nulls sit at 10, at distance >= 1 from any value.
@@ -100,9 +100,7 @@ def distance_to_closest_record(
     return dcr.clip(0.0, 1.0)
 
 
-def _nearest(
-    query: _Encoded, start: int, stop: int, ref: _Encoded, low: int, high: int, block: int
-) -> np.ndarray:
+def _nearest(query: _Encoded, start: int, stop: int, ref: _Encoded, low: int, high: int, block: int) -> np.ndarray:
     """Row minima of summed distances from queries [start, stop) to reference rows [low, high).
 
     The one-hot part enters as minus the matches, plus the number of one-hot columns at

@@ -17,7 +17,7 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 
-from synthdata import __version__
+from synthdata.device import resolve_device
 from synthdata.errors import SynthDataError
 from synthdata.evaluate.detection import DETECTION_ROWS, MIN_DETECTION_ROWS, detect
 from synthdata.evaluate.kinds import MetricKind, evaluated_columns, metric_kinds, prepare_table
@@ -27,8 +27,8 @@ from synthdata.evaluate.profiles import profile_columns
 from synthdata.evaluate.report import Report
 from synthdata.evaluate.shapes import column_shapes
 from synthdata.evaluate.utility import UTILITY_ROWS, Utility, train_synthetic_test_real
-from synthdata.device import resolve_device
 from synthdata.schema import Schema
+from synthdata.version import __version__
 
 _TEST_SHARE = 0.2
 

@@ -64,9 +64,7 @@ class FeatureEncoder:
         return np.column_stack(columns)
 
 
-def make_classifier(
-    model: ModelName, categorical_mask: np.ndarray, *, seed: int
-) -> BaseEstimator:
+def make_classifier(model: ModelName, categorical_mask: np.ndarray, *, seed: int) -> BaseEstimator:
     """A fresh classifier: gradient boosting with native categoricals, or logistic regression."""
     if model == "hgb":
         return HistGradientBoostingClassifier(categorical_features=categorical_mask, random_state=seed)

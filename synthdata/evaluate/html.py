@@ -50,9 +50,11 @@ def render_report(report: Any) -> str:
         sections.append(_utility_section(report))
     if report.dcr is not None:
         sections.append(_privacy_section(report))
-    sections.append("<h2>All scores and settings</h2>" + _table(
-        pd.DataFrame({"name": list(report.scores), "value": list(report.scores.values())})
-    ) + _table(pd.DataFrame({"setting": list(settings), "value": [str(value) for value in settings.values()]})))
+    sections.append(
+        "<h2>All scores and settings</h2>"
+        + _table(pd.DataFrame({"name": list(report.scores), "value": list(report.scores.values())}))
+        + _table(pd.DataFrame({"setting": list(settings), "value": [str(value) for value in settings.values()]}))
+    )
     body = "\n".join(sections)
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"

@@ -53,9 +53,7 @@ def metric_kinds(columns: Mapping[str, Column]) -> dict[str, MetricKind]:
     return {name: _KIND_OF_TYPE[column.type] for name, column in columns.items()}
 
 
-def prepare_table(
-    frame: pd.DataFrame, columns: Mapping[str, Column], *, role: str
-) -> pd.DataFrame:
+def prepare_table(frame: pd.DataFrame, columns: Mapping[str, Column], *, role: str) -> pd.DataFrame:
     """The evaluated columns with numbers as float64 (infinities as nulls) and dates as naive datetime64[ns].
 
     `role` names the table ("real", "synthetic", "holdout") in error messages.

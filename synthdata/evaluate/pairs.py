@@ -137,9 +137,7 @@ def _pair_views(
                 view.codes[name] = np.digitize(values, _bin_edges(present))
                 view.distinct_values[name] = len(np.unique(present))
         else:
-            codes, _ = pd.factorize(
-                pd.concat([real[name], synthetic[name]], ignore_index=True), use_na_sentinel=False
-            )
+            codes, _ = pd.factorize(pd.concat([real[name], synthetic[name]], ignore_index=True), use_na_sentinel=False)
             views[0].codes[name] = codes[: len(real)]
             views[1].codes[name] = codes[len(real) :]
     return views
@@ -162,13 +160,9 @@ def _bin_edges(present: np.ndarray) -> np.ndarray:
 
 
 def _correlation_row(first: str, second: str, real: _PairView, synthetic: _PairView) -> dict:
-    constant = any(
-        view.distinct_values[name] == 1 for view in (real, synthetic) for name in (first, second)
-    )
+    constant = any(view.distinct_values[name] == 1 for view in (real, synthetic) for name in (first, second))
     real_rho = float("nan") if constant else pearson(real.continuous[first], real.continuous[second])
-    synthetic_rho = (
-        float("nan") if constant else pearson(synthetic.continuous[first], synthetic.continuous[second])
-    )
+    synthetic_rho = float("nan") if constant else pearson(synthetic.continuous[first], synthetic.continuous[second])
     return {
         "column_1": first,
         "column_2": second,
@@ -192,9 +186,7 @@ def _contingency_row(
     synthetic_cells = synthetic[0].astype(np.int64) * width + synthetic[1]
     cell_of_row, cells = pd.factorize(np.concatenate([real_cells, synthetic_cells]))
     real_share = np.bincount(cell_of_row[: len(real_cells)], minlength=len(cells)) / len(real_cells)
-    synthetic_share = np.bincount(cell_of_row[len(real_cells) :], minlength=len(cells)) / len(
-        synthetic_cells
-    )
+    synthetic_share = np.bincount(cell_of_row[len(real_cells) :], minlength=len(cells)) / len(synthetic_cells)
     association = cramers_v(*real)
     return {
         "column_1": first,

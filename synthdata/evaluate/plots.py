@@ -35,7 +35,9 @@ def column_overlay(name: str, profile: ColumnProfile, score: float) -> str:
             (profile.real, REAL_COLOUR, "real"),
             (profile.synthetic, SYNTHETIC_COLOUR, "synthetic"),
         ):
-            axes.stairs(shares, edges, color=colour, label=label, fill=label == "real", alpha=0.35 if label == "real" else 1.0)
+            axes.stairs(
+                shares, edges, color=colour, label=label, fill=label == "real", alpha=0.35 if label == "real" else 1.0
+            )
         axes.tick_params(axis="x", labelrotation=30, labelsize=7)
     else:
         positions = np.arange(len(profile.labels))
@@ -56,9 +58,7 @@ def heatmaps(matrices: list[tuple[str, pd.DataFrame, tuple[float, float], str]])
     """Side-by-side heatmaps: (title, square matrix, colour limits, colour map) each."""
     size = max(len(matrix) for _, matrix, _, _ in matrices)
     cell = 0.32
-    figure = Figure(
-        figsize=(len(matrices) * (size * cell + 1.6), size * cell + 1.6), dpi=_DPI, layout="constrained"
-    )
+    figure = Figure(figsize=(len(matrices) * (size * cell + 1.6), size * cell + 1.6), dpi=_DPI, layout="constrained")
     for index, (title, matrix, limits, colour_map) in enumerate(matrices, start=1):
         axes = figure.add_subplot(1, len(matrices), index)
         image = axes.imshow(matrix.to_numpy(dtype=float), vmin=limits[0], vmax=limits[1], cmap=colour_map)

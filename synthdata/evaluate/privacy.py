@@ -64,16 +64,13 @@ def measure_privacy(
         for role, frame in (("synthetic", synthetic), ("holdout", holdout))
     }
     synthetic_dcr, holdout_dcr = (
-        distance_to_closest_record(frame, reference, kinds, device=device)
-        for frame in queries.values()
+        distance_to_closest_record(frame, reference, kinds, device=device) for frame in queries.values()
     )
     median = np.median(holdout_dcr)
     synthetic_tail = float(np.quantile(synthetic_dcr, _TAIL_QUANTILE))
     holdout_tail = float(np.quantile(holdout_dcr, _TAIL_QUANTILE))
     scores = {
-        "dcr_share_closer_to_train": float(
-            np.mean(synthetic_dcr < median) + 0.5 * np.mean(synthetic_dcr == median)
-        ),
+        "dcr_share_closer_to_train": float(np.mean(synthetic_dcr < median) + 0.5 * np.mean(synthetic_dcr == median)),
         "dcr_p5_ratio": synthetic_tail / holdout_tail if holdout_tail > 0 else float("nan"),
         "dcr_synthetic_p5": synthetic_tail,
         "dcr_holdout_p5": holdout_tail,
@@ -93,9 +90,7 @@ def measure_privacy(
     )
 
 
-def exact_copy_rate(
-    queries: pd.DataFrame, reference: pd.DataFrame, kinds: Mapping[str, MetricKind]
-) -> float:
+def exact_copy_rate(queries: pd.DataFrame, reference: pd.DataFrame, kinds: Mapping[str, MetricKind]) -> float:
     """The share of query rows equal, on every evaluated column, to some reference row."""
     query_keys, reference_keys = _row_hashes(queries, reference, kinds)
     return float(np.isin(query_keys, reference_keys).mean())

@@ -99,7 +99,9 @@ class Report:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{key}={_number(self.scores[key])}" for key in ("quality", "detection_auc") if key in self.scores)
+        shown = ", ".join(
+            f"{key}={_number(self.scores[key])}" for key in ("quality", "detection_auc") if key in self.scores
+        )
         return f"Report({shown})"
 
 

@@ -63,9 +63,7 @@ def _score_without_values(real_count: int, synthetic_count: int) -> float:
     return float("nan") if real_count == synthetic_count == 0 else 0.0
 
 
-def column_shapes(
-    real: pd.DataFrame, synthetic: pd.DataFrame, kinds: Mapping[str, MetricKind]
-) -> pd.DataFrame:
+def column_shapes(real: pd.DataFrame, synthetic: pd.DataFrame, kinds: Mapping[str, MetricKind]) -> pd.DataFrame:
     """One row per column: kind, metric, score and each side's null share."""
     rows = []
     for name, kind in kinds.items():

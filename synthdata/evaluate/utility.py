@@ -57,8 +57,7 @@ def train_synthetic_test_real(
         )
     if kinds[target] == "datetime":
         raise SynthDataError(
-            f"Target column '{target}' holds dates; utility needs a categorical, boolean or "
-            "numerical target."
+            f"Target column '{target}' holds dates; utility needs a categorical, boolean or numerical target."
         )
     rng = np.random.default_rng(seed)
     task: Task = "regression" if kinds[target] == "numerical" else "classification"
@@ -70,8 +69,7 @@ def train_synthetic_test_real(
     for role, frame in (("real training", train), ("synthetic", synthetic), ("real test", test)):
         if len(frame) < 2:
             raise SynthDataError(
-                f"The {role} rows have fewer than two non-null values of target '{target}'; "
-                "utility cannot be measured."
+                f"The {role} rows have fewer than two non-null values of target '{target}'; utility cannot be measured."
             )
     feature_kinds = {name: kind for name, kind in kinds.items() if name != target}
     if not feature_kinds:
@@ -94,9 +92,7 @@ def train_synthetic_test_real(
         }
         headline = "r2"
     else:
-        labels, classes = pd.factorize(
-            pd.concat([train[target], synthetic[target], test[target]], ignore_index=True)
-        )
+        labels, classes = pd.factorize(pd.concat([train[target], synthetic[target], test[target]], ignore_index=True))
         split = np.cumsum([len(train), len(synthetic)])
         train_labels, synthetic_labels, test_labels = np.split(labels, split)
         scores = {

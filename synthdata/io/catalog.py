@@ -171,9 +171,7 @@ def table_catalog(inspector: sa.Inspector, connection: sa.Connection, table: str
             references=references.get(name),
             **_type_facts(column["type"], connection.dialect),
         )
-    return TableCatalog(
-        name=table, columns=columns, primary_key=primary_key, unique=unique, foreign_keys=foreign_keys
-    )
+    return TableCatalog(name=table, columns=columns, primary_key=primary_key, unique=unique, foreign_keys=foreign_keys)
 
 
 def _qualified(schema: str | None, table: str) -> str:

@@ -54,9 +54,7 @@ class _DelimitedWriter(_ChunkWriter):
 
     def write(self, chunk: pd.DataFrame) -> None:
         chunk = _with_fixed_places(chunk, self.decimals)
-        chunk.to_csv(
-            self.handle, sep=self.delimiter, index=False, header=not self.header_written, lineterminator="\n"
-        )
+        chunk.to_csv(self.handle, sep=self.delimiter, index=False, header=not self.header_written, lineterminator="\n")
         self.header_written = True
 
 

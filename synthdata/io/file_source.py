@@ -23,6 +23,7 @@ from synthdata.io.file_formats import file_format
 from synthdata.io.text_layout import TextLayout, detect_encoding, detect_layout, header_names, read_sample
 from synthdata.io.written_values import read_as_written, whole_numbers_as_integers
 
+
 def read_file(path: Path) -> pd.DataFrame:
     """The table in the file at `path`, in the format its extension names."""
     fmt = file_format(path)
@@ -58,9 +59,7 @@ def check_readable(path: Path) -> None:
         raise SynthDataError(f"{path} is empty (0 bytes); point to a file with a header and rows")
 
 
-def _with_latin1_fallback(
-    read: Callable[[str], pd.DataFrame], encoding: str
-) -> tuple[pd.DataFrame, str]:
+def _with_latin1_fallback(read: Callable[[str], pd.DataFrame], encoding: str) -> tuple[pd.DataFrame, str]:
     """Read with `encoding`; a file that only looked like UTF-8 in its first block is Latin-1."""
     try:
         return read(encoding), encoding
@@ -156,9 +155,7 @@ def _read_json(path: Path, *, lines: bool) -> pd.DataFrame:
 
     def read(encoding: str) -> pd.DataFrame:
         # JSON is typed already: keep its strings as strings and its numbers as numbers.
-        return pd.read_json(
-            path, orient="records", lines=lines, dtype=False, convert_dates=False, encoding=encoding
-        )
+        return pd.read_json(path, orient="records", lines=lines, dtype=False, convert_dates=False, encoding=encoding)
 
     encoding = detect_encoding(path, read_sample(path))
     try:
@@ -174,7 +171,7 @@ def _read_json(path: Path, *, lines: bool) -> pd.DataFrame:
 
 
 def _first_line_not_an_object(path: Path, encoding: str) -> str:
-    """", line N" for the first line of a JSON Lines file that is not one JSON object, else ""."""
+    """ ", line N" for the first line of a JSON Lines file that is not one JSON object, else ""."""
     with open(path, encoding=encoding, errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():

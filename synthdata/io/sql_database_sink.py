@@ -53,7 +53,7 @@ class DatabaseSink(TransactionalWrite):
         self.tables = {table.name: table for table in tables}
         self.if_exists = if_exists
         self.description = masked(self.url)
-        self.rows_written = {name: 0 for name in self.tables}
+        self.rows_written = dict.fromkeys(self.tables, 0)
         self._metadata = sa.MetaData()
         self._created: list[str] = []
         self._checks = {name: ColumnCheck(f"table {name!r} of {self.description}") for name in self.tables}

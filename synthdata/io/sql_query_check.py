@@ -85,9 +85,9 @@ def _words(query: str, dialect: _Dialect) -> tuple[list[str], int]:
         following = query[position + 1 : position + 2]
         if char.isspace():
             position += 1
-        elif char == "-" and following == "-" and _dash_comment(query, position, dialect):
-            position = _line_end(query, position)
-        elif char == "#" and dialect.hash_comments:
+        elif (char == "-" and following == "-" and _dash_comment(query, position, dialect)) or (
+            char == "#" and dialect.hash_comments
+        ):
             position = _line_end(query, position)
         elif char == "/" and following == "*":
             position = _comment_end(query, position, dialect)
@@ -136,7 +136,9 @@ def _line_end(query: str, position: int) -> int:
 def _comment_end(query: str, position: int, dialect: _Dialect) -> int:
     """The position after the comment opening at `position` (PostgreSQL's nest)."""
     if dialect.mysql and re.match(r"/\*M?!", query[position:]):
-        raise SynthDataError("the query holds a MySQL executable comment (/*! ... */), which the server runs; remove it")
+        raise SynthDataError(
+            "the query holds a MySQL executable comment (/*! ... */), which the server runs; remove it"
+        )
     depth, scan = 1, position + 2
     while depth:
         close = query.find("*/", scan)

@@ -22,8 +22,8 @@ from synthdata.errors import SynthDataError
 from synthdata.io.catalog import TableCatalog, table_catalog
 from synthdata.io.sink import ColumnCheck, IfExists, TableSink
 from synthdata.io.sql_load import load_rows
-from synthdata.io.sql_types import column_names, table_definition
 from synthdata.io.sql_transaction import TransactionalWrite
+from synthdata.io.sql_types import column_names, table_definition
 from synthdata.io.sql_url import masked, parse_url
 from synthdata.schema import Schema
 
@@ -180,4 +180,3 @@ class SqlSink(TransactionalWrite, TableSink):
 
     def _created_outside_transaction(self) -> list[str]:
         return [self._staging] if self._staging and not self._atomic_ddl else []
-

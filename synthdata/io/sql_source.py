@@ -65,9 +65,7 @@ def read_sql(
     return settle_dtypes(reservoir.result(), kinds)
 
 
-def _table_statement(
-    connection: sa.Connection, url: sa.URL, table: str
-) -> tuple[sa.Select, dict[str, SqlKind], int]:
+def _table_statement(connection: sa.Connection, url: sa.URL, table: str) -> tuple[sa.Select, dict[str, SqlKind], int]:
     """SELECT every column of `table`, the kinds of its columns, and its row count for the progress bar.
 
     Rows come in primary key order when there is one: a server may otherwise start a

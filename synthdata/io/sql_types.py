@@ -56,16 +56,22 @@ def table_definition(
     metadata = metadata if metadata is not None else sa.MetaData()
     names = column_names(frame, repr(name))
     types = {
-        column_name: _declared_type(declared[column_name]) if column_name in declared else _dtype_type(frame.iloc[:, position])
+        column_name: _declared_type(declared[column_name])
+        if column_name in declared
+        else _dtype_type(frame.iloc[:, position])
         for position, column_name in enumerate(names)
     }
     own = [key for key in foreign_keys if key.referred_table == name]
     referred = _referred_columns(name, [key for key in foreign_keys if key not in own], metadata)
     for key in own:
         if not set(key.referred_columns) <= set(names):
-            raise SynthDataError(f"table {name!r} references its own columns {list(key.referred_columns)}, which it lacks")
+            raise SynthDataError(
+                f"table {name!r} references its own columns {list(key.referred_columns)}, which it lacks"
+            )
     referred_types = {column: target.type for column, target in referred.items()}
-    referred_types.update({column: types[target] for key in own for column, target in zip(key.columns, key.referred_columns)})
+    referred_types.update(
+        {column: types[target] for key in own for column, target in zip(key.columns, key.referred_columns)}
+    )
     columns = []
     for position, column_name in enumerate(names):
         facts = declared.get(column_name)
@@ -91,7 +97,9 @@ def table_definition(
     ]
     table = sa.Table(name, metadata, *columns, *constraints)
     for key in own:
-        table.append_constraint(sa.ForeignKeyConstraint(list(key.columns), [table.columns[c] for c in key.referred_columns]))
+        table.append_constraint(
+            sa.ForeignKeyConstraint(list(key.columns), [table.columns[c] for c in key.referred_columns])
+        )
     return table
 
 

@@ -59,8 +59,7 @@ def detect_encoding(path: Path, sample: bytes) -> str:
         return "utf-16"
     if _looks_binary(sample):
         raise SynthDataError(
-            f"{path} does not look like a text table (it holds binary content); "
-            "point to a CSV, Parquet or JSON file"
+            f"{path} does not look like a text table (it holds binary content); point to a CSV, Parquet or JSON file"
         )
     try:
         sample.decode("utf-8")

@@ -74,9 +74,13 @@ class Calibration:
 
     @classmethod
     def from_tensors(cls, tensors: dict[str, torch.Tensor], device: torch.device) -> Calibration:
-        return cls(**{name: tensors[name].to(device) for name in ("logit_offsets", "generated_quantiles", "real_quantiles")})
+        return cls(
+            **{name: tensors[name].to(device) for name in ("logit_offsets", "generated_quantiles", "real_quantiles")}
+        )
 
-    def draw(self, raw: torch.Tensor, activation: OutputActivation, layout: NumericLayout, random: torch.Generator) -> torch.Tensor:
+    def draw(
+        self, raw: torch.Tensor, activation: OutputActivation, layout: NumericLayout, random: torch.Generator
+    ) -> torch.Tensor:
         """Hard rows from raw generator output, with both corrections applied."""
         activated = activation.draw(raw + self.logit_offsets, random)
         return layout.map_scalars(activated, self.generated_quantiles, self.real_quantiles)
@@ -98,9 +102,7 @@ class NumericLayout:
         one_hot = rows[:, self.component_index].masked_fill(~self.mask, -1.0)
         return one_hot.argmax(dim=-1)
 
-    def quantiles(
-        self, rows: torch.Tensor, weights: torch.Tensor | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+    def quantiles(self, rows: torch.Tensor, weights: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Quantiles of the scalar within every (column, mode), rows weighted by
         `weights` when given, and the row counts."""
         if self.n_columns == 0:

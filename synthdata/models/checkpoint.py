@@ -60,7 +60,11 @@ def restore_state(
 
 
 def write_checkpoint(
-    path: str | os.PathLike, *, fingerprint: dict[str, Any], epoch: int, state: tuple[dict[str, Any], dict[str, torch.Tensor]]
+    path: str | os.PathLike,
+    *,
+    fingerprint: dict[str, Any],
+    epoch: int,
+    state: tuple[dict[str, Any], dict[str, torch.Tensor]],
 ) -> Path:
     """Save the state after `epoch` epochs (atomically, like a model file)."""
     meta, tensors = state

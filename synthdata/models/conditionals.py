@@ -38,7 +38,7 @@ from torch.nn import functional as F
 from synthdata.models.calibration import share_shift
 from synthdata.models.ctgan import init_linear, padded_index
 from synthdata.models.realness import MAX_BIAS, RowFeatures, value_edges
-from synthdata.transform.table import DataTransformer, Span
+from synthdata.transform.table import DataTransformer
 
 HIDDEN = (256, 256)
 MAX_REAL_ROWS = 50_000

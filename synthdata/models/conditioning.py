@@ -26,12 +26,12 @@ import numpy as np
 import pandas as pd
 
 from synthdata.errors import SynthDataError
-from synthdata.wording import quoted, shorten
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import FixedCombinations
 from synthdata.transform.categories import CategoryEncoder
 from synthdata.transform.numbers import to_floats
 from synthdata.transform.table import DISCRETE_TYPES, DataTransformer
+from synthdata.wording import quoted, shorten
 
 NATIVE_BELOW = 0.01
 NUMERIC_TYPES = frozenset({"numerical", "integer", "datetime"})
@@ -249,9 +249,7 @@ def _resolve_folded(
     codes = _matches(values, value)
     if not codes:
         known = [repr(v) for v in dict.fromkeys(values) if v is not None][:20]
-        raise SynthDataError(
-            f"Column {column.name!r} never holds {value!r}; known values include: {', '.join(known)}."
-        )
+        raise SynthDataError(f"Column {column.name!r} never holds {value!r}; known values include: {', '.join(known)}.")
     real_value = values[codes[0]]
     index = discrete.index(combination.combined_column)
     encoder = transformer.encoders_[combination.combined_column]
@@ -270,7 +268,9 @@ def _matches(values: Sequence[Any], value: Any) -> list[int]:
     if _is_null(value):
         return [position for position, candidate in enumerate(values) if candidate is None]
     for same in (lambda a, b: a == b, lambda a, b: str(a) == str(b), lambda a, b: str(a).strip() == str(b).strip()):
-        found = [position for position, candidate in enumerate(values) if candidate is not None and same(candidate, value)]
+        found = [
+            position for position, candidate in enumerate(values) if candidate is not None and same(candidate, value)
+        ]
         if found:
             return found
     return []
@@ -378,9 +378,7 @@ def _refuse_two_values(column: Column, wanted: list[Any], key) -> None:
         )
 
 
-def _known(
-    excluded: tuple[Any, ...], column: Column, learned: bool, transformer: DataTransformer
-) -> tuple[Any, ...]:
+def _known(excluded: tuple[Any, ...], column: Column, learned: bool, transformer: DataTransformer) -> tuple[Any, ...]:
     """The real values behind `COLUMN!=VALUE` of a learned category column (a value it
     never holds is a typo, refused as `=` refuses it); leaving no value is refused too."""
     if not learned:

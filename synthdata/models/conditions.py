@@ -57,9 +57,7 @@ class ConditionSampler:
         vectors[rows, self.offsets[columns] + categories] = 1.0
         return vectors
 
-    def _draw(
-        self, batch: int, weights: torch.Tensor, generator: torch.Generator
-    ) -> ConditionBatch:
+    def _draw(self, batch: int, weights: torch.Tensor, generator: torch.Generator) -> ConditionBatch:
         device = weights.device
         if self.n_columns == 0:
             empty = torch.zeros(batch, dtype=torch.long, device=device)
@@ -113,9 +111,7 @@ class RealRowIndex:
     def __init__(self, encoded: torch.Tensor, spans: list[Span]) -> None:
         self.n_rows = encoded.shape[0]
         self.codes = [encoded[:, span.start : span.stop].argmax(dim=1) for span in spans]
-        self.counts = [
-            torch.bincount(codes, minlength=span.width) for codes, span in zip(self.codes, spans)
-        ]
+        self.counts = [torch.bincount(codes, minlength=span.width) for codes, span in zip(self.codes, spans)]
         if spans:
             widths = torch.tensor([span.width for span in spans], device=encoded.device)
             offsets = torch.cumsum(widths, 0) - widths

@@ -99,9 +99,7 @@ class Generator(nn.Module):
 class Critic(nn.Module):
     """Scores packs of `pac` rows (with their conditions) as real or generated."""
 
-    def __init__(
-        self, in_dim: int, dims: tuple[int, ...], pac: int, dropout: float, generator: torch.Generator
-    ):
+    def __init__(self, in_dim: int, dims: tuple[int, ...], pac: int, dropout: float, generator: torch.Generator):
         super().__init__()
         self.pac = pac
         self.pac_dim = in_dim * pac
@@ -166,9 +164,7 @@ class OutputActivation:
         activated = torch.zeros_like(raw)
         return activated.index_copy(1, self.scalar_index, torch.tanh(raw[:, self.scalar_index]))
 
-    def condition_loss(
-        self, raw: torch.Tensor, columns: torch.Tensor, categories: torch.Tensor
-    ) -> torch.Tensor:
+    def condition_loss(self, raw: torch.Tensor, columns: torch.Tensor, categories: torch.Tensor) -> torch.Tensor:
         """Cross-entropy of the conditioned column's logits against the asked category."""
         if self.category_index.numel() == 0:
             return raw.new_zeros(())

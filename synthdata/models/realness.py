@@ -258,7 +258,9 @@ class Realness:
                 kept = torch.exp((logits + row_bias).clamp_max(0.0))
                 shares = target.new_zeros(target.shape[1]).index_add_(0, slots[span], kept)
                 shares /= kept.sum().clamp_min(1e-12)
-                update = torch.where(present[span] & (shares > 0), target[span].log() - shares.clamp_min(1e-12).log(), 0.0)
+                update = torch.where(
+                    present[span] & (shares > 0), target[span].log() - shares.clamp_min(1e-12).log(), 0.0
+                )
                 moved = (bias[span] + update).clamp(-MAX_BIAS, MAX_BIAS) - bias[span]
                 bias[span] += moved
                 row_bias += moved[slots[span]]
@@ -356,7 +358,9 @@ def _fit_stage(
     classifier = RealnessClassifier(features.dim, random).to(device)
     classifier.center.copy_(real.mean(dim=0))
     classifier.scale.copy_(real.std(dim=0).clamp_min(1e-3))
-    _train(classifier, inputs[n_validation:], labels[n_validation:], inputs[:n_validation], labels[:n_validation], random)
+    _train(
+        classifier, inputs[n_validation:], labels[n_validation:], inputs[:n_validation], labels[:n_validation], random
+    )
     with torch.no_grad():
         classifier.cap.copy_(torch.quantile(classifier(generated)[: 2**24], cap_quantile))
     return classifier

@@ -76,9 +76,7 @@ class RowSampler:
     def empty_frame(self) -> pd.DataFrame:
         return self.rows(0, ResolvedConditions(), seed=(0, 0), row_offset=0)
 
-    def rows(
-        self, size: int, resolved: ResolvedConditions, *, seed: tuple[int, int], row_offset: int
-    ) -> pd.DataFrame:
+    def rows(self, size: int, resolved: ResolvedConditions, *, seed: tuple[int, int], row_offset: int) -> pd.DataFrame:
         """`size` finished rows (all columns, in order) for one chunk."""
         state = np.random.SeedSequence(list(seed)).generate_state(2)
         random = torch.Generator(device=self.device).manual_seed(int(state[0]))
@@ -167,9 +165,7 @@ class RowSampler:
     def _valid(self, rows: pd.DataFrame) -> np.ndarray:
         return np.asarray(self.schema.is_valid(rows), dtype=bool)
 
-    def _give_up(
-        self, candidates: pd.DataFrame, resolved: ResolvedConditions, have: int, drawn: int
-    ) -> None:
+    def _give_up(self, candidates: pd.DataFrame, resolved: ResolvedConditions, have: int, drawn: int) -> None:
         share = have / max(drawn, 1)
         if not self._valid(candidates).any():
             raise ConstraintError(

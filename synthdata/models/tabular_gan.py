@@ -20,7 +20,6 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 
-from synthdata import __version__
 from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
 from synthdata.models.calibration import CALIBRATION_ROWS, Calibration, fit_calibration, real_shares
@@ -36,6 +35,8 @@ from synthdata.models.training import AdversarialTrainer, EpochReport, default_e
 from synthdata.persist import FORMAT_VERSION, load_model, save_model
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer
+from synthdata.version import __version__
+
 
 class TabularGAN:
     """A conditional tabular GAN (the CTGAN design) for one table.
@@ -143,7 +144,11 @@ class TabularGAN:
             "rows": len(data),
             "columns": [str(name) for name in data.columns],
             "encoded_dim": self.transformer_.output_dim,
-            "options": {k: v for k, v in self.get_params().items() if k not in ("epochs", "max_time", "verbose", "device", "calibrate", "refine", "redraw")},
+            "options": {
+                k: v
+                for k, v in self.get_params().items()
+                if k not in ("epochs", "max_time", "verbose", "device", "calibrate", "refine", "redraw")
+            },
         }
         start_epoch = 0
         if resume and checkpoint is not None and Path(checkpoint).exists():
@@ -154,7 +159,9 @@ class TabularGAN:
             start_epoch=start_epoch,
             verbose=verbose,
             save_every=checkpoint_every if checkpoint is not None and self.replica_rank_ == 0 else None,
-            save=lambda epoch: write_checkpoint(checkpoint, fingerprint=fingerprint, epoch=epoch, state=trainer.state()),
+            save=lambda epoch: write_checkpoint(
+                checkpoint, fingerprint=fingerprint, epoch=epoch, state=trainer.state()
+            ),
         )
         self.training_ = {
             "epochs": self.epochs_,
@@ -206,7 +213,9 @@ class TabularGAN:
         None for tables too small to train them."""
         random = torch.Generator(device=self.device_).manual_seed(self.seed)
         sampler = self._row_sampler()
-        realness = fit_realness(encoded, lambda rows: sampler.unconditional_rows(rows, random), self.transformer_, random)
+        realness = fit_realness(
+            encoded, lambda rows: sampler.unconditional_rows(rows, random), self.transformer_, random
+        )
         if realness is None:
             return None
         if self.calibrate:
@@ -240,8 +249,7 @@ class TabularGAN:
         seed, time budget, device), before any data is read."""
         if self.batch_size <= 0 or self.batch_size % self.pac != 0:
             raise SynthDataError(
-                f"The batch size ({self.batch_size}) must be a positive multiple of the pack size "
-                f"pac ({self.pac})."
+                f"The batch size ({self.batch_size}) must be a positive multiple of the pack size pac ({self.pac})."
             )
         if self.epochs is not None and self.epochs <= 0:
             raise SynthDataError(f"epochs must be at least 1, got {self.epochs}.")
@@ -288,9 +296,7 @@ class TabularGAN:
                 if save_every is not None and (done % save_every == 0 or done == self.epochs_):
                     save(done)
 
-            return trainer.train(
-                self.epochs_, start_epoch=start_epoch, max_seconds=max_seconds, on_epoch=report
-            )
+            return trainer.train(self.epochs_, start_epoch=start_epoch, max_seconds=max_seconds, on_epoch=report)
 
     # -- sampling ----------------------------------------------------------------
 
@@ -311,9 +317,7 @@ class TabularGAN:
         by edge cases of their kind (see `Schema.make_dirty`), changing nothing else;
         `dirty_marker` names a column that lists the dirtied columns of each row.
         """
-        chunks = list(
-            self.sample_chunks(n, conditions=conditions, seed=seed, dirty=dirty, dirty_marker=dirty_marker)
-        )
+        chunks = list(self.sample_chunks(n, conditions=conditions, seed=seed, dirty=dirty, dirty_marker=dirty_marker))
         if not chunks:
             return self._row_sampler().empty_frame()
         return pd.concat(chunks, ignore_index=True)
@@ -348,9 +352,7 @@ class TabularGAN:
         resolved = sampler.resolve(conditions)
         base_seed = _check_seed(self.seed if seed is None else seed)
         first, last = n * index // count, n * (index + 1) // count
-        with tqdm(
-            total=last - first, desc="Sampling", unit="row", disable=not _show_progress(self.verbose)
-        ) as bar:
+        with tqdm(total=last - first, desc="Sampling", unit="row", disable=not _show_progress(self.verbose)) as bar:
             for chunk_index in range(first // chunk_size, -(-last // chunk_size)):
                 chunk_first = chunk_index * chunk_size
                 size = min(chunk_size, n - chunk_first)
@@ -437,9 +439,7 @@ class TabularGAN:
                 model.calibration_ = Calibration.from_tensors(_prefixed(tensors, "calibration."), model.device_)
             realness = _prefixed(tensors, "realness.")
             # a refined fit of a table too small for the classifier stores none
-            model.realness_ = (
-                Realness.from_tensors(realness, model.transformer_, model.device_) if realness else None
-            )
+            model.realness_ = Realness.from_tensors(realness, model.transformer_, model.device_) if realness else None
             conditionals = _prefixed(tensors, "conditionals.")
             model.conditionals_ = (
                 Conditionals.from_tensors(conditionals, model.transformer_, model.device_) if conditionals else None

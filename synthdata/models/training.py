@@ -119,14 +119,10 @@ class AdversarialTrainer:
             generator.manual_seed(int(seed[0]) << 32 | int(seed[1]))
 
     def _noise(self, batch: int) -> torch.Tensor:
-        return torch.randn(
-            batch, self.config.embedding_dim, device=self.data.device, generator=self.random
-        )
+        return torch.randn(batch, self.config.embedding_dim, device=self.data.device, generator=self.random)
 
     def _conditions(self) -> ConditionBatch:
-        return self.sampler.sample_for_training(
-            self.batch_size, self.random, self.real_share, pack=self.config.pac
-        )
+        return self.sampler.sample_for_training(self.batch_size, self.random, self.real_share, pack=self.config.pac)
 
     def _critic_step(self) -> torch.Tensor:
         conditions = self._conditions()
@@ -140,9 +136,7 @@ class AdversarialTrainer:
         scores = self.critic(torch.cat([fake_input, real_input], dim=0))
         fake_scores, real_scores = scores.chunk(2)
         wasserstein = fake_scores.mean() - real_scores.mean()
-        penalty = gradient_penalty(
-            self.critic, real_input, fake_input, self.config.gradient_penalty, self.random
-        )
+        penalty = gradient_penalty(self.critic, real_input, fake_input, self.config.gradient_penalty, self.random)
         loss = wasserstein + penalty
         self._step(self.critic, self.critic_optimizer, loss)
         return loss.detach()

@@ -70,7 +70,9 @@ class Cells:
             return self._bin_codes(_as_numbers(values, self.is_date, self.date_format))
         text = values.astype(str).to_numpy(dtype=object)
         known = pd.Index([str(value) for value in self.values])
-        cells = np.where(known.get_indexer(text) >= 0, self.column + "=" + text, self.column + "=" + OTHER).astype(object)
+        cells = np.where(known.get_indexer(text) >= 0, self.column + "=" + text, self.column + "=" + OTHER).astype(
+            object
+        )
         cells[values.isna().to_numpy()] = NULL
         return cells
 

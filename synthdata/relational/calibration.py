@@ -102,5 +102,7 @@ class Quota:
         taken = candidates.head(self.missing)
         # Counted off the cells in order: what matters now is the number of rows.
         before = self.wanted.cumsum() - self.wanted
-        self.wanted = (self.wanted - (self.wanted + before).clip(upper=len(taken)) + before.clip(upper=len(taken))).astype(int)
+        self.wanted = (
+            self.wanted - (self.wanted + before).clip(upper=len(taken)) + before.clip(upper=len(taken))
+        ).astype(int)
         return taken

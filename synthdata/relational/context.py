@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthdata.relational.binning import Cells, association, coded_columns, correlation_ratio
 from synthdata.errors import SchemaError
+from synthdata.relational.binning import Cells, association, coded_columns, correlation_ratio
 from synthdata.schema import Column, Schema
 
 REST = "(rest)"

@@ -87,7 +87,8 @@ class DatabaseLayout:
                 _refuse_composite(table.name, key)
                 links.append(Link(table.name, key.columns[0], key.referred_table, key.referred_columns[0]))
         primary_keys = {
-            name: table.primary_key[0] if len(table.primary_key) == 1 else None for name, table in catalog.tables.items()
+            name: table.primary_key[0] if len(table.primary_key) == 1 else None
+            for name, table in catalog.tables.items()
         }
         return cls(list(catalog.order), primary_keys, links, catalogs=dict(catalog.tables))
 
@@ -226,15 +227,22 @@ def _link_from_entry(entry: Any, where: str) -> Link:
     """A foreign key written `{table, column, references: parent.column}` or Synthea's `{child_table, ...}`."""
     if isinstance(entry, Mapping) and {"child_table", "child_column", "parent_table", "parent_column"} <= set(entry):
         return Link(entry["child_table"], entry["child_column"], entry["parent_table"], entry["parent_column"])
-    if isinstance(entry, Mapping) and {"table", "column", "references"} <= set(entry) and "." in str(entry["references"]):
+    if (
+        isinstance(entry, Mapping)
+        and {"table", "column", "references"} <= set(entry)
+        and "." in str(entry["references"])
+    ):
         parent, _, parent_column = str(entry["references"]).rpartition(".")
         inferred = bool(entry.get("inferred", False))
         return Link(
-            entry["table"], entry["column"], parent, parent_column, declared=not inferred, resolves=entry.get("resolves")
+            entry["table"],
+            entry["column"],
+            parent,
+            parent_column,
+            declared=not inferred,
+            resolves=entry.get("resolves"),
         )
-    raise SchemaError(
-        f"{where}: foreign key {entry!r} is not written as {{table, column, references: parent.column}}."
-    )
+    raise SchemaError(f"{where}: foreign key {entry!r} is not written as {{table, column, references: parent.column}}.")
 
 
 def _read_document(source: SchemaSource) -> tuple[Mapping[str, Any], str]:
@@ -256,7 +264,9 @@ def _read_document(source: SchemaSource) -> tuple[Mapping[str, Any], str]:
 
 def _parents_first(tables: list[str], links: list[Link]) -> list[str]:
     """The tables ordered so that parents come first, keeping the given order where free."""
-    waiting = {table: {link.parent for link in links if link.table == table and link.parent != table} for table in tables}
+    waiting = {
+        table: {link.parent for link in links if link.table == table and link.parent != table} for table in tables
+    }
     ordered: list[str] = []
     while waiting:
         ready = [table for table, parents in waiting.items() if not parents - set(ordered)]
@@ -270,4 +280,3 @@ def _parents_first(tables: list[str], links: list[Link]) -> list[str]:
         for table in ready:
             del waiting[table]
     return ordered
-

@@ -72,9 +72,7 @@ def draw_children(
         if quota.missing and pool:
             kept[group].append(quota.take_any(pd.concat(pool, ignore_index=True)))
     empty = model.rows(0, group=None, seed=seed_of(0, 0))
-    return {
-        group: _shuffled(pd.concat([empty, *kept[group]], ignore_index=True), rng) for group in needed
-    }
+    return {group: _shuffled(pd.concat([empty, *kept[group]], ignore_index=True), rng) for group in needed}
 
 
 def _by_group(candidates: pd.DataFrame, quotas: Mapping[str, object]):

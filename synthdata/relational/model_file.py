@@ -21,10 +21,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from synthdata import __version__
 from synthdata.errors import ModelFileError, SynthDataError
 from synthdata.models.tabular_gan import DeviceName, TabularGAN
-from synthdata.persist import FORMAT as TABLE_FORMAT
 from synthdata.persist import (
     DATABASE_FORMAT,
     MAX_META_BYTES,
@@ -37,6 +35,8 @@ from synthdata.persist import (
     read_meta,
     write_zip_atomically,
 )
+from synthdata.persist import FORMAT as TABLE_FORMAT
+from synthdata.version import __version__
 
 FORMAT = DATABASE_FORMAT
 FORMAT_VERSION = 1
@@ -79,7 +79,7 @@ def load_database_model(
             )
         check_format(meta, source, FORMAT, FORMAT_VERSION, "database model format")
         members = _network_members(meta, source)
-        limits = {META_MEMBER: MAX_META_BYTES, **{member: MAX_META_BYTES + MAX_WEIGHTS_BYTES for member in members}}
+        limits = {META_MEMBER: MAX_META_BYTES, **dict.fromkeys(members, MAX_META_BYTES + MAX_WEIGHTS_BYTES)}
         check_members(archive, source, limits)
         networks = {member: _read_network(archive, member, source, device) for member in members}
     return meta, networks
@@ -88,7 +88,11 @@ def load_database_model(
 def _network_members(meta: dict[str, Any], source: Path) -> list[str]:
     """The network members meta.json lists, each named table-<n>.synth (no paths)."""
     tables = meta.get("tables", {})
-    listed = [table.get("network") for table in tables.values() if isinstance(table, dict)] if isinstance(tables, dict) else []
+    listed = (
+        [table.get("network") for table in tables.values() if isinstance(table, dict)]
+        if isinstance(tables, dict)
+        else []
+    )
     networks = [member for member in listed if member is not None]
     if not all(isinstance(member, str) and _NETWORK_MEMBER.fullmatch(member) for member in networks):
         raise ModelFileError(f"{source}: meta.json names network members that are not table-<n>.synth.")
@@ -105,4 +109,6 @@ def _read_network(archive: zipfile.ZipFile, member: str, source: Path, device: D
             return TabularGAN.load(nested, device=device)
         except SynthDataError as error:
             reason = str(error).replace(str(nested), member)
-            raise ModelFileError(f"{source}: the network {member} is damaged ({reason}); fit the model again.") from None
+            raise ModelFileError(
+                f"{source}: the network {member} is damaged ({reason}); fit the model again."
+            ) from None

@@ -40,7 +40,17 @@ MAX_KEPT_ROWS = 10_000
 MAX_CODE_LENGTH = 16
 MIN_REUSE = 3.0
 PERSON_PROVIDERS = frozenset(
-    {"first_name", "last_name", "name", "email", "ssn", "credit_card_number", "passport_number", "license_plate", "ipv4"}
+    {
+        "first_name",
+        "last_name",
+        "name",
+        "email",
+        "ssn",
+        "credit_card_number",
+        "passport_number",
+        "license_plate",
+        "ipv4",
+    }
 )
 PERSON_WORDS = frozenset({"gender", "sex", "birthdate", "birth", "dob", "age", "marital", "race", "ethnicity"})
 # Column types that are generated rather than learned: text, addresses, phones, identifiers.

@@ -94,7 +94,9 @@ def _ownership(link: Link, frames: Mapping[str, pd.DataFrame]) -> tuple[bool, in
     return bool(covered >= OWNING_COVERAGE), int(referenced.nunique())
 
 
-def _copied_column(primary: Link, other: Link, layout: DatabaseLayout, frames: Mapping[str, pd.DataFrame]) -> str | None:
+def _copied_column(
+    primary: Link, other: Link, layout: DatabaseLayout, frames: Mapping[str, pd.DataFrame]
+) -> str | None:
     """The primary parent's column that holds `other`'s reference for nearly every real child, if any."""
     child, parent = frames[primary.table], frames[primary.parent]
     owners = parent_positions(child[primary.column], parent[primary.parent_column])
@@ -123,7 +125,9 @@ def learn_references(
     or drawn.
     """
     others = [link for link in layout.parents_of(table) if link != primary]
-    first = {link: SecondaryReference.learn(link, [primary] if primary else [], layout, frames, kept) for link in others}
+    first = {
+        link: SecondaryReference.learn(link, [primary] if primary else [], layout, frames, kept) for link in others
+    }
     drawn = [link for link, reference in first.items() if reference.mode == "drawn"]
     settled = {
         link: SecondaryReference.learn(link, [source for source in drawn if source != link], layout, frames, kept)

@@ -130,7 +130,9 @@ class ChildRelation:
         groups = np.concatenate([parent_groups[owners[owners >= 0]], np.full(orphans, NO_PARENT, dtype=object)])
         labels = groups.astype(str)
         names, sizes = np.unique(labels, return_counts=True)
-        drawn = draw_children(model, dict(zip(names.tolist(), sizes.tolist())), self.calibration, rng=rng, seed_of=seed_of)
+        drawn = draw_children(
+            model, dict(zip(names.tolist(), sizes.tolist())), self.calibration, rng=rng, seed_of=seed_of
+        )
         if not len(names):
             return model.rows(0, group=None, seed=seed_of(0, 0)), owners
         rows = pd.concat([drawn[name] for name in names], ignore_index=True)

@@ -109,7 +109,9 @@ class DatabaseSynthesizer:
 
     # -- fitting -----------------------------------------------------------------
 
-    def fit(self, data: DatabaseSource, *, schema: SchemaSource | Mapping[str, Schema] | None = None) -> DatabaseSynthesizer:
+    def fit(
+        self, data: DatabaseSource, *, schema: SchemaSource | Mapping[str, Schema] | None = None
+    ) -> DatabaseSynthesizer:
         """Learn every table of `data`: a database URL, or DataFrames by table name.
 
         Tables and foreign keys come from the database's catalog (plus the references
@@ -224,12 +226,11 @@ class DatabaseSynthesizer:
             return frames, layout
         if not isinstance(data, Mapping) or not data or not all(isinstance(f, pd.DataFrame) for f in data.values()):
             raise SynthDataError(
-                "fit expects a database URL or a mapping of table names to DataFrames, "
-                f"got {type(data).__name__}."
+                f"fit expects a database URL or a mapping of table names to DataFrames, got {type(data).__name__}."
             )
         frames = {str(name): frame.reset_index(drop=True) for name, frame in data.items()}
         if schema is None:
-            return frames, DatabaseLayout(list(frames), {name: None for name in frames}, [])
+            return frames, DatabaseLayout(list(frames), dict.fromkeys(frames), [])
         return frames, DatabaseLayout.from_schema(schema, frames)
 
     # -- sampling ----------------------------------------------------------------

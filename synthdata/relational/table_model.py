@@ -14,7 +14,6 @@ generated columns such as ids and names) needs no network: its schema makes its 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any

@@ -29,9 +29,7 @@ ColumnType = Literal[
     "reference",
 ]
 
-MODELLED_TYPES: frozenset[str] = frozenset(
-    {"numerical", "integer", "categorical", "boolean", "datetime"}
-)
+MODELLED_TYPES: frozenset[str] = frozenset({"numerical", "integer", "categorical", "boolean", "datetime"})
 GENERATED_TYPES: frozenset[str] = frozenset({"id", "faker", "text", "constant", "reference"})
 
 

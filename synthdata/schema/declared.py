@@ -87,8 +87,13 @@ def _numbers(column: Column, random: RowRandom) -> pd.Series:
     low = -np.inf if column.min is None else float(column.min)
     high = np.inf if column.max is None else float(column.max)
     numbers = _truncated(column, _distribution(column, low, high), low, high, random)
-    view = NumberView(column.name, "number", column.dtype or ("int64" if column.type == "integer" else "float64"),
-                      integer=column.type == "integer", decimals=column.decimals)
+    view = NumberView(
+        column.name,
+        "number",
+        column.dtype or ("int64" if column.type == "integer" else "float64"),
+        integer=column.type == "integer",
+        decimals=column.decimals,
+    )
     return view.from_numbers(numbers)
 
 
@@ -98,7 +103,9 @@ def _datetimes(column: Column, random: RowRandom) -> pd.Series:
     view = NumberView.learn(None, column)
     low, high = view.bound_to_number(column.min), view.bound_to_number(column.max)
     if np.isnan(low) or np.isnan(high) or high < low:
-        raise SchemaError(f"Datetime column '{column.name}' has unreadable or reversed min/max: {column.min}, {column.max}.")
+        raise SchemaError(
+            f"Datetime column '{column.name}' has unreadable or reversed min/max: {column.min}, {column.max}."
+        )
     numbers = low + random.child("moment").uniform() * (high - low)
     return view.from_numbers(np.clip(np.floor(numbers) if view.unit == "D" else numbers, low, high))
 

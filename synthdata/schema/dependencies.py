@@ -46,7 +46,10 @@ def determined_groups(df: pd.DataFrame, columns: dict[str, Column]) -> list[list
     codes = {
         name: _codes(df[name])
         for name, column in columns.items()
-        if column.is_modelled and column.type != "datetime" and name in df.columns and 2 <= df[name].nunique(dropna=False) <= MAX_DETERMINING_VALUES
+        if column.is_modelled
+        and column.type != "datetime"
+        and name in df.columns
+        and 2 <= df[name].nunique(dropna=False) <= MAX_DETERMINING_VALUES
     }
     supported = [name for name in codes if len(df) >= MIN_ROWS_PER_VALUE * _distinct(codes[name])]
     screen = np.random.default_rng(0).permutation(len(df))[:SCREENING_ROWS] if len(df) > SCREENING_ROWS else None

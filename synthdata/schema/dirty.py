@@ -35,7 +35,7 @@ TEXT_EDGES: tuple[str, ...] = (
     "zero\u200bwidth\u200d",
     "\u202eright-to-left override",
     "O'Brien",
-    '"double" \'single\' `back`',
+    "\"double\" 'single' `back`",
     "Robert'); DROP TABLE students;--",
     "<script>alert(1)</script>",
     "&amp; &lt; &#0;",

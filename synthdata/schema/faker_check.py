@@ -51,7 +51,7 @@ def check_faker_column(column: Column, locale: str) -> None:
     fake.seed_instance(_TRIAL_SEED)
     try:
         value = method(**arguments)
-    except Exception as error:  # noqa: BLE001 - Faker raises whatever its code meets
+    except Exception as error:
         raise SchemaError(
             f"{where}: Faker's {provider}({_shown(arguments)}) fails: {type(error).__name__}: "
             f"{_first_line(error)}; fix its arguments."

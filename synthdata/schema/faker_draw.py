@@ -75,8 +75,9 @@ def _draw_template(
                 value = value + finish_values(bound[rows], finish)
             else:
                 token = recipe_for(recipe.locale, text)
-                value = value + draw(token, part_random.child(f"{position} {text}"), bindings=bindings,
-                                     finish=finish, depth=depth + 1)
+                value = value + draw(
+                    token, part_random.child(f"{position} {text}"), bindings=bindings, finish=finish, depth=depth + 1
+                )
         out[rows] = value
     return out
 
@@ -160,7 +161,8 @@ def draw_per_row(recipe: Recipe, random: RowRandom) -> np.ndarray:
     fake.seed_instance(key_from_seed(random.key ^ first_row))
     arguments = dict(recipe.args)
     values = np.empty(len(random), dtype=object)
-    for row in tqdm(range(len(random)), desc=f"Faker {recipe.provider}", unit="row", disable=None, leave=False,
-                    delay=2):
+    for row in tqdm(
+        range(len(random)), desc=f"Faker {recipe.provider}", unit="row", disable=None, leave=False, delay=2
+    ):
         values[row] = str(method(**arguments))
     return values

@@ -124,17 +124,35 @@ def _read_source(owner: Any, provider: str, locale: str, source: str, finish: tu
     body = source.split('"""')[-1] if source.count('"""') >= 2 else source
     match = _UPPER_CODES.search(body)
     if match:
-        return _with_elements(owner, match.group(1), provider, locale, "template", numerify=True, lexify=True,
-                              letters=string.ascii_uppercase, finish=finish)
+        return _with_elements(
+            owner,
+            match.group(1),
+            provider,
+            locale,
+            "template",
+            numerify=True,
+            lexify=True,
+            letters=string.ascii_uppercase,
+            finish=finish,
+        )
     match = _TEMPLATE.search(body)
     if match:
-        return _with_elements(owner, match.group(1), provider, locale, "template", finish=finish,
-                              numerify="bothify(" in body, lexify="bothify(" in body)
+        return _with_elements(
+            owner,
+            match.group(1),
+            provider,
+            locale,
+            "template",
+            finish=finish,
+            numerify="bothify(" in body,
+            lexify="bothify(" in body,
+        )
     match = _DIGITS.search(body)
     if match:
         both = match.group(1) == "bothify"
-        return _with_elements(owner, match.group(2), provider, locale, "template", numerify=True,
-                              lexify=both, finish=finish)
+        return _with_elements(
+            owner, match.group(2), provider, locale, "template", numerify=True, lexify=both, finish=finish
+        )
     for attribute in _LIST.findall(body):
         if hasattr(owner, attribute):
             return _with_elements(owner, attribute, provider, locale, "list", finish=finish)

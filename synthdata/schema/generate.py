@@ -130,8 +130,10 @@ def _bindings(
         source = known.get(name)
         token = source.provider if source is not None and source.provider else provider_for_name(name)
         if token is None:
-            raise SchemaError(f"Column '{column.name}' is built from '{name}', whose kind of value is unknown; "
-                              "make it a faker column (first_name, last_name, ...).")
+            raise SchemaError(
+                f"Column '{column.name}' is built from '{name}', whose kind of value is unknown; "
+                "make it a faker column (first_name, last_name, ...)."
+            )
         bound[token] = values.fillna("").astype(str).to_numpy(dtype=object)[:n]
     return bound
 

@@ -88,11 +88,7 @@ def infer_columns(df: pd.DataFrame, *, table: str | None = None) -> dict[str, Co
 
 def choose_primary_key(columns: dict[str, Column], table: str | None) -> str | None:
     """The column that identifies rows: a unique id with no nulls, preferring id/<table>_id."""
-    keys = [
-        column.name
-        for column in columns.values()
-        if column.type == "id" and column.unique and not column.nullable
-    ]
+    keys = [column.name for column in columns.values() if column.type == "id" and column.unique and not column.nullable]
     named = [name for name in keys if is_key_name(name, table)]
     return (named or keys or [None])[0]
 
@@ -330,4 +326,3 @@ def _decimals(values: np.ndarray) -> int:
         if np.all(np.abs(sample - np.round(sample, places)) <= 1e-9 * scale):
             return places
     return MAX_DECIMALS
-

@@ -39,7 +39,8 @@ def ordered_date_pairs(df: pd.DataFrame, columns: dict[str, Column]) -> list[tup
     """(earlier, later) pairs of modelled datetime columns: later >= earlier on every
     row holding both, later > earlier on some, the gap tighter than the later date."""
     names = [
-        name for name, column in columns.items()
+        name
+        for name, column in columns.items()
         if column.type == "datetime" and column.is_modelled and name in df.columns
     ]
     if len(names) < 2:

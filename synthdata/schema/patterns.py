@@ -107,22 +107,29 @@ def _unbounded_part(items) -> str | None:
             low, high, body = argument
             for bound in (low, high):
                 if bound != sre_parse.MAXREPEAT and bound > MAX_REPEAT_COUNT:
-                    return (f"repeats {bound:,} times; at most {MAX_REPEAT_COUNT:,} "
-                            "(write a shorter repeat or use + or *)")
+                    return (
+                        f"repeats {bound:,} times; at most {MAX_REPEAT_COUNT:,} (write a shorter repeat or use + or *)"
+                    )
             if op in _REPEATS and high > 1:
                 smallest, largest = body.getwidth()
                 if smallest != largest:
-                    return ("repeats a part that itself matches a varying length (nested quantifiers such "
-                            "as (a+)+ can take hours to match); repeat a fixed-length part instead")
+                    return (
+                        "repeats a part that itself matches a varying length (nested quantifiers such "
+                        "as (a+)+ can take hours to match); repeat a fixed-length part instead"
+                    )
                 if _has_overlapping_branch(body):
-                    return ("repeats alternatives that can start with the same character (such as (a|a)*, "
-                            "which can take hours to match); make the alternatives start differently")
+                    return (
+                        "repeats alternatives that can start with the same character (such as (a|a)*, "
+                        "which can take hours to match); make the alternatives start differently"
+                    )
             if op in _REPEATS and high - low > _MAX_NARROW_RANGE:
                 characters = _chars(body)
                 if sum(_overlap(characters, earlier) for earlier in chained) >= _MAX_CHAINED_REPEATS - 1:
-                    return (f"has {_MAX_CHAINED_REPEATS} or more open repeats in a row that match the same "
-                            "characters (such as \\d+\\d+\\d+, whose matching time grows as a power of the "
-                            "value's length); merge them into one")
+                    return (
+                        f"has {_MAX_CHAINED_REPEATS} or more open repeats in a row that match the same "
+                        "characters (such as \\d+\\d+\\d+, whose matching time grows as a power of the "
+                        "value's length); merge them into one"
+                    )
                 chained.append(characters)
         elif op in (sre_parse.LITERAL, sre_parse.IN, sre_parse.NOT_LITERAL, sre_parse.ANY):
             # a character every match must have here ends the run for repeats that cannot match it
@@ -160,7 +167,7 @@ def _has_overlapping_branch(items) -> bool:
             seen: set[int] = set()
             for branch in argument[1]:
                 first = _first_chars(branch)
-                if _ANY in first and seen or _ANY in seen and first or first & seen:
+                if (_ANY in first and seen) or (_ANY in seen and first) or first & seen:
                     return True
                 seen |= first
         if any(_has_overlapping_branch(child) for child in _children(op, argument)):
@@ -188,7 +195,7 @@ def _first_chars(items) -> set[int]:
 
 def _small_set_item(kind, value) -> bool:
     """A class member spelled out as a few characters (others are taken as any)."""
-    return kind == sre_parse.LITERAL or kind == sre_parse.RANGE and value[1] - value[0] < _MAX_SPELLED_RANGE
+    return kind == sre_parse.LITERAL or (kind == sre_parse.RANGE and value[1] - value[0] < _MAX_SPELLED_RANGE)
 
 
 def _chars(items) -> set[int]:

@@ -113,9 +113,7 @@ def learn_pattern(values: list[str]) -> str | None:
         return None
     counts = np.array([[count for _, count in _runs(value)] for value in values])
     tokens = next(iter(runs_of_each))
-    return _compress(
-        [(token, int(low), int(high)) for token, low, high in zip(tokens, counts.min(0), counts.max(0))]
-    )
+    return _compress([(token, int(low), int(high)) for token, low, high in zip(tokens, counts.min(0), counts.max(0))])
 
 
 def alphabet_pattern(values: list[str]) -> str:
@@ -127,7 +125,8 @@ def alphabet_pattern(values: list[str]) -> str:
     """
     used = set("".join(values))
     classes = [
-        span for span, alphabet in (("0-9", string.digits), ("A-Z", string.ascii_uppercase), ("a-z", string.ascii_lowercase))
+        span
+        for span, alphabet in (("0-9", string.digits), ("A-Z", string.ascii_uppercase), ("a-z", string.ascii_lowercase))
         if used & set(alphabet)
     ]
     others = sorted(used - set(string.digits + string.ascii_letters))
@@ -151,7 +150,7 @@ def _literal(char: str) -> str:
 
 def _position_token(chars: tuple[str, ...], keep_literals: bool) -> str:
     distinct = set(chars)
-    if len(distinct) == 1 and (keep_literals and not chars[0].isdigit() or not chars[0].isalnum()):
+    if len(distinct) == 1 and ((keep_literals and not chars[0].isdigit()) or not chars[0].isalnum()):
         return _literal(chars[0])
     classes = {_char_class(char) for char in distinct}
     if len(classes) == 1:

@@ -78,8 +78,7 @@ class Schema:
     ) -> None:
         if version > FORMAT_VERSION:
             raise SchemaError(
-                f"Schema version {version} is newer than this synthdata reads ({FORMAT_VERSION}); "
-                "upgrade synthdata."
+                f"Schema version {version} is newer than this synthdata reads ({FORMAT_VERSION}); upgrade synthdata."
             )
         self.columns: dict[str, Column] = dict(columns)
         self.table = table
@@ -225,7 +224,14 @@ class Schema:
             c.columns[0] for c in self.constraints if isinstance(c, Unique) and len(c.columns) == 1
         }
         return make_dirty(
-            df, self.columns, share, seed=seed, protected=protected, required=required, unique=unique, marker=marker,
+            df,
+            self.columns,
+            share,
+            seed=seed,
+            protected=protected,
+            required=required,
+            unique=unique,
+            marker=marker,
             finite=finite,
         )
 

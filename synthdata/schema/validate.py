@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from synthdata.errors import SynthDataError
-from synthdata.wording import plural
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import Constraint, ConstraintChain, constraint_from_dict
 from synthdata.schema.constraints.values import NumberView
 from synthdata.schema.dates import parse_one
 from synthdata.schema.patterns import bounded_pattern, fullmatches
 from synthdata.schema.shapes import UUID
+from synthdata.wording import plural
 
 if TYPE_CHECKING:
     from synthdata.schema.table import Schema
@@ -89,10 +89,7 @@ def validate_table(schema: Schema, df: pd.DataFrame) -> ValidationReport:
 def _column_problems(column: Column, values: pd.Series, *, is_key: bool) -> list[Problem]:
     where = f"column '{column.name}'"
     present = values.notna()
-    problems = [
-        _flagged(where, kind, message, mask)
-        for kind, message, mask in _kind_checks(column, values, present)
-    ]
+    problems = [_flagged(where, kind, message, mask) for kind, message, mask in _kind_checks(column, values, present)]
     if is_key and not present.all():
         problems.append(_flagged(where, "null key", "primary key values are null", ~present))
     if column.unique or is_key:
@@ -128,7 +125,9 @@ def _kind_checks(column: Column, values: pd.Series, present: pd.Series) -> list[
     elif column.type == "id":
         checks.extend(_id_checks(column, values, present))
     elif column.type == "constant" and column.value is not None:
-        checks.append(("value", f"values differ from the constant {column.value!r}", present & (values != column.value)))
+        checks.append(
+            ("value", f"values differ from the constant {column.value!r}", present & (values != column.value))
+        )
     return checks
 
 

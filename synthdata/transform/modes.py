@@ -83,9 +83,7 @@ class ModeSpecificNormalizer:
         order = np.argsort(-counts[heavy], kind="stable")[: self.max_point_masses]
         return uniques[heavy][order]
 
-    def _fit_mixture(
-        self, continuous: np.ndarray, *, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _fit_mixture(self, continuous: np.ndarray, *, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         if len(continuous) == 0:
             return np.zeros(0), np.zeros(0)
         # Squares of values beyond ~1e154 overflow: such a column is fitted in units of its largest value.
@@ -102,9 +100,7 @@ class ModeSpecificNormalizer:
         floor = max(spread * 1e-3, 1e-6)
         return mixture.means[keep] * unit, np.maximum(mixture.stds[keep] * unit, floor)
 
-    def transform(
-        self, values: np.ndarray, *, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def transform(self, values: np.ndarray, *, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Return (scalar in [-0.99, 0.99], component index) for every value.
 
         A value's mixture mode is drawn from its posterior over the modes rather than

@@ -39,8 +39,7 @@ def to_floats(series: pd.Series, column: Column) -> np.ndarray:
     values = numbers.to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(values).any():
         raise SynthDataError(
-            f"Column {column.name!r} holds infinite values; replace them with nulls or "
-            f"finite numbers before fitting."
+            f"Column {column.name!r} holds infinite values; replace them with nulls or finite numbers before fitting."
         )
     return values
 
@@ -97,9 +96,7 @@ def _datetimes_to_seconds(series: pd.Series, column: Column) -> np.ndarray:
     else:
         try:
             # utc=True reads offsets correctly and leaves naive values at the same clock time
-            parsed = pd.to_datetime(
-                series, format=pandas_format(column.format) if column.format else "mixed", utc=True
-            )
+            parsed = pd.to_datetime(series, format=pandas_format(column.format) if column.format else "mixed", utc=True)
         except (ValueError, TypeError, OverflowError) as error:
             parsed = _dates_in_several_formats(series, column, error)
     if getattr(parsed.dt, "tz", None) is not None:
@@ -149,7 +146,9 @@ def _seconds_to_datetimes(seconds: np.ndarray, column: Column) -> pd.Series:
 
 def _resolution(column: Column) -> float:
     """Seconds per step of the column's values: whole days when its format has no time."""
-    if column.format is not None and not any(code in column.format for code in ("%H", "%I", "%M", "%S", "%X", "%c", "%s")):
+    if column.format is not None and not any(
+        code in column.format for code in ("%H", "%I", "%M", "%S", "%X", "%c", "%s")
+    ):
         return 86_400.0
     return 1.0
 
@@ -168,9 +167,7 @@ def _restore_numeric_dtype(values: np.ndarray, column: Column) -> pd.Series:
     if dtype == "object":
         as_objects = pd.Series(values, dtype=object)
         if column.type == "integer":
-            as_objects = pd.Series(
-                [None if np.isnan(v) else int(v) for v in values.tolist()], dtype=object
-            )
+            as_objects = pd.Series([None if np.isnan(v) else int(v) for v in values.tolist()], dtype=object)
         return as_objects.where(~np.isnan(values), None)
     if dtype.startswith(("Float", "Sparse")):
         return pd.Series(values).astype(dtype)

@@ -61,9 +61,7 @@ class DataTransformer:
         self.max_fit_values = max_fit_values
         self.max_categories = max_categories
 
-    def fit(
-        self, data: pd.DataFrame, columns: list[Column], *, rng: np.random.Generator
-    ) -> DataTransformer:
+    def fit(self, data: pd.DataFrame, columns: list[Column], *, rng: np.random.Generator) -> DataTransformer:
         """Learn each column's encoder from `data`; returns self."""
         self.columns_ = list(columns)
         self.encoders_: dict[str, ModeSpecificNormalizer | CategoryEncoder] = {}
@@ -137,9 +135,7 @@ class DataTransformer:
                 f"fit on data that includes it."
             ) from None
 
-    def inverse_transform(
-        self, encoded: torch.Tensor | np.ndarray, *, rng: np.random.Generator
-    ) -> pd.DataFrame:
+    def inverse_transform(self, encoded: torch.Tensor | np.ndarray, *, rng: np.random.Generator) -> pd.DataFrame:
         """Decode model output (activated: tanh scalars, softmax spans) to a DataFrame."""
         self._check_fitted()
         matrix = encoded.detach().cpu().numpy() if isinstance(encoded, torch.Tensor) else encoded
@@ -151,7 +147,9 @@ class DataTransformer:
                 codes = matrix[:, span.start : span.stop].argmax(axis=1)
                 values = encoder.inverse_transform(codes, rng=rng)
                 categorical = encoder.as_dtype_categories(values)
-                decoded[span.column] = categorical if categorical is not None else _restore_discrete_dtype(values, column)
+                decoded[span.column] = (
+                    categorical if categorical is not None else _restore_discrete_dtype(values, column)
+                )
             elif span.kind == "scalar":
                 width = encoder.n_components
                 component = matrix[:, span.stop : span.stop + width].argmax(axis=1)
@@ -184,8 +182,7 @@ class DataTransformer:
     def from_state(cls, state: dict[str, Any]) -> DataTransformer:
         transformer = cls(**state["options"])
         transformer.columns_ = [
-            Column.from_dict(spec["name"], {k: v for k, v in spec.items() if k != "name"})
-            for spec in state["columns"]
+            Column.from_dict(spec["name"], {k: v for k, v in spec.items() if k != "name"}) for spec in state["columns"]
         ]
         transformer.encoders_ = {}
         for column in transformer.columns_:

@@ -42,11 +42,19 @@ def models(tmp_path_factory) -> Path:
     table = pd.DataFrame({"age": rng.integers(18, 90, 200), "city": rng.choice(["Lyon", "Köln", "Porto"], 200)})
     TabularGAN(**QUICK).fit(table).save(folder / "table.synth")
     customers = pd.DataFrame({"id": np.arange(1, 101), "segment": rng.choice(["retail", "business"], 100)})
-    orders = pd.DataFrame({"order_id": np.arange(1, 301), "customer_id": rng.integers(1, 101, 300), "amount": rng.gamma(2, 30, 300).round(2)})
+    orders = pd.DataFrame(
+        {
+            "order_id": np.arange(1, 301),
+            "customer_id": rng.integers(1, 101, 300),
+            "amount": rng.gamma(2, 30, 300).round(2),
+        }
+    )
     shop = f"sqlite:///{folder / 'shop.db'}"
     declared = [
         TableCatalog("customers", {}, primary_key=("id",)),
-        TableCatalog("orders", {}, primary_key=("order_id",), foreign_keys=(ForeignKey(("customer_id",), "customers", ("id",)),)),
+        TableCatalog(
+            "orders", {}, primary_key=("order_id",), foreign_keys=(ForeignKey(("customer_id",), "customers", ("id",)),)
+        ),
     ]
     with open_database_sink(shop, declared, verbose=False) as sink:
         sink.write("customers", customers)
@@ -56,7 +64,9 @@ def models(tmp_path_factory) -> Path:
     return folder
 
 
-def interrupted(folder: Path, arguments: list[str], writing: Callable[[], bool], delay: float, number: signal.Signals) -> str:
+def interrupted(
+    folder: Path, arguments: list[str], writing: Callable[[], bool], delay: float, number: signal.Signals
+) -> str:
     """Run `synthdata ARGUMENTS`, send `number` `delay` seconds after `writing()` holds; check the exit; return stderr."""
     environment = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     process = subprocess.Popen([*SYNTHDATA, *arguments], cwd=folder, stderr=subprocess.PIPE, text=True, env=environment)
@@ -79,7 +89,9 @@ def interrupted(folder: Path, arguments: list[str], writing: Callable[[], bool],
     return stderr
 
 
-@pytest.mark.parametrize(("number", "delay"), [(signal.SIGTERM, DELAYS[0]), (signal.SIGHUP, DELAYS[1])], ids=["term", "hup"])
+@pytest.mark.parametrize(
+    ("number", "delay"), [(signal.SIGTERM, DELAYS[0]), (signal.SIGHUP, DELAYS[1])], ids=["term", "hup"]
+)
 def test_a_stopped_file_sample_leaves_no_file(models, tmp_path, number, delay):
     output = tmp_path / "x.csv"
     started = lambda: any(path.name.startswith(".x.csv.") for path in tmp_path.iterdir())  # noqa: E731
@@ -104,7 +116,9 @@ def writing_to(url: str, table: str) -> Callable[[], bool]:
     engine = sa.create_engine(parse_url(url), poolclass=sa.pool.NullPool)
     if engine.dialect.name == "postgresql":
         database = parse_url(url).database
-        probe = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = :database AND query LIKE 'COPY%' AND state = 'active'")
+        probe = sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = :database AND query LIKE 'COPY%' AND state = 'active'"
+        )
 
         def running() -> bool:
             with engine.connect() as connection:
@@ -127,7 +141,20 @@ def test_a_stopped_replacing_sample_keeps_the_old_table_and_no_staging_table(mod
         connection.exec_driver_sql("INSERT INTO kept VALUES (30, 'Lyon'), (40, 'Porto')")
     engine.dispose()
     before = tables(url)
-    arguments = ["sample", "-m", "table.synth", "-n", "3000000", "--to", url, "--table", "kept", "--if-exists", "replace", "-q"]
+    arguments = [
+        "sample",
+        "-m",
+        "table.synth",
+        "-n",
+        "3000000",
+        "--to",
+        url,
+        "--table",
+        "kept",
+        "--if-exists",
+        "replace",
+        "-q",
+    ]
     interrupted(models, arguments, writing_to(url, "_synthdata_"), DELAYS[2], signal.SIGTERM)
     assert tables(url) == before
 

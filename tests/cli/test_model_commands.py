@@ -39,7 +39,9 @@ def test_sample_uses_the_newest_model_and_names_it(fitted, patients_path):
 
 
 def test_conditioned_sample_to_parquet(fitted):
-    result = synthdata(fitted, "sample", "-m", "patients.synth", "-n", "500", "--where", "GENDER=F", "-o", "women.parquet", "-q")
+    result = synthdata(
+        fitted, "sample", "-m", "patients.synth", "-n", "500", "--where", "GENDER=F", "-o", "women.parquet", "-q"
+    )
     assert result.returncode == 0, result.stderr
     women = pd.read_parquet(fitted / "women.parquet")
     assert len(women) == 500 and (women["GENDER"] == "F").all()

@@ -43,7 +43,10 @@ def folder(tmp_path_factory, patients_path) -> Path:
         (("fit", "patients.csv", "-o", "./patients.csv", "--force", "--epochs", "1", "-q"), "patients.csv"),
         (("schema", "infer", "patients.csv", "-o", "patients.csv", "--force"), "patients.csv"),
         (("sample", "--schema", "patients.yaml", "-n", "5", "-o", "patients.yaml", "--force"), "patients.yaml"),
-        (("sample", "-m", "patients.synth", "-n", "5", "-o", "patients.synth", "--if-exists", "replace", "-q"), "patients.synth"),
+        (
+            ("sample", "-m", "patients.synth", "-n", "5", "-o", "patients.synth", "--if-exists", "replace", "-q"),
+            "patients.synth",
+        ),
         (("evaluate", "patients.csv", "patients.csv", "--json", "patients.csv", "--force", "-q"), "patients.csv"),
     ],
 )

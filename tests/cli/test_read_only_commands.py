@@ -18,7 +18,9 @@ def victim(request, tmp_path) -> str:
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS victim")
         connection.exec_driver_sql("CREATE TABLE victim (id int, name varchar(10))")
-        connection.execute(sa.text("INSERT INTO victim VALUES (:id, :name)"), [{"id": i, "name": f"n{i}"} for i in range(50)])
+        connection.execute(
+            sa.text("INSERT INTO victim VALUES (:id, :name)"), [{"id": i, "name": f"n{i}"} for i in range(50)]
+        )
     engine.dispose()
     return url
 

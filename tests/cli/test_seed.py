@@ -18,7 +18,9 @@ CUSTOMERS = 120
 def shop_tables() -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(0)
     segment = rng.choice(["retail", "business"], CUSTOMERS, p=[0.7, 0.3])
-    customers = pd.DataFrame({"id": np.arange(1, CUSTOMERS + 1), "segment": segment, "balance": rng.gamma(2.0, 50.0, CUSTOMERS).round(2)})
+    customers = pd.DataFrame(
+        {"id": np.arange(1, CUSTOMERS + 1), "segment": segment, "balance": rng.gamma(2.0, 50.0, CUSTOMERS).round(2)}
+    )
     per_customer = np.where(segment == "business", rng.poisson(6, CUSTOMERS), rng.poisson(1, CUSTOMERS))
     owner = np.repeat(customers["id"].to_numpy(), per_customer)
     orders = pd.DataFrame(
@@ -37,7 +39,9 @@ def shop(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('shop') / 'shop.db'}"
     declared = [
         TableCatalog("customers", {}, primary_key=("id",)),
-        TableCatalog("orders", {}, primary_key=("order_id",), foreign_keys=(ForeignKey(("customer_id",), "customers", ("id",)),)),
+        TableCatalog(
+            "orders", {}, primary_key=("order_id",), foreign_keys=(ForeignKey(("customer_id",), "customers", ("id",)),)
+        ),
     ]
     with open_database_sink(url, declared, verbose=False) as sink:
         for name, frame in shop_tables().items():
@@ -117,7 +121,9 @@ def test_foreign_keys_from_a_schema_file_when_the_database_declares_none(tmp_pat
     assert run("fit", url, "--schema", str(schema), "-o", str(model), "--epochs", "1", "-q").exit_code == 0
     seeded = f"sqlite:///{tmp_path / 'seeded.db'}"
     assert run("seed", seeded, "-m", str(model), "-q").exit_code == 0
-    assert read_database_catalog(seeded).tables["orders"].foreign_keys == (ForeignKey(("customer_id",), "customers", ("id",)),)
+    assert read_database_catalog(seeded).tables["orders"].foreign_keys == (
+        ForeignKey(("customer_id",), "customers", ("id",)),
+    )
 
 
 @pytest.mark.parametrize("server", ["sqlite", "postgresql", "mariadb"])

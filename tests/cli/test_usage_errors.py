@@ -40,7 +40,10 @@ def folder(tmp_path_factory, patients_path) -> Path:
         (("fit", "patients.csv", "--device", "tpu"), "Unknown device 'tpu'"),
         (("fit", "patients.csv", "--table", "people"), "--table applies to a database URL"),
         (("schema", "infer", "patients.csv", "--query", "select 1"), "--query applies to a database URL"),
-        (("sample", "-m", "patients.synth", "-n", "5", "-o", "x.csv", "--to", "sqlite:///x.db", "--table", "t"), "-o and --to"),
+        (
+            ("sample", "-m", "patients.synth", "-n", "5", "-o", "x.csv", "--to", "sqlite:///x.db", "--table", "t"),
+            "-o and --to",
+        ),
         (("sample", "-m", "patients.synth", "--schema", "s.yaml", "-n", "5"), "--schema generates without a model"),
         (("sample", "-n", "5", "-o", "x.csv", "--force", "--if-exists", "append"), "give one of them"),
     ],
@@ -95,8 +98,15 @@ def test_an_existing_table_names_the_command_line_option(folder):
 def test_info_lists_constraints_and_offers_json(folder):
     schema = folder / "ordered.yaml"
     inferred = run(folder, "schema", "infer", "patients.csv")
-    schema.write_text(inferred.stdout.split("constraints:")[0] + "constraints:\n  - {type: range, column: LAT, min: 39, max: 44}\n")
-    assert run(folder, "fit", "patients.csv", "--schema", str(schema), "-o", "ranged.synth", "--epochs", "1", "-q").exit_code == 0
+    schema.write_text(
+        inferred.stdout.split("constraints:")[0] + "constraints:\n  - {type: range, column: LAT, min: 39, max: 44}\n"
+    )
+    assert (
+        run(
+            folder, "fit", "patients.csv", "--schema", str(schema), "-o", "ranged.synth", "--epochs", "1", "-q"
+        ).exit_code
+        == 0
+    )
     shown = run(folder, "info", "ranged.synth")
     assert 'constraints:\n  {type: "range", column: "LAT", min: 39, max: 44}' in shown.stdout
     as_json = run(folder, "info", "ranged.synth", "--json")
@@ -109,7 +119,9 @@ def test_a_database_model_shows_its_tables_and_sample_points_to_seed(folder):
     database = folder / "shop.db"
     with sqlite3.connect(database) as connection:
         connection.execute("create table customers (id integer primary key, segment text)")
-        connection.execute("create table orders (order_id integer primary key, customer_id integer references customers(id), amount real)")
+        connection.execute(
+            "create table orders (order_id integer primary key, customer_id integer references customers(id), amount real)"
+        )
         connection.executemany("insert into customers values (?, ?)", [(i, "ab"[i % 2]) for i in range(1, 41)])
         connection.executemany("insert into orders values (?, ?, ?)", [(i, 1 + i % 40, i * 1.5) for i in range(1, 101)])
     assert run(folder, "fit", f"sqlite:///{database}", "-o", "shop.synth", "--epochs", "1", "-q").exit_code == 0

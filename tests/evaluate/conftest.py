@@ -51,9 +51,7 @@ def damage(frame: pd.DataFrame, *, seed: int, dates: Sequence[str] = ()) -> pd.D
     rng = np.random.default_rng(seed)
     out = frame.copy().reset_index(drop=True)
     numbers = [name for name in out.columns if pd.api.types.is_numeric_dtype(out[name])]
-    labels = [
-        name for name in out.columns if name not in numbers and name not in dates and out[name].nunique() < 50
-    ]
+    labels = [name for name in out.columns if name not in numbers and name not in dates and out[name].nunique() < 50]
     for name in (labels[0], numbers[-1] if numbers else dates[-1]):
         out[name] = rng.permutation(out[name].to_numpy())
     for name in numbers[::2]:

@@ -6,7 +6,6 @@ import sys
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from synthdata import Report, Schema, SynthDataError, evaluate
@@ -50,7 +49,14 @@ def test_scores_hold_the_headline_numbers(adult_reports):
     assert all(isinstance(value, float) for value in ours.scores.values())
     assert 0.5 < ours.scores["detection_auc"] <= 1.0
     assert ours.scores["column_pair_trends_all"] != ours.scores["column_pair_trends"]
-    assert list(ours.columns.columns) == ["column", "kind", "metric", "score", "real_null_share", "synthetic_null_share"]
+    assert list(ours.columns.columns) == [
+        "column",
+        "kind",
+        "metric",
+        "score",
+        "real_null_share",
+        "synthetic_null_share",
+    ]
     assert len(ours.pairs) == 15 * 14 // 2
     assert ours.settings["pair_subsample_rows"] == 50_000
 

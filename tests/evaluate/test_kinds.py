@@ -15,9 +15,7 @@ from synthdata.schema import Column
 def _schema(**types: str) -> Schema:
     """Faker columns name a provider (a schema refuses one without)."""
     provider = {"faker": "first_name"}
-    return Schema(
-        {name: Column(name=name, type=kind, provider=provider.get(kind)) for name, kind in types.items()}
-    )
+    return Schema({name: Column(name=name, type=kind, provider=provider.get(kind)) for name, kind in types.items()})
 
 
 def test_generated_kinds_are_skipped_and_modelled_kinds_mapped():

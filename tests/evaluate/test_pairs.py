@@ -9,8 +9,8 @@ from scipy.stats import pearsonr
 from scipy.stats.contingency import association
 
 from synthdata import Schema
-from synthdata.schema.column import Column
 from synthdata.evaluate.pairs import column_pair_trends, cramers_v, pearson, trend_averages
+from synthdata.schema.column import Column
 
 
 @pytest.mark.parametrize("tables", [("adult_sample", "damaged_adult"), ("ma_patients", "damaged_ma_patients")])

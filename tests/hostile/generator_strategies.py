@@ -30,7 +30,14 @@ PATTERNS = st.recursive(st.tuples(ATOMS, QUANTIFIERS).map("".join), _grown, max_
     lambda pattern: pattern + "$"
 )
 # Values that make a backtracking pattern try every way to split them before failing.
-BACKTRACKING_VALUES = ["a" * 30 + "!", "ab" * 15 + "!", "1" * 30 + "!", "a" * 999 + "!", "1" * 999 + "!", "a" * 5000 + "!"]
+BACKTRACKING_VALUES = [
+    "a" * 30 + "!",
+    "ab" * 15 + "!",
+    "1" * 30 + "!",
+    "a" * 999 + "!",
+    "1" * 999 + "!",
+    "a" * 5000 + "!",
+]
 
 SIZED_PROVIDERS = {
     "file_path": ["depth"],

@@ -69,7 +69,9 @@ def column_values(draw, kind: str, n: int) -> pd.Series:
 def _float(draw, rng, n, nulls):
     values = rng.normal(draw(st.floats(-1e6, 1e6)), draw(st.floats(1e-6, 1e6)), n)
     values = np.round(values, draw(st.integers(0, 12)))
-    specials = draw(st.lists(st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, 0.0, -0.0, 1e308, np.inf, -np.inf]), max_size=3))
+    specials = draw(
+        st.lists(st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, 0.0, -0.0, 1e308, np.inf, -np.inf]), max_size=3)
+    )
     values[: len(specials)] = specials[:n]
     values[nulls] = np.nan
     return pd.Series(values, dtype=draw(st.sampled_from(["float64", "float32", "Float64"])))
@@ -112,7 +114,9 @@ def _category(draw, rng, n, nulls):
 def _mixed(draw, rng, n, nulls):
     pool = draw(
         st.lists(
-            st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=6)),
+            st.one_of(
+                st.integers(-(10**6), 10**6), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=6)
+            ),
             min_size=1,
             max_size=10,
         )
@@ -147,7 +151,9 @@ def _all_null(draw, rng, n, nulls):
 
 
 def _constant(draw, rng, n, nulls):
-    value = draw(st.one_of(st.integers(-10**9, 10**9), st.text(max_size=8), st.booleans(), st.floats(allow_nan=False)))
+    value = draw(
+        st.one_of(st.integers(-(10**9), 10**9), st.text(max_size=8), st.booleans(), st.floats(allow_nan=False))
+    )
     return pd.Series([value] * n)
 
 
@@ -159,7 +165,10 @@ def _high_cardinality(draw, rng, n, nulls):
 
 def _huge_int(draw, rng, n, nulls):
     base = draw(st.integers(2**63, 2**90))
-    values = pd.Series([base * int(sign) + int(offset) for sign, offset in zip(rng.choice([-1, 1], n), rng.integers(0, 1000, n))], dtype=object)
+    values = pd.Series(
+        [base * int(sign) + int(offset) for sign, offset in zip(rng.choice([-1, 1], n), rng.integers(0, 1000, n))],
+        dtype=object,
+    )
     values[nulls] = None
     return values
 

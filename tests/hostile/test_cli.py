@@ -86,7 +86,9 @@ def test_bad_data_files_are_one_line_and_no_model(case, tmp_path):
         (tmp_path / name).mkdir()
     elif content is not None:
         (tmp_path / name).write_bytes(content)
-    assert_clean_failure(tmp_path, ("fit", name, "-o", "m.synth", "--epochs", "1"), 1, mentions, before=_listing(tmp_path))
+    assert_clean_failure(
+        tmp_path, ("fit", name, "-o", "m.synth", "--epochs", "1"), 1, mentions, before=_listing(tmp_path)
+    )
 
 
 def test_an_unreadable_file_says_permission_denied(unprivileged_cli):
@@ -119,7 +121,10 @@ ODD_BUT_READABLE = {
         "\ufeffage;city;note\n" + "".join(f'{20 + i % 50};Köln;"two\nlines; {i % 3}"\n' for i in range(120)),
         "utf-8",
     ),
-    "Latin-1 with pipes": ("age|city\n" + "".join(f"{20 + i % 50}|{'Zürich' if i % 2 else 'Málaga'}\n" for i in range(120)), "latin-1"),
+    "Latin-1 with pipes": (
+        "age|city\n" + "".join(f"{20 + i % 50}|{'Zürich' if i % 2 else 'Málaga'}\n" for i in range(120)),
+        "latin-1",
+    ),
 }
 
 
@@ -180,7 +185,9 @@ BAD_MODELS = {
 @pytest.mark.parametrize("model", list(BAD_MODELS))
 def test_bad_model_files_are_one_line_and_no_output(model, model_files):
     before = _listing(model_files)
-    assert_clean_failure(model_files, ("sample", "-m", model, "-n", "5", "-o", "out.csv"), 1, BAD_MODELS[model], before=before)
+    assert_clean_failure(
+        model_files, ("sample", "-m", model, "-n", "5", "-o", "out.csv"), 1, BAD_MODELS[model], before=before
+    )
     assert_clean_failure(model_files, ("info", model), 1, BAD_MODELS[model], before=before)
 
 
@@ -238,7 +245,11 @@ def test_unwritable_outputs_leave_nothing_behind(case, model_folder):
     target, mentions = BAD_OUTPUTS[case]
     existing = (model_folder / "table.csv").read_bytes()
     assert_clean_failure(
-        model_folder, ("sample", "-m", "table.synth", "-n", "5", "-o", target), 1, mentions, before=_listing(model_folder)
+        model_folder,
+        ("sample", "-m", "table.synth", "-n", "5", "-o", target),
+        1,
+        mentions,
+        before=_listing(model_folder),
     )
     assert (model_folder / "table.csv").read_bytes() == existing
 
@@ -313,7 +324,9 @@ def _sampling(folder: Path, rows: int, output: str) -> subprocess.Popen:
 
 def test_interrupting_a_sample_leaves_no_output(model_folder):
     process = _sampling(model_folder, 5_000_000, "big.csv")
-    partial = lambda: any(name.startswith(".big.csv.") and (model_folder / name).stat().st_size for name in os.listdir(model_folder))  # noqa: E731
+    partial = lambda: any(
+        name.startswith(".big.csv.") and (model_folder / name).stat().st_size for name in os.listdir(model_folder)
+    )
     _interrupt_when(process, partial)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130 and "Traceback" not in stderr, stderr

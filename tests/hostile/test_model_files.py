@@ -86,10 +86,18 @@ PAYLOAD_FILES = {
     "a torch.save of the payload": lambda real, marker: _torch_saved(marker),
     "meta.json replaced by a pickle": lambda real, marker: _zip({**_members(real), META_MEMBER: _pickled(marker)}),
     "weights replaced by a pickle": lambda real, marker: _zip({**_members(real), WEIGHTS_MEMBER: _pickled(marker)}),
-    "meta.json replaced by a torch.save": lambda real, marker: _zip({**_members(real), META_MEMBER: _torch_saved(marker)}),
-    "weights replaced by a torch.save": lambda real, marker: _zip({**_members(real), WEIGHTS_MEMBER: _torch_saved(marker)}),
-    "a pickle added beside the real members": lambda real, marker: _zip({**_members(real), "data.pkl": _pickled(marker)}),
-    "the torch archive's members added": lambda real, marker: _zip({**_members(real), **_members(_torch_saved(marker))}),
+    "meta.json replaced by a torch.save": lambda real, marker: _zip(
+        {**_members(real), META_MEMBER: _torch_saved(marker)}
+    ),
+    "weights replaced by a torch.save": lambda real, marker: _zip(
+        {**_members(real), WEIGHTS_MEMBER: _torch_saved(marker)}
+    ),
+    "a pickle added beside the real members": lambda real, marker: _zip(
+        {**_members(real), "data.pkl": _pickled(marker)}
+    ),
+    "the torch archive's members added": lambda real, marker: _zip(
+        {**_members(real), **_members(_torch_saved(marker))}
+    ),
 }
 
 
@@ -192,12 +200,24 @@ BROKEN_FILES = {
     "truncated by one byte": (lambda real: real[:-1], "damaged"),
     "empty": (lambda real: b"", "damaged"),
     "a CSV named .synth": (lambda real: b"a,b\n1,2\n", "not a synthdata model file"),
-    "a newer format version": (lambda real: _with_meta(real, lambda meta: {**meta, "format_version": 2}), "newer synthdata"),
-    "a format version that is text": (lambda real: _with_meta(real, lambda meta: {**meta, "format_version": "1"}), "format version"),
-    "another program's zip": (lambda real: _with_meta(real, lambda meta: {**meta, "format": "other"}), "not a synthdata"),
+    "a newer format version": (
+        lambda real: _with_meta(real, lambda meta: {**meta, "format_version": 2}),
+        "newer synthdata",
+    ),
+    "a format version that is text": (
+        lambda real: _with_meta(real, lambda meta: {**meta, "format_version": "1"}),
+        "format version",
+    ),
+    "another program's zip": (
+        lambda real: _with_meta(real, lambda meta: {**meta, "format": "other"}),
+        "not a synthdata",
+    ),
     "meta.json that is a list": (lambda real: _with_meta(real, lambda meta: [meta]), "not a synthdata model file"),
     "meta.json that is not JSON": (lambda real: _zip({**_members(real), META_MEMBER: b"\xff{"}), "not valid JSON"),
-    "weights that are not safetensors": (lambda real: _zip({**_members(real), WEIGHTS_MEMBER: b"\x00" * 64}), "weights"),
+    "weights that are not safetensors": (
+        lambda real: _zip({**_members(real), WEIGHTS_MEMBER: b"\x00" * 64}),
+        "weights",
+    ),
 }
 
 
@@ -275,16 +295,23 @@ def _set_schema(path: list[str | int], value):
 
 
 HOSTILE_SCHEMAS_IN_MODEL_FILES = {
-    "an id pattern repeating a billion times": (_set_schema(["columns", "code", "pattern"], r"S\d{999999999}"),
-                                                "repeats 999,999,999 times"),
+    "an id pattern repeating a billion times": (
+        _set_schema(["columns", "code", "pattern"], r"S\d{999999999}"),
+        "repeats 999,999,999 times",
+    ),
     "an id pattern with nested quantifiers": (_set_schema(["columns", "code", "pattern"], "(a+)+$"), "varying length"),
-    "an id pattern of 10**8 pieces": (_set_schema(["columns", "code", "pattern"], r"((\d{100}){100}){100}"),
-                                      "pieces"),
+    "an id pattern of 10**8 pieces": (_set_schema(["columns", "code", "pattern"], r"((\d{100}){100}){100}"), "pieces"),
     "a catastrophic regex constraint": (_set_schema(["constraints", 0, "pattern"], "(a|a)*$"), "start with the same"),
-    "a path 10**8 folders deep": (_set_schema(["columns", "first_name"], {"type": "faker", "provider": "file_path",
-                                                                          "args": {"depth": 100_000_000}}), "'depth'"),
-    "4 GB of binary": (_set_schema(["columns", "first_name"], {"type": "faker", "provider": "binary",
-                                                               "args": {"length": 4e9}}), "'length'"),
+    "a path 10**8 folders deep": (
+        _set_schema(
+            ["columns", "first_name"], {"type": "faker", "provider": "file_path", "args": {"depth": 100_000_000}}
+        ),
+        "'depth'",
+    ),
+    "4 GB of binary": (
+        _set_schema(["columns", "first_name"], {"type": "faker", "provider": "binary", "args": {"length": 4e9}}),
+        "'length'",
+    ),
     "an unknown Faker argument": (_set_schema(["columns", "first_name", "args"], {"bogus": 1}), "no argument 'bogus'"),
     "an unknown provider": (_set_schema(["columns", "first_name", "provider"], "frist_name"), "did you mean"),
 }
@@ -325,4 +352,4 @@ def test_any_pattern_or_faker_column_in_a_model_file_loads_and_samples_in_bounde
     edited = tmp_path_factory.mktemp("edited") / "model.synth"
     edited.write_bytes(_with_meta(generated_model_bytes, change))
     error, message = outcome_within(20, lambda: TabularGAN.load(edited).sample(20))
-    assert error == "ok" or error in MODEL_FILE_ERRORS and "\n" not in message, (error, message)
+    assert error == "ok" or (error in MODEL_FILE_ERRORS and "\n" not in message), (error, message)

@@ -203,23 +203,37 @@ def test_a_condition_doing_arithmetic_on_text_columns_compares_numbers(no_python
 
 HOSTILE_GENERATORS = {
     "a catastrophic regex constraint": (
-        COLUMNS + "constraints:\n  - {type: regex, column: STATUS, pattern: '(a+)+$'}\n", "varying length"),
+        COLUMNS + "constraints:\n  - {type: regex, column: STATUS, pattern: '(a+)+$'}\n",
+        "varying length",
+    ),
     "overlapping alternatives repeated": (
-        COLUMNS + "constraints:\n  - {type: regex, column: STATUS, pattern: '(a|a)*$'}\n", "start with the same"),
+        COLUMNS + "constraints:\n  - {type: regex, column: STATUS, pattern: '(a|a)*$'}\n",
+        "start with the same",
+    ),
     "an id pattern repeating a billion times": ("columns:\n  ID: {type: id, pattern: 'a{999999999}'}\n", "999,999,999"),
     "an id pattern of a million pieces": ("columns:\n  ID: {type: id, pattern: '((a{100}){100}){100}'}\n", "pieces"),
     "a path 10**8 folders deep": (
-        "columns:\n  P: {type: faker, provider: file_path, args: {depth: 100000000}}\n", "'depth'"),
+        "columns:\n  P: {type: faker, provider: file_path, args: {depth: 100000000}}\n",
+        "'depth'",
+    ),
     "4 GB of binary": ("columns:\n  B: {type: faker, provider: binary, args: {length: 4.0e+9}}\n", "'length'"),
     "a string of 10**9 characters": (
-        "columns:\n  S: {type: faker, provider: pystr, args: {max_chars: 1000000000}}\n", "'max_chars'"),
+        "columns:\n  S: {type: faker, provider: pystr, args: {max_chars: 1000000000}}\n",
+        "'max_chars'",
+    ),
     "text of 10**9 characters": ("columns:\n  T: {type: text, args: {max_nb_chars: 1000000000}}\n", "'max_nb_chars'"),
     "a huge integer range": (
-        "columns:\n  N: {type: faker, provider: pyint, args: {max_value: 1.0e+300}}\n", "'max_value'"),
+        "columns:\n  N: {type: faker, provider: pyint, args: {max_value: 1.0e+300}}\n",
+        "'max_value'",
+    ),
     "an unknown Faker argument": (
-        "columns:\n  F: {type: faker, provider: first_name, args: {bogus: 1}}\n", "no argument 'bogus'"),
+        "columns:\n  F: {type: faker, provider: first_name, args: {bogus: 1}}\n",
+        "no argument 'bogus'",
+    ),
     "pyint with min above max": (
-        "columns:\n  N: {type: faker, provider: pyint, args: {min_value: 10, max_value: 1}}\n", "empty range"),
+        "columns:\n  N: {type: faker, provider: pyint, args: {min_value: 10, max_value: 1}}\n",
+        "empty range",
+    ),
     "a bad date": ("columns:\n  D: {type: faker, provider: date_between, args: {start_date: soon}}\n", "ParseError"),
     "an unknown provider": ("columns:\n  F: {type: faker, provider: frist_name}\n", "did you mean first_name"),
 }
@@ -244,20 +258,27 @@ def _one_line_failure(folder, *args: str, mentions: str = "") -> str:
     return stderr
 
 
-@pytest.mark.parametrize("case", ["a catastrophic regex constraint", "a path 10**8 folders deep", "pyint with min above max"])
+@pytest.mark.parametrize(
+    "case", ["a catastrophic regex constraint", "a path 10**8 folders deep", "pyint with min above max"]
+)
 def test_schema_validate_and_sample_call_them_invalid_in_one_line(case, tmp_path):
     text, message = HOSTILE_GENERATORS[case]
     (tmp_path / "schema.yaml").write_text(text)
     FRAME.assign(STATUS="a" * 30 + "!").to_csv(tmp_path / "data.csv", index=False)
-    for args in (("schema", "validate", "schema.yaml"), ("schema", "validate", "schema.yaml", "data.csv"),
-                 ("sample", "--schema", "schema.yaml", "-n", "5", "-o", "out.csv")):
+    for args in (
+        ("schema", "validate", "schema.yaml"),
+        ("schema", "validate", "schema.yaml", "data.csv"),
+        ("sample", "--schema", "schema.yaml", "-n", "5", "-o", "out.csv"),
+    ):
         error, failure = outcome_within(20, lambda: _one_line_failure(tmp_path, *args, mentions=message))
         assert error == "ok", failure
     assert not (tmp_path / "out.csv").exists()
 
 
 def test_a_regex_constraint_every_real_row_breaks_fails_at_fit(tmp_path):
-    (tmp_path / "schema.yaml").write_text(COLUMNS + "constraints:\n  - {type: regex, column: STATUS, pattern: 'S\\d{8}'}\n")
+    (tmp_path / "schema.yaml").write_text(
+        COLUMNS + "constraints:\n  - {type: regex, column: STATUS, pattern: 'S\\d{8}'}\n"
+    )
     FRAME.to_csv(tmp_path / "data.csv", index=False)
     stderr = _one_line_failure(tmp_path, "fit", "data.csv", "--schema", "schema.yaml", "--epochs", "1")
     assert "breaks constraint 'regex STATUS ~ S\\d{8}' on 3 of 3 rows" in stderr and "such as 'open'" in stderr
@@ -265,8 +286,12 @@ def test_a_regex_constraint_every_real_row_breaks_fails_at_fit(tmp_path):
 
 
 def _match_backtracking_values(pattern: str) -> None:
-    schema = Schema.from_dict({"columns": {"CODE": {"type": "categorical"}},
-                               "constraints": [{"type": "regex", "column": "CODE", "pattern": pattern}]})
+    schema = Schema.from_dict(
+        {
+            "columns": {"CODE": {"type": "categorical"}},
+            "constraints": [{"type": "regex", "column": "CODE", "pattern": pattern}],
+        }
+    )
     schema.is_valid(pd.DataFrame({"CODE": BACKTRACKING_VALUES}))
 
 

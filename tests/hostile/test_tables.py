@@ -77,7 +77,11 @@ GIVEN_BACK = {
     "all null": {"x": [None] * N, "y": _cycle([1, 2, 3, 4, 5])},
     "constant": {"x": [5] * N, "y": RNG.normal(size=N)},
     "unicode and blank names": {"é ü": RNG.normal(size=N), " ": _cycle([0, 1, 2]), "": _cycle(["a", "b"])},
-    "names the CLI and SQL parse": {"a=b": _cycle(["x", "y"]), "c>=d": RNG.normal(size=N), 'q"; DROP TABLE t; --': _cycle([1, 2, 3, 4])},
+    "names the CLI and SQL parse": {
+        "a=b": _cycle(["x", "y"]),
+        "c>=d": RNG.normal(size=N),
+        'q"; DROP TABLE t; --': _cycle([1, 2, 3, 4]),
+    },
     "10,000 distinct strings": {"x": [f"v{i}" for i in range(10_000)], "y": np.arange(10_000) % 7},
     "a 10,000-category dtype": {"x": pd.Categorical([f"c{i}" for i in range(10_000)]), "y": np.arange(10_000) % 3},
     "100,000-character strings": {"x": _cycle(["a" * 100_000, "b" * 100_000, "c"])},
@@ -94,7 +98,10 @@ REFUSED = {
     "infinities": ({"x": _cycle([1.0, np.nan, np.inf, -np.inf, 2.0])}, r"'x' holds infinite values.*replace them"),
     "repeated names": (pd.DataFrame([[1, 2]] * N, columns=["a", "a"]), r"unique; repeated: \['a'\]"),
     "integer names": ({0: RNG.normal(size=N)}, r"must be text, but 0 is int; rename"),
-    "tuple names": (pd.DataFrame(RNG.normal(size=(N, 2)), columns=pd.MultiIndex.from_tuples([("a", "b"), ("a", "c")])), r"must be text"),
+    "tuple names": (
+        pd.DataFrame(RNG.normal(size=(N, 2)), columns=pd.MultiIndex.from_tuples([("a", "b"), ("a", "c")])),
+        r"must be text",
+    ),
     "durations": ({"x": pd.to_timedelta(np.arange(N), unit="s")}, r"'x' holds timedelta64\[ns\] values.*total_seconds"),
     "complex numbers": ({"x": np.arange(N) + 1j}, r"'x' holds complex128 values.*convert"),
     "periods": ({"x": pd.period_range("2020-01", periods=N, freq="M")}, r"'x' holds period\[M\] values"),
@@ -185,7 +192,9 @@ def _clear_error_or_own_shape(frame: pd.DataFrame) -> None:
     check_sample(frame, model, sample)
 
 
-ERROR_KINDS = re.compile(r"no rows|must be unique|must be text|No column is learned|infinite|holds \w+ values|fit no date format|time zone")
+ERROR_KINDS = re.compile(
+    r"no rows|must be unique|must be text|No column is learned|infinite|holds \w+ values|fit no date format|time zone"
+)
 
 
 ACTIONS = re.compile(r"\b(add|use|declare|convert|replace|rename|drop|store|generate|point|fit|clean)\b", re.IGNORECASE)

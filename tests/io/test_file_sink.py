@@ -63,10 +63,9 @@ def test_header_is_written_once_and_columns_are_reordered(tmp_path):
 
 def test_chunk_with_other_columns_is_refused_and_nothing_written(tmp_path):
     path = tmp_path / "t.csv"
-    with pytest.raises(SynthDataError, match=r"missing \['b'\], unexpected \['c'\]"):
-        with FileSink(path) as sink:
-            sink.write(pd.DataFrame({"a": [1], "b": [2]}))
-            sink.write(pd.DataFrame({"a": [1], "c": [2]}))
+    with pytest.raises(SynthDataError, match=r"missing \['b'\], unexpected \['c'\]"), FileSink(path) as sink:
+        sink.write(pd.DataFrame({"a": [1], "b": [2]}))
+        sink.write(pd.DataFrame({"a": [1], "c": [2]}))
     assert not path.exists()
     assert leftovers(tmp_path) == []
 
@@ -74,11 +73,10 @@ def test_chunk_with_other_columns_is_refused_and_nothing_written(tmp_path):
 def test_interrupt_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("a\nold\n")
-    with pytest.raises(KeyboardInterrupt):
-        with FileSink(path, if_exists="replace") as sink:
-            sink.write(pd.DataFrame({"a": np.arange(100_000)}))
-            assert leftovers(tmp_path) != []
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), FileSink(path, if_exists="replace") as sink:
+        sink.write(pd.DataFrame({"a": np.arange(100_000)}))
+        assert leftovers(tmp_path) != []
+        raise KeyboardInterrupt
     assert path.read_text() == "a\nold\n"
     assert leftovers(tmp_path) == []
 
@@ -122,9 +120,8 @@ def test_append_to_other_formats(tmp_path, suffix):
 def test_append_with_other_columns_is_refused(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("a,b\n1,2\n")
-    with pytest.raises(SynthDataError, match=r"missing \['b'\]"):
-        with FileSink(path, if_exists="append") as sink:
-            sink.write(pd.DataFrame({"a": [3]}))
+    with pytest.raises(SynthDataError, match=r"missing \['b'\]"), FileSink(path, if_exists="append") as sink:
+        sink.write(pd.DataFrame({"a": [3]}))
     assert path.read_text() == "a,b\n1,2\n"
 
 
@@ -148,10 +145,9 @@ def test_unwritable_folder(open_folder, unprivileged):
 
 def test_parquet_chunk_with_other_types_is_refused(tmp_path):
     path = tmp_path / "t.parquet"
-    with pytest.raises(SynthDataError, match="give every column one type"):
-        with FileSink(path) as sink:
-            sink.write(pd.DataFrame({"a": [1, 2]}))
-            sink.write(pd.DataFrame({"a": ["not a number"]}))
+    with pytest.raises(SynthDataError, match="give every column one type"), FileSink(path) as sink:
+        sink.write(pd.DataFrame({"a": [1, 2]}))
+        sink.write(pd.DataFrame({"a": ["not a number"]}))
     assert not path.exists()
     assert leftovers(tmp_path) == []
 

@@ -28,7 +28,9 @@ def source(database_url, table_name):
     dialect = url.get_backend_name()
     engine = sa.create_engine(url)
     metadata = sa.MetaData()
-    victim = sa.Table(table_name, metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(20)))
+    victim = sa.Table(
+        table_name, metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(20))
+    )
     sa.Table(f"{table_name}_log", metadata, sa.Column("id", sa.Integer))
     with engine.begin() as connection:
         metadata.create_all(connection)

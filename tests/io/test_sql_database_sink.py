@@ -104,10 +104,9 @@ def test_children_before_parents_are_refused(empty_url):
 
 
 def test_an_interrupt_leaves_nothing(empty_url):
-    with pytest.raises(KeyboardInterrupt):
-        with open_database_sink(empty_url, DECLARED, verbose=False) as sink:
-            sink.write(PARENT, parents())
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), open_database_sink(empty_url, DECLARED, verbose=False) as sink:
+        sink.write(PARENT, parents())
+        raise KeyboardInterrupt
     assert tables(empty_url) == set()
 
 
@@ -120,7 +119,9 @@ def test_undeclared_tables_and_bad_options_are_refused(sqlite_url):
 
 
 def test_a_table_may_reference_itself(empty_url):
-    staff = TableCatalog(name=PARENT, columns={}, primary_key=("id",), foreign_keys=(ForeignKey(("boss",), PARENT, ("id",)),))
+    staff = TableCatalog(
+        name=PARENT, columns={}, primary_key=("id",), foreign_keys=(ForeignKey(("boss",), PARENT, ("id",)),)
+    )
     rows = pd.DataFrame({"id": [1, 2, 3], "boss": [None, 1, 1]})
     with open_database_sink(empty_url, [staff], verbose=False) as sink:
         sink.write(PARENT, rows)

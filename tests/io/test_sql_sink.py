@@ -31,7 +31,7 @@ def sample_frame(rows: int = 500) -> pd.DataFrame:
             "amount": np.where(np.arange(rows) % 7 == 0, np.nan, rng.normal(50, 10, rows).round(2)),
             "active": np.arange(rows) % 3 == 0,
             "seen": pd.Timestamp("2024-01-01 08:30:00.250") + pd.to_timedelta(np.arange(rows), unit="min"),
-            "note": [["", None, "a, \"quoted\"\nline", "Robert'); --", "\\N", "plain"][i % 6] for i in range(rows)],
+            "note": [["", None, 'a, "quoted"\nline', "Robert'); --", "\\N", "plain"][i % 6] for i in range(rows)],
             HOSTILE_COLUMN: [f"v{i}" for i in range(rows)],
         }
     )
@@ -114,13 +114,13 @@ def test_a_failure_part_way_writes_nothing(database_url, table_name, if_exists):
     before = table_names(database_url)
     if if_exists != "fail":
         write_table(sample_frame(10), database_url, table=table_name, schema=keyed_by_id(), verbose=False)
-    with pytest.raises(SynthDataError, match=f"cannot write table '{table_name}' to "):
-        with open_sink(
-            database_url, table=table_name, if_exists=if_exists, schema=keyed_by_id(), verbose=False
-        ) as sink:
-            rows = sample_frame(300).assign(id=np.arange(1000, 1300))
-            sink.write(rows)
-            sink.write(rows)  # the same ids again: a primary key violation
+    with (
+        pytest.raises(SynthDataError, match=f"cannot write table '{table_name}' to "),
+        open_sink(database_url, table=table_name, if_exists=if_exists, schema=keyed_by_id(), verbose=False) as sink,
+    ):
+        rows = sample_frame(300).assign(id=np.arange(1000, 1300))
+        sink.write(rows)
+        sink.write(rows)  # the same ids again: a primary key violation
     if if_exists == "fail":
         assert table_names(database_url) == before
     else:

@@ -35,9 +35,8 @@ def test_password_is_masked():
 def test_connection_error_names_the_masked_url_and_never_the_password():
     url = parse_url("postgresql://alice:hunter2secret@127.0.0.1:1/prod")
     engine = create_engine(url)
-    with pytest.raises(SynthDataError) as caught:
-        with database_errors(url, "cannot read from"), engine.connect():
-            pass
+    with pytest.raises(SynthDataError) as caught, database_errors(url, "cannot read from"), engine.connect():
+        pass
     message = str(caught.value)
     assert message.startswith("cannot read from postgresql+psycopg://alice:***@127.0.0.1:1/prod: ")
     assert "hunter2secret" not in message
@@ -46,11 +45,10 @@ def test_connection_error_names_the_masked_url_and_never_the_password():
 
 def test_password_repeated_by_the_driver_is_scrubbed():
     url = parse_url("sqlite:///x.db").set(password="topsecret")
-    with pytest.raises(SynthDataError) as caught:
-        with database_errors(url, "cannot write to"):
-            import sqlite3
+    with pytest.raises(SynthDataError) as caught, database_errors(url, "cannot write to"):
+        import sqlite3
 
-            raise sqlite3.OperationalError("login with topsecret failed\nsecond line")
+        raise sqlite3.OperationalError("login with topsecret failed\nsecond line")
     assert "topsecret" not in str(caught.value)
     assert str(caught.value).endswith("login with *** failed")
 

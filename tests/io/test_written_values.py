@@ -18,7 +18,14 @@ from synthdata import SynthDataError, TabularGAN, read_table, write_table
 from synthdata_cli.main import main
 
 ROWS = 60
-TINY = {"epochs": 1, "batch_size": 30, "embedding_dim": 8, "generator_dims": (16,), "critic_dims": (16,), "verbose": False}
+TINY = {
+    "epochs": 1,
+    "batch_size": 30,
+    "embedding_dim": 8,
+    "generator_dims": (16,),
+    "critic_dims": (16,),
+    "verbose": False,
+}
 
 
 def table_text() -> str:
@@ -40,7 +47,10 @@ def write(folder: Path, name: str, text: str) -> Path:
 def test_integers_with_blanks_are_integers_and_booleans_keep_their_spelling(tmp_path):
     frame = read_table(write(tmp_path, "t.csv", table_text()))
     assert {name: str(dtype) for name, dtype in frame.dtypes.items()} == {
-        "age": "Int64", "FIPS": "Int64", "price": "float64", "active": "object"
+        "age": "Int64",
+        "FIPS": "Int64",
+        "price": "float64",
+        "active": "object",
     }
     assert set(frame["active"]) == {"true", "false"}
     assert read_table(write(tmp_path, "p.csv", "a\nTrue\nFalse\n"))["a"].dtype == bool

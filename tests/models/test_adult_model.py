@@ -110,10 +110,7 @@ def test_impossible_conditions_raise_a_clear_error(adult_model):
 
 def test_shards_concatenate_to_the_unsharded_rows(adult_model):
     whole = pd.concat(adult_model.sample_chunks(2500, chunk_size=1000, seed=3), ignore_index=True)
-    shards = [
-        pd.concat(adult_model.sample_chunks(2500, chunk_size=1000, seed=3, shard=(i, 3)))
-        for i in range(3)
-    ]
+    shards = [pd.concat(adult_model.sample_chunks(2500, chunk_size=1000, seed=3, shard=(i, 3))) for i in range(3)]
     pd.testing.assert_frame_equal(pd.concat(shards, ignore_index=True), whole)
 
 

@@ -47,7 +47,7 @@ def test_scalar_maps_are_monotone_and_reach_the_real_quantiles():
     rows[:, 4] = 1.0  # every row in the first mode
     rows[:, 3] = torch.randn(4_000, generator=random) * 0.05  # generated: too narrow
     real = rows.clone()
-    real[:, 3] = (torch.rand(4_000, generator=random) * 1.6 - 0.8)  # real: uniform on [-0.8, 0.8]
+    real[:, 3] = torch.rand(4_000, generator=random) * 1.6 - 0.8  # real: uniform on [-0.8, 0.8]
     generated_q, _ = layout.quantiles(rows)
     real_q, counts = layout.quantiles(real)
     assert counts[0, 0] == 4_000 and counts[0, 1] == 0

@@ -25,6 +25,7 @@ from synthdata.transform.table import Span
 
 from .conftest import ROLES, fitted_transformer, households
 
+
 def test_features_see_values_not_the_mode_a_value_was_assigned_to():
     frame = households(3_000, seed=0)
     transformer = fitted_transformer(frame)
@@ -166,7 +167,11 @@ def test_sampled_rows_break_the_rules_less_and_keep_their_shares(household_model
     raw_rows = unrefined.sample(4_000)
 
     def broken(rows: pd.DataFrame) -> float:
-        return float((((rows["role"] == "husband") & (rows["sex"] == "F")) | ((rows["role"] == "wife") & (rows["sex"] == "M"))).mean())
+        return float(
+            (
+                ((rows["role"] == "husband") & (rows["sex"] == "F")) | ((rows["role"] == "wife") & (rows["sex"] == "M"))
+            ).mean()
+        )
 
     assert broken(refined_rows) < 0.5 * broken(raw_rows), (broken(refined_rows), broken(raw_rows))
     real = households(3_000, seed=1)

@@ -104,9 +104,7 @@ def test_a_resumed_fit_equals_an_uninterrupted_one(adult, tmp_path, monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         TabularGAN(**options).fit(frame, checkpoint=checkpoint, checkpoint_every=2)
     monkeypatch.undo()
-    resumed = TabularGAN(**options).fit(
-        frame, checkpoint=checkpoint, checkpoint_every=2, resume=True
-    )
+    resumed = TabularGAN(**options).fit(frame, checkpoint=checkpoint, checkpoint_every=2, resume=True)
     assert len(resumed.history_) == 2
     pd.testing.assert_frame_equal(resumed.sample(200), straight)
 
@@ -116,5 +114,3 @@ def test_a_checkpoint_of_another_fit_is_refused(adult, tmp_path):
     TabularGAN(epochs=1, batch_size=100, verbose=False).fit(adult.head(500), checkpoint=checkpoint, checkpoint_every=1)
     with pytest.raises(SynthDataError, match="different fit"):
         TabularGAN(epochs=2, batch_size=100, verbose=False).fit(adult.head(600), checkpoint=checkpoint, resume=True)
-
-

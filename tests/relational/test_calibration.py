@@ -19,7 +19,9 @@ def real_children(rows: int = 3000) -> tuple[pd.DataFrame, np.ndarray]:
 
 def test_quotas_follow_the_real_shares_within_each_group():
     children, groups = real_children()
-    calibration = GroupCalibration.from_dict(GroupCalibration.learn(coded_columns(children, Schema.infer(children)), groups).to_dict())
+    calibration = GroupCalibration.from_dict(
+        GroupCalibration.learn(coded_columns(children, Schema.infer(children)), groups).to_dict()
+    )
     assert calibration.cells.column == "kind"
     rng = np.random.default_rng(1)
     women, men = calibration.quota("women", 1000, rng), calibration.quota("men", 1000, rng)
@@ -29,7 +31,9 @@ def test_quotas_follow_the_real_shares_within_each_group():
 
 def test_a_quota_keeps_only_what_it_still_wants():
     children, groups = real_children()
-    quota = GroupCalibration.learn(coded_columns(children, Schema.infer(children)), groups).quota("men", 100, np.random.default_rng(0))
+    quota = GroupCalibration.learn(coded_columns(children, Schema.infer(children)), groups).quota(
+        "men", 100, np.random.default_rng(0)
+    )
     candidates = pd.DataFrame({"kind": ["prenatal"] * 50 + ["checkup"] * 150, "cost": 1.0})
     taken, rest = quota.take(candidates)
     assert len(taken) + len(rest) == 200 and (taken["kind"] == "checkup").sum() == len(taken) >= 95

@@ -55,7 +55,10 @@ def test_a_table_may_reference_itself():
 @pytest.mark.parametrize(
     ("links", "message"),
     [
-        ([Link("a", "b_id", "b", "id"), Link("b", "a_id", "a", "id")], r"Tables \['a', 'b'\] reference each other in a cycle"),
+        (
+            [Link("a", "b_id", "b", "id"), Link("b", "a_id", "a", "id")],
+            r"Tables \['a', 'b'\] reference each other in a cycle",
+        ),
         ([Link("a", "b_code", "b", "code")], "which is not the primary key of 'b'"),
         ([Link("a", "c_id", "c", "id")], "names table 'c', which is not in the database"),
     ],

@@ -14,7 +14,10 @@ from synthdata import DatabaseSynthesizer, TabularGAN
 from synthdata.errors import ModelFileError
 from synthdata.relational import model_file
 
-SCHEMA = {"tables": {"shops": {"primary_key": "id"}}, "foreign_keys": [{"table": "sales", "column": "shop", "references": "shops.id"}]}
+SCHEMA = {
+    "tables": {"shops": {"primary_key": "id"}},
+    "foreign_keys": [{"table": "sales", "column": "shop", "references": "shops.id"}],
+}
 
 
 @pytest.fixture(scope="module")

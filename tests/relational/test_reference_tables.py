@@ -53,8 +53,16 @@ def flights_tables(seed: int = 0) -> dict[str, pd.DataFrame]:
         }
     )
     carriers = pd.DataFrame({"carrier": CARRIERS, "name": [f"Carrier {code} Airlines" for code in CARRIERS]})
-    tails = list(dict.fromkeys(f"N{rng.integers(100, 1000)}{''.join(rng.choice(letters, 2))}" for _ in range(300)))[:250]
-    aircraft = pd.DataFrame({"tailnum": tails, "year": rng.integers(1990, 2014, len(tails)), "seats": rng.choice([50, 100, 150, 200], len(tails))})
+    tails = list(dict.fromkeys(f"N{rng.integers(100, 1000)}{''.join(rng.choice(letters, 2))}" for _ in range(300)))[
+        :250
+    ]
+    aircraft = pd.DataFrame(
+        {
+            "tailnum": tails,
+            "year": rng.integers(1990, 2014, len(tails)),
+            "seats": rng.choice([50, 100, 150, 200], len(tails)),
+        }
+    )
     n = 1200
     carrier = rng.choice(CARRIERS, n, p=[0.3, 0.2, 0.15, 0.1, 0.1, 0.05, 0.05, 0.05])
     origin = np.where(np.isin(carrier, ["B6", "AA"]), "JFK", rng.choice(ORIGINS, n))
@@ -113,7 +121,10 @@ def regenerated(source) -> DatabaseSynthesizer:
 
 def test_lookup_tables_are_kept_identical_and_the_rest_synthesized(model, sampled, source, tmp_path):
     assert {name: table["mode"] for name, table in model.info()["tables"].items()} == {
-        "carriers": "keep", "airports": "keep", "aircraft": "keep", "flights": "synthesize"
+        "carriers": "keep",
+        "airports": "keep",
+        "aircraft": "keep",
+        "flights": "synthesize",
     }
     reloaded = DatabaseSynthesizer.load(model.save(tmp_path / "flights.synth")).sample(0.5)
     for name in ("carriers", "airports", "aircraft"):
@@ -169,12 +180,21 @@ def test_key_shapes_follow_the_values():
     varied = pd.Series(["N3", "N102UW", "N103U", "N10575", "N9Q", "N1234"])
     assert key_column(varied, "tailnum").pattern == "N[0-9A-Z]{1,5}"
     assert key_column(pd.Series([101, 102, 105]), "id").start == 101
-    assert key_column(pd.Series(["9c1d6f2e-0a4b-4c1e-9d4a-2f7e8b6a1c3d", "1e2a3b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"]), "id").format == "uuid"
+    assert (
+        key_column(
+            pd.Series(["9c1d6f2e-0a4b-4c1e-9d4a-2f7e8b6a1c3d", "1e2a3b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"]), "id"
+        ).format
+        == "uuid"
+    )
 
 
 def test_people_are_never_kept():
     providers = pd.DataFrame(
-        {"NAME": [f"Dr {i}" for i in range(30)], "GENDER": ["F", "M"] * 15, "ADDRESS": [f"{i} Main Street" for i in range(30)]}
+        {
+            "NAME": [f"Dr {i}" for i in range(30)],
+            "GENDER": ["F", "M"] * 15,
+            "ADDRESS": [f"{i} Main Street" for i in range(30)],
+        }
     )
     assert is_personal(Schema.infer(providers, table="providers"))
     assert not is_personal(Schema.infer(providers.drop(columns=["GENDER"]), table="clinics"))
@@ -187,7 +207,9 @@ def test_every_table_of_synthea_comes_out_within_three_percent(synthea, new_sqli
     load_database(source, frames, schema)
     model = DatabaseSynthesizer(**{**FAST, "epochs": 1}).fit(source)
     modes = {name: table["mode"] for name, table in model.info()["tables"].items()}
-    assert modes["payers"] == modes["organizations"] == "keep" and modes["providers"] == modes["patients"] == "synthesize"
+    assert (
+        modes["payers"] == modes["organizations"] == "keep" and modes["providers"] == modes["patients"] == "synthesize"
+    )
     tables = model.sample(1.0)
     for name, frame in frames.items():
         assert abs(len(tables[name]) - len(frame)) <= max(1, 0.03 * len(frame)), name

@@ -33,7 +33,10 @@ def test_the_owning_parent_is_primary_and_the_others_are_drawn_or_derived():
     primary = choose_primary("visits", layout, frames)
     assert primary == Link("visits", "patient", "patients", "id")
     references = learn_references("visits", primary, layout, frames)
-    assert [(reference.link.column, reference.mode) for reference in references] == [("provider", "drawn"), ("clinic", "derived")]
+    assert [(reference.link.column, reference.mode) for reference in references] == [
+        ("provider", "drawn"),
+        ("clinic", "derived"),
+    ]
     assert references[1].source == Link("visits", "provider", "providers", "id") and references[1].via == "clinic"
     assert choose_primary("visits", layout, frames, named="provider").column == "provider"
 

@@ -36,7 +36,11 @@ def test_seeded_database_declares_and_keeps_every_foreign_key(seeded, ma_url):
     assert all(count > 0 for count in written.values())
     assert foreign_key_problems(url) == []
     catalog = read_database_catalog(url)
-    declared = {(name, key.columns[0], key.referred_table) for name, table in catalog.tables.items() for key in table.foreign_keys}
+    declared = {
+        (name, key.columns[0], key.referred_table)
+        for name, table in catalog.tables.items()
+        for key in table.foreign_keys
+    }
     assert ("encounters", "PATIENT", "patients") in declared and ("conditions", "ENCOUNTER", "encounters") in declared
     assert len(declared) == 13
     assert catalog.tables["patients"].primary_key == ("ID",)
@@ -119,7 +123,9 @@ def test_existing_tables_are_refused_or_replaced(ma_model, new_sqlite):
 def test_fitting_from_frames_with_a_schema_matches_the_database(ma_tables):
     frames, schema = ma_tables
     options = {**QUICK, "refine": True}
-    model = DatabaseSynthesizer(**options).fit({name: frames[name] for name in ("patients", "encounters")}, schema=schema)
+    model = DatabaseSynthesizer(**options).fit(
+        {name: frames[name] for name in ("patients", "encounters")}, schema=schema
+    )
     tables = model.sample(0.2)
     assert list(tables) == ["patients", "encounters"]
     assert tables["encounters"]["PATIENT"].isin(tables["patients"]["ID"]).all()
@@ -161,19 +167,27 @@ def test_ne_111_several_parents_per_child(synthea, new_sqlite):
     providers = tables["providers"].set_index("Id")
     encounters = tables["encounters"]
     # An encounter's organization is its provider's, as in the real export.
-    assert (encounters["ORGANIZATION"].to_numpy() == providers.loc[encounters["PROVIDER"], "ORGANIZATION"].to_numpy()).all()
+    assert (
+        encounters["ORGANIZATION"].to_numpy() == providers.loc[encounters["PROVIDER"], "ORGANIZATION"].to_numpy()
+    ).all()
     assert encounters["PAYER"].isin(tables["payers"]["Id"]).all()
     # Payers are kept as a reference table, so their real ids are learned like any column.
     assert info["payers"]["mode"] == "keep"
     secondary = info["payer_transitions"]["references"]["payer_transitions.SECONDARY_PAYER -> payers.Id"]
-    assert secondary == "learned" and tables["payer_transitions"]["SECONDARY_PAYER"].dropna().isin(tables["payers"]["Id"]).all()
+    assert (
+        secondary == "learned"
+        and tables["payer_transitions"]["SECONDARY_PAYER"].dropna().isin(tables["payers"]["Id"]).all()
+    )
 
 
 def test_a_table_referencing_itself_is_seeded_in_order(new_sqlite):
     rng = np.random.default_rng(0)
     staff = pd.DataFrame({"id": np.arange(1, 81), "grade": rng.choice(["junior", "senior"], 80)})
     staff["manager"] = pd.array([None] + list(rng.integers(1, np.arange(2, 81))), dtype="Int64")
-    schema = {"tables": {"staff": {"primary_key": "id"}}, "foreign_keys": [{"table": "staff", "column": "manager", "references": "staff.id"}]}
+    schema = {
+        "tables": {"staff": {"primary_key": "id"}},
+        "foreign_keys": [{"table": "staff", "column": "manager", "references": "staff.id"}],
+    }
     url = new_sqlite("staff")
     DatabaseSynthesizer(**QUICK).fit({"staff": staff}, schema=schema).seed(url)
     seeded = read_all(url)["staff"]
@@ -184,7 +198,10 @@ def test_tables_in_a_cycle_are_refused():
     frames = {"a": pd.DataFrame({"id": [1, 2], "b": [1, 2]}), "b": pd.DataFrame({"id": [1, 2], "a": [1, 2]})}
     schema = {
         "tables": {"a": {"primary_key": "id"}, "b": {"primary_key": "id"}},
-        "foreign_keys": [{"table": "a", "column": "b", "references": "b.id"}, {"table": "b", "column": "a", "references": "a.id"}],
+        "foreign_keys": [
+            {"table": "a", "column": "b", "references": "b.id"},
+            {"table": "b", "column": "a", "references": "a.id"},
+        ],
     }
     with pytest.raises(SynthDataError, match="reference each other in a cycle"):
         DatabaseSynthesizer(**QUICK).fit(frames, schema=schema)

@@ -30,9 +30,13 @@ def fitted(frame: pd.DataFrame, *, primary_key, references=(), groups=None) -> T
 
 def test_keys_are_left_out_and_made_afresh():
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"order_id": np.arange(5, 205), "customer": rng.integers(0, 50, 200), "amount": rng.normal(10, 2, 200)})
+    frame = pd.DataFrame(
+        {"order_id": np.arange(5, 205), "customer": rng.integers(0, 50, 200), "amount": rng.normal(10, 2, 200)}
+    )
     groups = np.where(frame["amount"] > 10, "big", "small")
-    model = TableModel.from_dict(fitted(frame, primary_key="order_id", references=["customer"], groups=groups).to_dict(), None)
+    model = TableModel.from_dict(
+        fitted(frame, primary_key="order_id", references=["customer"], groups=groups).to_dict(), None
+    )
     assert model.columns == {"order_id": "int64", "customer": "int64", "amount": "float64"}
     assert model.key.type == "id" and model.groups == ["big", "small"]
     keys = model.new_keys(1000, seed=0)

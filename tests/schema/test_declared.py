@@ -33,8 +33,11 @@ def test_integers_from_discrete_and_continuous_distributions():
 
 @pytest.mark.parametrize(
     ("distribution", "mean"),
-    [({"lognormal": {"mean": 0, "sigma": 0.5}}, np.exp(0.125)), ({"exponential": {"scale": 2}}, 2.0),
-     ({"uniform": {"low": 2, "high": 4}}, 3.0)],
+    [
+        ({"lognormal": {"mean": 0, "sigma": 0.5}}, np.exp(0.125)),
+        ({"exponential": {"scale": 2}}, 2.0),
+        ({"uniform": {"low": 2, "high": 4}}, 3.0),
+    ],
 )
 def test_other_distributions(distribution, mean):
     assert draw(Column("x", "numerical", distribution=distribution)).mean() == pytest.approx(mean, rel=0.05)

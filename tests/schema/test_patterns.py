@@ -41,8 +41,18 @@ def test_catastrophic_and_huge_patterns_are_refused_at_once(pattern):
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"ORD-\d{8}", r"[A-Z]{2}-\d{6}", r"(\d{3}-){2}\d{4}", r"(?:ab|cd)+", r"([a-c]|x)+", ".*foo.*", "a{1000}",
-     r"\w+@\w+\.\w+", r"\d+-\d+-\d+", r"[A-Z]{1,3}-\d{2,5}[a-z]{0,4}"],
+    [
+        r"ORD-\d{8}",
+        r"[A-Z]{2}-\d{6}",
+        r"(\d{3}-){2}\d{4}",
+        r"(?:ab|cd)+",
+        r"([a-c]|x)+",
+        ".*foo.*",
+        "a{1000}",
+        r"\w+@\w+\.\w+",
+        r"\d+-\d+-\d+",
+        r"[A-Z]{1,3}-\d{2,5}[a-z]{0,4}",
+    ],
 )
 def test_ordinary_patterns_are_kept(pattern):
     assert bounded_pattern(pattern, what="x").pattern == pattern

@@ -17,7 +17,7 @@ def test_streams_are_independent_and_uniform():
     base = RowRandom.for_rows(1, 200_000)
     a, b = base.child("a").uniform(), base.child("b").uniform()
     assert abs(np.corrcoef(a, b)[0, 1]) < 0.01
-    assert abs(a.mean() - 0.5) < 0.005 and 0 <= a.min() and a.max() < 1
+    assert abs(a.mean() - 0.5) < 0.005 and a.min() >= 0 and a.max() < 1
     counts = np.bincount(base.child("c").integers(3, 8), minlength=8)[3:]
     assert counts.min() > 0.19 * len(base)
     weighted = np.bincount(base.child("w").choice(3, np.array([0.7, 0.2, 0.1])), minlength=3) / len(base)

@@ -34,7 +34,9 @@ def test_adult_round_trip_is_exact_for_discrete_and_integer_columns(adult):
 def test_one_hot_width_stays_bounded_for_high_cardinality(adult):
     frame = adult.assign(code=[f"k{i % 5000}" for i in range(len(adult))])
     columns = Schema.infer(frame).columns
-    transformer = DataTransformer().fit(frame, [c for c in columns.values() if c.is_modelled], rng=np.random.default_rng(0))
+    transformer = DataTransformer().fit(
+        frame, [c for c in columns.values() if c.is_modelled], rng=np.random.default_rng(0)
+    )
     assert transformer.output_dim < 400
 
 
@@ -72,7 +74,9 @@ def test_categorical_columns_keep_their_category_order_and_dtype():
     frame = pd.DataFrame(
         {
             "grade": pd.Categorical(rng.choice(levels, 300), categories=levels),
-            "size": pd.Categorical(rng.choice(["small", "large"], 300), categories=["small", "medium", "large"], ordered=True),
+            "size": pd.Categorical(
+                rng.choice(["small", "large"], 300), categories=["small", "medium", "large"], ordered=True
+            ),
         }
     )
     columns = Schema.infer(frame).modelled_columns

@@ -25,7 +25,17 @@ from synthdata.schema.constraints.rare_values import RareValues
 CONSTRAINT_TYPES: dict[str, type[Constraint]] = {
     cls.type: cls
     for cls in (
-        Range, Positive, Negative, Inequality, FixedCombinations, Unique, NotNull, Regex, Formula, NullIf, EqualShare,
+        Range,
+        Positive,
+        Negative,
+        Inequality,
+        FixedCombinations,
+        Unique,
+        NotNull,
+        Regex,
+        Formula,
+        NullIf,
+        EqualShare,
         RareValues,
     )
 }
@@ -37,9 +47,7 @@ def constraint_from_dict(data: Mapping[str, Any] | Constraint) -> Constraint:
         return data
     if not isinstance(data, Mapping) or data.get("type") not in CONSTRAINT_TYPES:
         kind = data.get("type") if isinstance(data, Mapping) else data
-        raise SchemaError(
-            f"Unknown constraint {kind!r}; use one of: {', '.join(sorted(CONSTRAINT_TYPES))}."
-        )
+        raise SchemaError(f"Unknown constraint {kind!r}; use one of: {', '.join(sorted(CONSTRAINT_TYPES))}.")
     options = {key: value for key, value in data.items() if key not in ("type", "fitted")}
     constraint = CONSTRAINT_TYPES[data["type"]].from_options(options)
     if "fitted" in data:

@@ -207,4 +207,3 @@ def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:
         return values.astype(dtype)
     except (TypeError, ValueError):
         return values
-

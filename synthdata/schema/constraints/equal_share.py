@@ -55,7 +55,9 @@ class EqualShare(Constraint):
 
     def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
         self.view_ = NumberView.learn(None if df is None else df[self.column], column_of(self.column, df, columns))
-        self.equals_view_ = NumberView.learn(None if df is None else df[self.equals], column_of(self.equals, df, columns))
+        self.equals_view_ = NumberView.learn(
+            None if df is None else df[self.equals], column_of(self.equals, df, columns)
+        )
         if self.view_.kind != "number" or self.equals_view_.kind != "number":
             raise SchemaError(f"Constraint '{self.describe()}' needs numbers in both columns.")
         self.real_share_ = None
@@ -74,7 +76,9 @@ class EqualShare(Constraint):
     def transform(self, df: pd.DataFrame) -> pd.DataFrame:
         self._require_fitted()
         if self.difference_column in df.columns:
-            raise SchemaError(f"Column '{self.difference_column}' already exists; rename it to use '{self.describe()}'.")
+            raise SchemaError(
+                f"Column '{self.difference_column}' already exists; rename it to use '{self.describe()}'."
+            )
         out = df.copy()
         out[self.column] = self.view_.to_numbers(df[self.column]) - self.equals_view_.to_numbers(df[self.equals])
         return out.rename(columns={self.column: self.difference_column})
@@ -104,10 +108,18 @@ class EqualShare(Constraint):
         return np.ones(len(df), dtype=bool)
 
     def options(self) -> dict[str, Any]:
-        return {"column": self.column, "equals": self.equals, **({"share": self.share} if self.share is not None else {})}
+        return {
+            "column": self.column,
+            "equals": self.equals,
+            **({"share": self.share} if self.share is not None else {}),
+        }
 
     def state(self) -> dict[str, Any]:
-        return {"view": self.view_.to_dict(), "equals_view": self.equals_view_.to_dict(), "real_share": self.real_share_}
+        return {
+            "view": self.view_.to_dict(),
+            "equals_view": self.equals_view_.to_dict(),
+            "real_share": self.real_share_,
+        }
 
     def restore(self, state: Mapping[str, Any]) -> None:
         self.view_ = NumberView.from_dict(dict(state["view"]))

@@ -94,7 +94,7 @@ class Formula(Constraint):
         if self.view_.integer:
             tolerance = tolerance + 0.5
         elif self.view_.decimals is not None:
-            tolerance = tolerance + 0.5 * 10.0 ** -self.view_.decimals
+            tolerance = tolerance + 0.5 * 10.0**-self.view_.decimals
         either_missing = np.isnan(actual) | np.isnan(expected)
         with np.errstate(invalid="ignore"):
             return either_missing | (np.abs(actual - expected) <= tolerance)

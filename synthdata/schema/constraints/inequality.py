@@ -116,7 +116,7 @@ class Inequality(Constraint):
         return [self._gap_declaration(column) if column.name == self.high else column for column in columns]
 
     def _gap_declaration(self, high: Column) -> Column:
-        whole = self.high_view_.kind == "datetime" and self.high_view_.unit == "D" or self.high_view_.integer
+        whole = (self.high_view_.kind == "datetime" and self.high_view_.unit == "D") or self.high_view_.integer
         return Column(
             name=self.gap_column,
             type="integer" if whole else "numerical",
@@ -132,9 +132,13 @@ class Inequality(Constraint):
         if self.mode_ != "gap":
             return super().reverse_transform(df, rng=rng)
         low = self.low_view_.to_numbers(df[self.low])
-        gaps = np.maximum(pd.to_numeric(df[self.gap_column], errors="coerce").to_numpy(dtype=np.float64), self._least_gap)
+        gaps = np.maximum(
+            pd.to_numeric(df[self.gap_column], errors="coerce").to_numpy(dtype=np.float64), self._least_gap
+        )
         out = df.copy()
-        out[self.gap_column] = self.high_view_.from_numbers(self._raised(low, self._in_range(low + gaps)), index=df.index)
+        out[self.gap_column] = self.high_view_.from_numbers(
+            self._raised(low, self._in_range(low + gaps)), index=df.index
+        )
         return out.rename(columns={self.gap_column: self.high})
 
     def repair(self, df: pd.DataFrame, *, rng: np.random.Generator) -> pd.DataFrame:

@@ -36,8 +36,16 @@ MARKER = "<rare value>"
 DEFAULT_MIN_ROWS = 5
 # Free-text columns whose name says which Faker provider makes values like theirs.
 _TAIL_PROVIDERS = {
-    "job": "job", "title": "job", "occupation": "job", "profession": "job", "position": "job", "role": "job",
-    "company": "company", "employer": "company", "organization": "company", "organisation": "company",
+    "job": "job",
+    "title": "job",
+    "occupation": "job",
+    "profession": "job",
+    "position": "job",
+    "role": "job",
+    "company": "company",
+    "employer": "company",
+    "organization": "company",
+    "organisation": "company",
 }
 MAX_WORDS = 8
 
@@ -53,7 +61,9 @@ class RareValues(Constraint):
     type = "rare_values"
     reshapes = False
 
-    def __init__(self, *, column: str, min_rows: int = DEFAULT_MIN_ROWS, provider: str | None = None, locale: str = "en_US") -> None:
+    def __init__(
+        self, *, column: str, min_rows: int = DEFAULT_MIN_ROWS, provider: str | None = None, locale: str = "en_US"
+    ) -> None:
         if not isinstance(min_rows, int) or isinstance(min_rows, bool) or min_rows < 2:
             raise SchemaError(f"Constraint 'rare_values' on '{column}': min_rows must be a whole number >= 2.")
         self.column = column
@@ -84,14 +94,18 @@ class RareValues(Constraint):
         kept = counts[counts >= self.min_rows]
         self.kept_ = [json_scalar(value) for value in kept.index]
         if MARKER in set(map(str, self.kept_)):
-            raise SchemaError(f"Column '{self.column}' holds the value {MARKER!r}; rename it to use '{self.describe()}'.")
+            raise SchemaError(
+                f"Column '{self.column}' holds the value {MARKER!r}; rename it to use '{self.describe()}'."
+            )
         words = pd.Series(kept.index.astype(str)).str.split().explode()
         weights = words.groupby(words).size()
         self.words_ = weights.index.tolist()
         self.word_weights_ = (weights / weights.sum()).round(6).tolist()
         tail = pd.Series(counts[counts < self.min_rows].index.astype(str))
         self.pattern_ = learn_pattern(sample_strings(tail.to_numpy())) if len(tail) else None
-        lengths = tail.str.split().str.len().clip(1, MAX_WORDS).value_counts().reindex(range(1, MAX_WORDS + 1), fill_value=0)
+        lengths = (
+            tail.str.split().str.len().clip(1, MAX_WORDS).value_counts().reindex(range(1, MAX_WORDS + 1), fill_value=0)
+        )
         if lengths.sum():
             self.lengths_ = (lengths / lengths.sum()).round(6).tolist()
 

@@ -45,9 +45,7 @@ class NumberView:
         if column.type == "datetime":
             return cls._learn_datetime(series, column, dtype)
         if column.type not in ("numerical", "integer"):
-            raise SchemaError(
-                f"Column '{column.name}' is {column.type}; this constraint needs numbers or dates."
-            )
+            raise SchemaError(f"Column '{column.name}' is {column.type}; this constraint needs numbers or dates.")
         return cls(
             column=column.name,
             kind="number",

@@ -66,7 +66,9 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
             if taken.offer(Formula(column=names[target], expression=_solved(identity, target, names)), names, unnamed):
                 break
     for rule in products(numbers, excluded=duplicates):
-        taken.offer(Formula(column=names[rule.result], expression=f"{names[rule.first]} * {names[rule.second]}"), names, unnamed)
+        taken.offer(
+            Formula(column=names[rule.result], expression=f"{names[rule.first]} * {names[rule.second]}"), names, unnamed
+        )
     for rule in amortisations(numbers, excluded=duplicates):
         formula = Formula(column=names[rule.payment], expression=expression(rule, names), tolerance=RELATIVE_TOLERANCE)
         taken.offer(formula, names, unnamed)
@@ -160,7 +162,8 @@ class _PlannedGap(Constraint):
 def _can_hold(identity: Identity, numbers: NumericColumns) -> list[int]:
     """The identity's columns that can hold the others' sum as it is (enough decimals)."""
     return [
-        target for target in identity.columns
+        target
+        for target in identity.columns
         if numbers.decimals[target] >= max(numbers.decimals[other] for other in identity.columns if other != target)
     ]
 

@@ -45,11 +45,10 @@ class Amortisation:
 def amortisations(numbers: NumericColumns, excluded: set[int]) -> list[Amortisation]:
     """Instalment columns that follow from an amount, an annual rate and a term in months."""
     screen = numbers.screen
-    positive = [
-        index for index in range(screen.shape[1])
-        if index not in excluded and _positive(screen[:, index])
+    positive = [index for index in range(screen.shape[1]) if index not in excluded and _positive(screen[:, index])]
+    rates = [
+        (index, percent) for index in positive for percent in (True, False) if _rate_like(screen[:, index], percent)
     ]
-    rates = [(index, percent) for index in positive for percent in (True, False) if _rate_like(screen[:, index], percent)]
     terms = [index for index in positive if _term_like(screen[:, index])]
     found: list[Amortisation] = []
     taken: set[int] = set()
@@ -154,14 +153,21 @@ def _positive(values: np.ndarray) -> bool:
 def _rate_like(values: np.ndarray, percent: bool) -> bool:
     present = values[~np.isnan(values)]
     median = np.median(present)
-    return bool(1.0 <= median <= 40.0 and present.max() <= 100.0) if percent else bool(0.01 <= median <= 0.4 and present.max() <= 1.0)
+    return (
+        bool(1.0 <= median <= 40.0 and present.max() <= 100.0)
+        if percent
+        else bool(0.01 <= median <= 0.4 and present.max() <= 1.0)
+    )
 
 
 def _term_like(values: np.ndarray) -> bool:
     present = values[~np.isnan(values)]
     distinct = np.unique(present)
     return bool(
-        len(distinct) <= MAX_TERMS and np.all(distinct == np.round(distinct)) and distinct.min() >= 3 and distinct.max() <= 480
+        len(distinct) <= MAX_TERMS
+        and np.all(distinct == np.round(distinct))
+        and distinct.min() >= 3
+        and distinct.max() <= 480
     )
 
 
@@ -176,5 +182,8 @@ def _holds(rule: Amortisation, numbers: NumericColumns) -> bool:
     expected = values[:, rule.amount] * _factor(values[:, rule.rate], values[:, rule.term], rule.percent)
     actual = values[:, rule.payment]
     present = ~np.isnan(expected) & ~np.isnan(actual)
-    close = np.abs(actual[present] - expected[present]) <= RELATIVE_TOLERANCE * np.abs(expected[present]) + numbers.half_steps[rule.payment]
+    close = (
+        np.abs(actual[present] - expected[present])
+        <= RELATIVE_TOLERANCE * np.abs(expected[present]) + numbers.half_steps[rule.payment]
+    )
     return bool(present.sum() >= MIN_ROWS and close.all())

@@ -39,7 +39,8 @@ def null_rules(df: pd.DataFrame, columns: dict[str, Column], excluded: set[str])
     modelled = [name for name, column in columns.items() if column.is_modelled and name in df.columns]
     masks = {name: df[name].isna().to_numpy() for name in modelled}
     nullable = [
-        name for name in modelled
+        name
+        for name in modelled
         if MIN_ROWS_EACH_SIDE <= masks[name].sum() <= len(df) - MIN_ROWS_EACH_SIDE and usable_in_expressions(name)
     ]
     found: list[NullRule] = []
@@ -53,8 +54,11 @@ def null_rules(df: pd.DataFrame, columns: dict[str, Column], excluded: set[str])
             leaders[key] = name
     followers = {rule.column for rule in found}
     discrete = [
-        name for name in modelled
-        if columns[name].type in ("categorical", "boolean") and usable_in_expressions(name) and df[name].nunique() <= MAX_CATEGORIES
+        name
+        for name in modelled
+        if columns[name].type in ("categorical", "boolean")
+        and usable_in_expressions(name)
+        and df[name].nunique() <= MAX_CATEGORIES
     ]
     factorized = {other: pd.factorize(df[other], use_na_sentinel=False) for other in discrete}
     for name in nullable:

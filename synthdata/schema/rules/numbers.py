@@ -42,9 +42,13 @@ class NumericColumns:
             for name, column in columns.items()
             if column.is_modelled and column.type in ("numerical", "integer") and name in df.columns
         ]
-        values = np.column_stack(
-            [pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan) for name in names]
-        ) if names else np.zeros((len(df), 0))
+        values = (
+            np.column_stack(
+                [pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan) for name in names]
+            )
+            if names
+            else np.zeros((len(df), 0))
+        )
         rows = np.random.default_rng(seed).permutation(len(df))[:SCREENING_ROWS]
         half_steps = np.array([_half_step(columns[name]) for name in names], dtype=np.float64)
         decimals = np.array([_decimals(columns[name]) for name in names], dtype=np.int64)
@@ -61,7 +65,7 @@ class NumericColumns:
 def _half_step(column: Column) -> float:
     if column.type == "integer" or column.decimals is None:
         return 0.0
-    return 0.5 * 10.0 ** -column.decimals
+    return 0.5 * 10.0**-column.decimals
 
 
 def _decimals(column: Column) -> int:

@@ -52,8 +52,7 @@ class Identity:
 def linear_identities(numbers: NumericColumns, excluded: set[int]) -> list[Identity]:
     """Identities over three or four columns, fewest columns first, each confirmed on all rows."""
     usable = [
-        index for index in range(len(numbers.names))
-        if index not in excluded and _varies(numbers.screen[:, index])
+        index for index in range(len(numbers.names)) if index not in excluded and _varies(numbers.screen[:, index])
     ]
     rows = numbers.screen[:, usable]
     complete = ~np.isnan(rows).any(axis=1)

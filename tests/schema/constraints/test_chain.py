@@ -83,7 +83,10 @@ def test_conflicting_rules_are_refused():
     with pytest.raises(SchemaError, match="rebuilt by both"):
         fitted_schema(
             df,
-            [{"type": "formula", "column": "t", "expression": "p * q"}, {"type": "inequality", "low": "p", "high": "t"}],
+            [
+                {"type": "formula", "column": "t", "expression": "p * q"},
+                {"type": "inequality", "low": "p", "high": "t"},
+            ],
         )
     with pytest.raises(SchemaError, match="constraints.0.type: .sometimes. is not one of"):
         Schema.from_dict({"columns": {}, "constraints": [{"type": "sometimes"}]})

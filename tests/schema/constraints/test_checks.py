@@ -39,7 +39,9 @@ def test_regex_matches_whole_values(patients_path):
 def test_a_regex_the_real_rows_break_fails_at_fit_naming_an_example():
     codes = pd.DataFrame({"CODE": ["X" * 100, "S12345678", None]})
     rule = Regex(column="CODE", pattern=r"S\d{8}")
-    with pytest.raises(SchemaError, match=r"regex CODE ~ S\\d\{8\}' on 1 of 3 rows \(first rows: \[0\], such as 'X{40}\.\.\.'\)"):
+    with pytest.raises(
+        SchemaError, match=r"regex CODE ~ S\\d\{8\}' on 1 of 3 rows \(first rows: \[0\], such as 'X{40}\.\.\.'\)"
+    ):
         rule.fit(codes)
     assert Regex(column="CODE", pattern=r"S\d{8}").fit(codes.iloc[1:]).fitted
     assert Regex(column="CODE", pattern=r"S\d{8}").fit(None).fitted

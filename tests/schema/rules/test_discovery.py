@@ -71,10 +71,12 @@ def test_equal_on_most_rows_is_a_share_and_two_mostly_zero_counts_are_not():
     assert (share["column"], share["equals"]) == ("num_actv_rev_tl", "num_rev_tl")
     assert 0.95 <= share["share"] < 1.0
     rng = np.random.default_rng(1)
-    zeros = pd.DataFrame({
-        "delinquencies": np.where(rng.random(500) < 0.95, 0, rng.integers(1, 5, 500)),
-        "collections": np.where(rng.random(500) < 0.95, 0, rng.integers(1, 5, 500)),
-    })
+    zeros = pd.DataFrame(
+        {
+            "delinquencies": np.where(rng.random(500) < 0.95, 0, rng.integers(1, 5, 500)),
+            "collections": np.where(rng.random(500) < 0.95, 0, rng.integers(1, 5, 500)),
+        }
+    )
     assert found(zeros, "equal_share") == []
 
 

@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -152,7 +153,7 @@ class MostlyAISystem:
     datetimes and written back in the real table's text format, and every column
     gets the training rows' dtype back."""
 
-    ENCODINGS = {
+    ENCODINGS: ClassVar[dict[str, str]] = {
         "categorical": "TABULAR_CATEGORICAL",
         "boolean": "TABULAR_CATEGORICAL",
         "numerical": "TABULAR_NUMERIC_AUTO",

@@ -130,7 +130,7 @@ def _pair_views(
     views = (_PairView({}, {}, {}), _PairView({}, {}, {}))
     for name, kind in kinds.items():
         if kind in CONTINUOUS_KINDS:
-            for view, frame in zip(views, (real, synthetic)):
+            for view, frame in zip(views, (real, synthetic), strict=True):
                 values = as_float(frame[name])
                 present = values[~np.isnan(values)]
                 view.continuous[name] = values

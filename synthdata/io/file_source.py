@@ -12,6 +12,7 @@ name is refused rather than renamed (pandas would make them `a.1` and `Unnamed: 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -126,7 +127,7 @@ def _ragged_row_error(path: Path, layout: TextLayout) -> SynthDataError | None:
         found.append(row)
         return "error"
 
-    try:
+    with contextlib.suppress(pa.ArrowException):
         pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(
@@ -137,8 +138,6 @@ def _ragged_row_error(path: Path, layout: TextLayout) -> SynthDataError | None:
             ),
             convert_options=pacsv.ConvertOptions(include_columns=[]),
         )
-    except pa.ArrowException:
-        pass
     if not found:
         return None
     row = found[0]

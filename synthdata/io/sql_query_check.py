@@ -48,7 +48,7 @@ def checked_read_query(query: str, dialect: str) -> str:
         raise SynthDataError("the query is empty; give a SELECT statement")
     if words[0] not in _READING_STARTS:
         raise SynthDataError(f"the query starts with {words[0]}; {_HINT}")
-    for word, following in zip(words, [*words[1:], ""]):
+    for word, following in zip(words, [*words[1:], ""], strict=True):
         if word in _WRITING_WORDS:
             raise SynthDataError(f"the query contains {word}; {_HINT}")
         if (word, following) in _LOCKING_PAIRS:

@@ -70,7 +70,7 @@ def table_definition(
             )
     referred_types = {column: target.type for column, target in referred.items()}
     referred_types.update(
-        {column: types[target] for key in own for column, target in zip(key.columns, key.referred_columns)}
+        {column: types[target] for key in own for column, target in zip(key.columns, key.referred_columns, strict=True)}
     )
     columns = []
     for position, column_name in enumerate(names):
@@ -114,7 +114,9 @@ def _referred_columns(name: str, foreign_keys: Sequence[ForeignKey], metadata: s
                 f"table {name!r} references {key.referred_table}({', '.join(key.referred_columns)}), "
                 "which is not written before it; write the referenced table first"
             )
-        referred.update({column: parent.columns[target] for column, target in zip(key.columns, key.referred_columns)})
+        referred.update(
+            {column: parent.columns[target] for column, target in zip(key.columns, key.referred_columns, strict=True)}
+        )
     return referred
 
 

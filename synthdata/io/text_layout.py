@@ -13,6 +13,7 @@ import codecs
 import csv
 import gzip
 import io
+import itertools
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,11 +90,9 @@ def detect_delimiter(sample: bytes, encoding: str, *, truncated: bool) -> str:
         text = text.rsplit("\n", 1)[0]
     best, best_fields = ",", 1
     for delimiter in DELIMITERS:
-        records = [
-            # newline="": a lone \r ends a record, as it does for pandas, instead of failing the csv module
-            record
-            for _, record in zip(range(_SNIFF_RECORDS), csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        ]
+        # newline="": a lone \r ends a record, as it does for pandas, instead of failing the csv module
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        records = list(itertools.islice(reader, _SNIFF_RECORDS))
         records = [record for record in records if record]
         if not records:
             continue

@@ -43,7 +43,7 @@ def read_as_written(
     typed = [position for position in range(frame.shape[1]) if _typed_by_pandas(frame.iloc[:, position])]
     if typed:
         text = text_of(typed)
-        for position, column in zip(typed, text.columns):
+        for position, column in zip(typed, text.columns, strict=True):
             written = _typed_as_written(frame.iloc[:, position], text[column])
             if written is not None:
                 restored[position] = written

@@ -107,7 +107,7 @@ def make_dirty(
 
 def _kept_distinct(values: list, cells: np.ndarray) -> list:
     """Edge cases for a unique column: text made distinct by its row, other values nulled."""
-    return [f"{value} #{row}" if isinstance(value, str) else None for value, row in zip(values, cells)]
+    return [f"{value} #{row}" if isinstance(value, str) else None for value, row in zip(values, cells, strict=True)]
 
 
 def _edges(series: pd.Series, column: Column | None, *, allow_null: bool, finite: bool) -> list:
@@ -126,7 +126,7 @@ def _edges(series: pd.Series, column: Column | None, *, allow_null: bool, finite
         edges = ["00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff"]
     else:
         edges = list(TEXT_EDGES)
-    return edges + [None] if allow_null else edges
+    return [*edges, None] if allow_null else edges
 
 
 def _date_edges(series: pd.Series, column: Column | None) -> list:

@@ -105,9 +105,12 @@ def recipe_for(locale: str, provider: str, args: Mapping[str, Any] | None = None
 def _recipe(locale: str, provider: str, args: tuple[tuple[str, Any], ...]) -> Recipe:
     owner = provider_object(locale, provider)
     argument_names = {name for name, _ in args}
-    if provider in CUSTOM_PROVIDERS and type(owner).__module__.startswith(CUSTOM_PROVIDERS[provider]):
-        if argument_names <= CUSTOM_ARGUMENTS.get(provider, frozenset()):
-            return Recipe(provider, locale, "custom", args=args)
+    if (
+        provider in CUSTOM_PROVIDERS
+        and type(owner).__module__.startswith(CUSTOM_PROVIDERS[provider])
+        and argument_names <= CUSTOM_ARGUMENTS.get(provider, frozenset())
+    ):
+        return Recipe(provider, locale, "custom", args=args)
     if args:
         return Recipe(provider, locale, "per_row", args=args)
     try:

@@ -126,7 +126,7 @@ def _check_learnable(name: str, present: pd.Series) -> None:
     dtype = present.dtype
     if dtype.kind in "cm" or isinstance(dtype, (pd.PeriodDtype, pd.IntervalDtype)):
         foreign = str(dtype)
-    elif dtype == object:
+    elif dtype == np.dtype(object):
         kinds = pd.unique(present.map(type))
         foreign = next((kind.__name__ for kind in kinds if not issubclass(kind, _LEARNABLE_VALUES)), None)
     else:

@@ -48,7 +48,7 @@ def sample_table(schema: Schema, n: int, *, seed: int | np.random.Generator | No
                 modelled[name] = modelled[name].astype(object)
             modelled.iloc[broken, position] = again[name].to_numpy()
     generated = schema.generate(n, seed=key, context=modelled)
-    table = pd.concat([modelled, generated], axis=1)[[name for name in schema.columns]]
+    table = pd.concat([modelled, generated], axis=1)[list(schema.columns)]
     _check_valid(chain, table)
     return _in_declared_dtypes(table, schema)
 

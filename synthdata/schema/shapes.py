@@ -106,14 +106,16 @@ def learn_pattern(values: list[str]) -> str | None:
     lengths = {len(value) for value in values}
     if len(lengths) == 1:
         keep_literals = len(values) >= MIN_VALUES_FOR_LITERALS
-        tokens = [_position_token(chars, keep_literals) for chars in zip(*values)]
+        tokens = [_position_token(chars, keep_literals) for chars in zip(*values, strict=True)]
         return _compress([(token, 1, 1) for token in tokens])
     runs_of_each = {tuple(token for token, _ in _runs(value)) for value in values}
     if len(runs_of_each) != 1:
         return None
     counts = np.array([[count for _, count in _runs(value)] for value in values])
     tokens = next(iter(runs_of_each))
-    return _compress([(token, int(low), int(high)) for token, low, high in zip(tokens, counts.min(0), counts.max(0))])
+    return _compress(
+        [(token, int(low), int(high)) for token, low, high in zip(tokens, counts.min(0), counts.max(0), strict=True)]
+    )
 
 
 def alphabet_pattern(values: list[str]) -> str:

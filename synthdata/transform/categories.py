@@ -62,9 +62,9 @@ class CategoryEncoder:
         if pooled.sum() == 1:
             keep[:] = True
             pooled[:] = False
-        self.categories_ = [key for key, kept in zip(keys, keep) if kept]
+        self.categories_ = [key for key, kept in zip(keys, keep, strict=True) if kept]
         frequencies = list(shares[keep])
-        self.pool_values_ = [key for key, pool in zip(keys, pooled) if pool]
+        self.pool_values_ = [key for key, pool in zip(keys, pooled, strict=True) if pool]
         if self.pool_values_:
             pool_shares = shares[pooled]
             self.pool_weights_ = pool_shares / pool_shares.sum()

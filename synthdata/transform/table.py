@@ -155,7 +155,7 @@ class DataTransformer:
                 component = matrix[:, span.stop : span.stop + width].argmax(axis=1)
                 floats = encoder.inverse_transform(matrix[:, span.start], component)
                 decoded[span.column] = from_floats(floats, column)
-        return pd.DataFrame({name: series for name, series in decoded.items()})
+        return pd.DataFrame(dict(decoded))
 
     def _column(self, name: str) -> Column:
         return next(column for column in self.columns_ if column.name == name)

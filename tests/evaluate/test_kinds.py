@@ -71,7 +71,7 @@ def test_prepared_tables_have_float_numbers_naive_dates_and_a_fresh_index():
 
 def test_unreadable_values_name_the_column_and_table():
     columns = {"when": Column(name="when", type="datetime", format="%Y-%m-%d")}
-    with pytest.raises(SynthDataError, match="Column 'when' of the holdout table .* format '%Y-%m-%d'"):
+    with pytest.raises(SynthDataError, match=r"Column 'when' of the holdout table .* format '%Y-%m-%d'"):
         prepare_table(pd.DataFrame({"when": ["2020-01-01", "01/02/2020"]}), columns, role="holdout")
 
 

@@ -19,7 +19,9 @@ def test_pairs_match_sdmetrics(tables, request, prepared, sdmetrics_quality):
     schema = Schema.infer(real)
     ours = column_pair_trends(*prepared(real, synthetic, schema))
     theirs = sdmetrics_quality(real, synthetic, schema).get_details("Column Pair Trends")
-    assert list(zip(ours["column_1"], ours["column_2"])) == list(zip(theirs["Column 1"], theirs["Column 2"]))
+    assert list(zip(ours["column_1"], ours["column_2"], strict=True)) == list(
+        zip(theirs["Column 1"], theirs["Column 2"], strict=True)
+    )
     assert (ours["metric"] == theirs["Metric"]).all()
     assert (ours["meets_threshold"] == theirs["Meets Threshold?"].fillna(False)).all()
     assert ours["meets_threshold"].any() and not ours["meets_threshold"].all()

@@ -15,7 +15,7 @@ def adult_thirds(adult):
     columns = evaluated_columns(adult, Schema.infer(adult))
     rows = np.random.default_rng(0).permutation(len(adult))
     thirds = (adult.iloc[rows[start : start + 1500]] for start in (0, 1500, 3000))
-    return tuple(prepare_table(third, columns, role="real") for third in thirds) + (metric_kinds(columns),)
+    return (*(prepare_table(third, columns, role="real") for third in thirds), metric_kinds(columns))
 
 
 def test_fresh_real_rows_look_like_the_holdout(adult_thirds):

@@ -166,7 +166,10 @@ def _high_cardinality(draw, rng, n, nulls):
 def _huge_int(draw, rng, n, nulls):
     base = draw(st.integers(2**63, 2**90))
     values = pd.Series(
-        [base * int(sign) + int(offset) for sign, offset in zip(rng.choice([-1, 1], n), rng.integers(0, 1000, n))],
+        [
+            base * int(sign) + int(offset)
+            for sign, offset in zip(rng.choice([-1, 1], n), rng.integers(0, 1000, n), strict=True)
+        ],
         dtype=object,
     )
     values[nulls] = None

@@ -8,6 +8,7 @@ as a subprocess, as a user does, where a traceback or a stray file would show.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import io
 import json
@@ -324,9 +325,12 @@ def _sampling(folder: Path, rows: int, output: str) -> subprocess.Popen:
 
 def test_interrupting_a_sample_leaves_no_output(model_folder):
     process = _sampling(model_folder, 5_000_000, "big.csv")
-    partial = lambda: any(
-        name.startswith(".big.csv.") and (model_folder / name).stat().st_size for name in os.listdir(model_folder)
-    )
+
+    def partial() -> bool:
+        return any(
+            name.startswith(".big.csv.") and (model_folder / name).stat().st_size for name in os.listdir(model_folder)
+        )
+
     _interrupt_when(process, partial)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130 and "Traceback" not in stderr, stderr
@@ -340,10 +344,8 @@ def test_a_quarter_million_rows_stream_to_the_file(model_folder):
     while process.poll() is None:
         temporary = [name for name in os.listdir(model_folder) if name.startswith(".many.csv.")]
         for name in temporary:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 sizes.add((model_folder / name).stat().st_size)
-            except FileNotFoundError:
-                pass
         time.sleep(0.01)
     assert process.returncode == 0, process.stderr.read()
     final = (model_folder / "many.csv").stat().st_size

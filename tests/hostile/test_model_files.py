@@ -236,7 +236,7 @@ def test_weights_of_another_model_are_one_clear_error(model_bytes, tmp_path):
     weights = _members(other.save(tmp_path / "other.synth").read_bytes())[WEIGHTS_MEMBER]
     mixed = tmp_path / "mixed.synth"
     mixed.write_bytes(_zip({**_members(model_bytes), WEIGHTS_MEMBER: weights}))
-    with pytest.raises(SynthDataError, match="inconsistent.*Fit the model again"):
+    with pytest.raises(SynthDataError, match=r"inconsistent.*Fit the model again"):
         TabularGAN.load(mixed)
 
 

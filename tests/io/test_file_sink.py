@@ -84,7 +84,7 @@ def test_interrupt_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
 def test_existing_file_is_not_overwritten_by_default(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("a\nold\n")
-    with pytest.raises(SynthDataError, match="t.csv already exists"):
+    with pytest.raises(SynthDataError, match=r"t\.csv already exists"):
         FileSink(path)
     assert path.read_text() == "a\nold\n"
     assert leftovers(tmp_path) == []
@@ -126,13 +126,13 @@ def test_append_with_other_columns_is_refused(tmp_path):
 
 
 def test_missing_folder(tmp_path):
-    with pytest.raises(SynthDataError, match="the folder .*nowhere does not exist; create it first"):
+    with pytest.raises(SynthDataError, match=r"the folder .*nowhere does not exist; create it first"):
         FileSink(tmp_path / "nowhere" / "t.csv")
 
 
 def test_target_that_is_a_folder(tmp_path):
     (tmp_path / "out.csv").mkdir()
-    with pytest.raises(SynthDataError, match="out.csv is a folder"):
+    with pytest.raises(SynthDataError, match=r"out\.csv is a folder"):
         FileSink(tmp_path / "out.csv", if_exists="replace")
 
 

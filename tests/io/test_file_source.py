@@ -49,7 +49,7 @@ def test_leading_zero_rules(tmp_path):
 
 
 def test_missing_file_names_it(tmp_path):
-    with pytest.raises(SynthDataError, match="nothere.csv does not exist"):
+    with pytest.raises(SynthDataError, match=r"nothere\.csv does not exist"):
         read_file(tmp_path / "nothere.csv")
 
 
@@ -106,7 +106,7 @@ def test_binary_garbage(tmp_path, size):
 
 
 def test_garbage_parquet(tmp_path):
-    with pytest.raises(SynthDataError, match="bad.parquet is not a readable Parquet file"):
+    with pytest.raises(SynthDataError, match=r"bad\.parquet is not a readable Parquet file"):
         read_file(write_bytes(tmp_path, "bad.parquet", b"PAR1 this is not parquet at all"))
 
 
@@ -114,7 +114,7 @@ def test_truncated_parquet(tmp_path):
     path = tmp_path / "whole.parquet"
     pd.DataFrame({"a": range(1000)}).to_parquet(path)
     cut = write_bytes(tmp_path, "cut.parquet", path.read_bytes()[:-100])
-    with pytest.raises(SynthDataError, match="cut.parquet is not a readable Parquet file"):
+    with pytest.raises(SynthDataError, match=r"cut\.parquet is not a readable Parquet file"):
         read_file(cut)
 
 

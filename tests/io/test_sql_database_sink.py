@@ -97,9 +97,11 @@ def test_existing_tables_are_refused_appended_to_or_replaced(empty_url):
 
 
 def test_children_before_parents_are_refused(empty_url):
-    with pytest.raises(SynthDataError, match=f"references {PARENT}\\(id\\), which is not written before it"):
-        with open_database_sink(empty_url, DECLARED, verbose=False) as sink:
-            sink.write(CHILD, children([0]))
+    with (
+        pytest.raises(SynthDataError, match=f"references {PARENT}\\(id\\), which is not written before it"),
+        open_database_sink(empty_url, DECLARED, verbose=False) as sink,
+    ):
+        sink.write(CHILD, children([0]))
     assert tables(empty_url) == set()
 
 
@@ -113,9 +115,11 @@ def test_an_interrupt_leaves_nothing(empty_url):
 def test_undeclared_tables_and_bad_options_are_refused(sqlite_url):
     with pytest.raises(SynthDataError, match="if_exists must be one of"):
         open_database_sink(sqlite_url, DECLARED, if_exists="merge")
-    with pytest.raises(SynthDataError, match="table 'other' was not declared"):
-        with open_database_sink(sqlite_url, DECLARED, verbose=False) as sink:
-            sink.write("other", parents())
+    with (
+        pytest.raises(SynthDataError, match="table 'other' was not declared"),
+        open_database_sink(sqlite_url, DECLARED, verbose=False) as sink,
+    ):
+        sink.write("other", parents())
 
 
 def test_a_table_may_reference_itself(empty_url):

@@ -131,10 +131,12 @@ def test_a_failure_part_way_writes_nothing(database_url, table_name, if_exists):
 def test_an_interrupt_keeps_the_old_rows(database_url, table_name):
     write_table(sample_frame(10), database_url, table=table_name, verbose=False)
     before = table_names(database_url)
-    with pytest.raises(KeyboardInterrupt):
-        with open_sink(database_url, table=table_name, if_exists="replace", verbose=False) as sink:
-            sink.write(sample_frame(1000))
-            raise KeyboardInterrupt
+    with (
+        pytest.raises(KeyboardInterrupt),
+        open_sink(database_url, table=table_name, if_exists="replace", verbose=False) as sink,
+    ):
+        sink.write(sample_frame(1000))
+        raise KeyboardInterrupt
     pd.testing.assert_frame_equal(read_back(database_url, table_name), sample_frame(10))
     assert table_names(database_url) == before
 

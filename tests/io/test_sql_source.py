@@ -104,6 +104,6 @@ def test_table_or_query(sqlite_url, options):
 
 def test_missing_sqlite_file_is_not_created(tmp_path):
     path = tmp_path / "nothere.db"
-    with pytest.raises(SynthDataError, match="nothere.db does not exist"):
+    with pytest.raises(SynthDataError, match=r"nothere\.db does not exist"):
         read_sql(f"sqlite:///{path}", table="t")
     assert not path.exists()

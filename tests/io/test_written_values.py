@@ -126,7 +126,7 @@ def test_gzip_csv_is_read_and_written_by_its_name(tmp_path):
 def test_a_damaged_gzip_file_is_one_clear_error(tmp_path):
     path = tmp_path / "t.csv.gz"
     path.write_bytes(b"not gzip at all")
-    with pytest.raises(SynthDataError, match="t.csv.gz is not a readable gzip file"):
+    with pytest.raises(SynthDataError, match=r"t\.csv\.gz is not a readable gzip file"):
         read_table(path)
 
 

@@ -27,7 +27,7 @@ def test_share_offsets_give_every_span_its_target_shares():
     target = torch.tensor([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]])
     offsets = share_offsets(raw, activation, target)
     assert offsets[3] == 0.0  # scalars are left alone
-    for span, wanted in zip([SPANS[0], SPANS[2]], target):
+    for span, wanted in zip([SPANS[0], SPANS[2]], target, strict=True):
         shares = torch.softmax(raw[:, span.start : span.stop] + offsets[span.start : span.stop], dim=1).mean(0)
         assert torch.allclose(shares, wanted, atol=1e-3), (span.column, shares)
 

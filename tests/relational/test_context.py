@@ -53,5 +53,5 @@ def test_named_columns_cross_and_fall_back_to_coarser_groups():
 def test_small_tables_get_no_groups_and_unknown_columns_are_named():
     parents, counts, children, owners = family(rows=30)
     assert learn(parents, counts, children, owners, min_parents=40).groups == []
-    with pytest.raises(SchemaError, match="parent column 'age'.*those are tier, noise"):
+    with pytest.raises(SchemaError, match=r"parent column 'age'.*those are tier, noise"):
         learn(parents, counts, children, owners, named=["age"])

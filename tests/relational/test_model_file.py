@@ -77,7 +77,7 @@ def test_damaged_or_hostile_files_are_refused(saved, tmp_path, change, message):
 
 def test_sizes_are_checked_before_reading(saved, monkeypatch):
     monkeypatch.setattr(model_file, "MAX_META_BYTES", 100)
-    with pytest.raises(ModelFileError, match="member meta.json claims .* bytes"):
+    with pytest.raises(ModelFileError, match=r"member meta\.json claims .* bytes"):
         DatabaseSynthesizer.load(saved)
 
 
@@ -87,7 +87,7 @@ def test_a_network_member_that_would_inflate_a_thousandfold_is_refused(saved, tm
         target.writestr("meta.json", source.read("meta.json"))
         target.writestr("table-0.synth", source.read("table-0.synth"))
         target.writestr("table-1.synth", bytes(64 * 1024 * 1024))
-    with pytest.raises(ModelFileError, match="member table-1.synth claims 67108864 bytes"):
+    with pytest.raises(ModelFileError, match=r"member table-1\.synth claims 67108864 bytes"):
         DatabaseSynthesizer.load(bomb)
 
 
@@ -100,5 +100,5 @@ def test_missing_and_foreign_files(tmp_path):
 
 
 def test_a_database_model_read_as_a_table_model_points_to_seeding(saved):
-    with pytest.raises(ModelFileError, match="is a database model; fill a database with it .*synthdata seed"):
+    with pytest.raises(ModelFileError, match=r"is a database model; fill a database with it .*synthdata seed"):
         TabularGAN.load(saved)

@@ -58,7 +58,7 @@ def test_positions_resolve_against_the_generated_parents():
 
 
 def test_a_self_reference_points_at_the_row_itself_or_an_earlier_one():
-    frames = {"staff": pd.DataFrame({"id": range(50), "manager": [None] + list(range(49))})}
+    frames = {"staff": pd.DataFrame({"id": range(50), "manager": [None, *range(49)]})}
     layout = DatabaseLayout(["staff"], {"staff": "id"}, [Link("staff", "manager", "staff", "id")])
     (reference,) = learn_references("staff", None, layout, frames)
     positions = reference.positions({}, {}, 1000, np.random.default_rng(0))

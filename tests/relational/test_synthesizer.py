@@ -149,7 +149,7 @@ def test_unfitted_and_bad_calls_say_what_to_do(ma_model, tmp_path):
 def test_a_single_table_model_is_not_a_database_model(tmp_path):
     amounts = pd.DataFrame({"amount": np.random.default_rng(0).normal(50, 10, 100).round(2)})
     path = TabularGAN(epochs=1, verbose=False).fit(amounts).save(tmp_path / "one.synth")
-    with pytest.raises(SynthDataError, match="single-table model; load it with TabularGAN.load"):
+    with pytest.raises(SynthDataError, match=r"single-table model; load it with TabularGAN\.load"):
         DatabaseSynthesizer.load(path)
 
 
@@ -183,7 +183,7 @@ def test_ne_111_several_parents_per_child(synthea, new_sqlite):
 def test_a_table_referencing_itself_is_seeded_in_order(new_sqlite):
     rng = np.random.default_rng(0)
     staff = pd.DataFrame({"id": np.arange(1, 81), "grade": rng.choice(["junior", "senior"], 80)})
-    staff["manager"] = pd.array([None] + list(rng.integers(1, np.arange(2, 81))), dtype="Int64")
+    staff["manager"] = pd.array([None, *rng.integers(1, np.arange(2, 81))], dtype="Int64")
     schema = {
         "tables": {"staff": {"primary_key": "id"}},
         "foreign_keys": [{"table": "staff", "column": "manager", "references": "staff.id"}],

@@ -41,7 +41,7 @@ def test_every_generated_kind():
 def test_emails_follow_the_rows_names_where_formats_use_them():
     frame = Schema.from_dict(SHOP).generate(500, seed=1)
     with_last = frame.dropna(subset=["last"])
-    uses_last = [str(last).lower() in email for last, email in zip(with_last["last"], with_last["email"])]
+    uses_last = [str(last).lower() in email for last, email in zip(with_last["last"], with_last["email"], strict=True)]
     assert np.mean(uses_last) > 0.6
 
 

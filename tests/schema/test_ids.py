@@ -15,7 +15,7 @@ from synthdata.schema.row_random import RowRandom
 def test_uuid4_values_are_valid_version_4():
     values = uuid4_values(RowRandom.for_rows(0, 1000))
     parsed = [uuid.UUID(value) for value in values]
-    assert all(u.version == 4 and str(u) == value for u, value in zip(parsed, values))
+    assert all(u.version == 4 and str(u) == value for u, value in zip(parsed, values, strict=True))
     assert len(set(values)) == 1000
 
 

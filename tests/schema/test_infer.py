@@ -137,10 +137,10 @@ def test_datetime_dtypes_with_and_without_timezone():
 
 def test_us_dates_and_mixed_formats():
     assert infer_column("d", pd.Series(["12/31/2020", "01/02/2021"])).format == "%m/%d/%Y"
-    mixed = pd.Series(["2020-01-%02d" % day for day in range(1, 29)] + ["31/12/2020"] * 2)
+    mixed = pd.Series([f"2020-01-{day:02d}" for day in range(1, 29)] + ["31/12/2020"] * 2)
     column = infer_column("DEATHDATE", mixed)
     assert (column.type, column.format, column.max) == ("datetime", "%Y-%m-%d", "2020-12-31")
-    garbled = pd.Series(["2020-01-%02d" % day for day in range(1, 29)] + ["2020-13-45"] * 2)
+    garbled = pd.Series([f"2020-01-{day:02d}" for day in range(1, 29)] + ["2020-13-45"] * 2)
     with pytest.raises(SchemaError, match="fit no date format"):
         infer_column("DEATHDATE", garbled)
 

@@ -42,7 +42,7 @@ def test_one_hot_width_stays_bounded_for_high_cardinality(adult):
 
 def test_synthea_patients_dates_and_nulls_round_trip(synthea):
     patients = pd.read_csv(synthea / "ma_1462" / "patients.csv")
-    transformer, back = _round_trip(patients)
+    _, back = _round_trip(patients)
     assert back["BIRTHDATE"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
     assert back["DEATHDATE"].isna().sum() == patients["DEATHDATE"].isna().sum()
     same = back["BIRTHDATE"] == patients["BIRTHDATE"]

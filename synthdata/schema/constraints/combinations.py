@@ -109,7 +109,7 @@ class FixedCombinations(Constraint):
 
     def _frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.combinations_, columns=self._members, dtype=object)
-        for name, dtype in zip(self._members, self.dtypes_):
+        for name, dtype in zip(self._members, self.dtypes_, strict=True):
             frame[name] = _as_dtype(frame[name], dtype)
         return frame
 

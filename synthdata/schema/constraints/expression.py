@@ -100,7 +100,7 @@ class Expression:
         self._check(node)
 
     def _check_comparison(self, node: ast.Compare) -> None:
-        for op, right in zip(node.ops, node.comparators):
+        for op, right in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, (ast.Is, ast.IsNot)):
                 if not (isinstance(right, ast.Constant) and right.value is None):
                     self._refuse(node, "`is` with anything but None")
@@ -160,7 +160,7 @@ class Expression:
     def _comparison(self, node: ast.Compare, df: pd.DataFrame):
         result = None
         left = self._value(node.left, df)
-        for op, right_node in zip(node.ops, node.comparators):
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
             right = self._value(right_node, df)
             if isinstance(op, (ast.Is, ast.IsNot)):
                 holds = pd.isna(left) if isinstance(op, ast.Is) else pd.notna(left)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import click
 
 from synthdata import Schema, evaluate, read_table
@@ -53,7 +55,7 @@ def evaluate_command(
     max_rows: int | None,
     report_path: str | None,
     json_path: str | None,
-    detection: str,
+    detection: Literal["hgb", "logistic"],
     device: str,
     seed: int,
     force: bool,

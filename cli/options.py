@@ -4,6 +4,7 @@ output policy and the checks that make bad options usage errors."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, get_args
 
 import click
 
@@ -37,6 +38,10 @@ def parse_shard(text: str | None) -> tuple[int, int]:
         raise click.BadParameter(f"shard {text} does not exist; use 0 <= I < N.", param_hint="--shard")
     return index, count
 
+
+# What --if-exists accepts: the values of the library's `if_exists` argument.
+IfExists = Literal["fail", "append", "replace"]
+IF_EXISTS_CHOICE = click.Choice(get_args(IfExists))
 
 OVERWRITE_POLICY = (
     "A run never writes over one of its own inputs, and replaces an existing output file only with --force."

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from synthdata import Schema, TabularGAN, open_sink
-from synthdata_cli.options import OVERWRITE_POLICY, checked_output, force_option, newest_model, parse_shard
+from synthdata_cli.options import (
+    IF_EXISTS_CHOICE,
+    OVERWRITE_POLICY,
+    IfExists,
+    checked_output,
+    force_option,
+    newest_model,
+    parse_shard,
+)
 
 
 @click.command(epilog=OVERWRITE_POLICY.replace("--force", "--force (or --if-exists replace)"))
@@ -34,7 +44,7 @@ from synthdata_cli.options import OVERWRITE_POLICY, checked_output, force_option
 @click.option("--table", help="Table to write with --to.")
 @click.option(
     "--if-exists",
-    type=click.Choice(["fail", "append", "replace"]),
+    type=IF_EXISTS_CHOICE,
     default="fail",
     show_default=True,
     help="What to do when the output file or table exists.",
@@ -64,7 +74,7 @@ def sample(
     schema_path: str | None,
     database: str | None,
     table: str | None,
-    if_exists: str,
+    if_exists: IfExists,
     shard: str | None,
     fmt: str | None,
     seed: int | None,
@@ -85,8 +95,12 @@ def sample(
     shard_index = parse_shard(shard)
     if force:
         if_exists = "replace"
-    path = None if schema_path else Path(model_path) if model_path else newest_model(Path("."))
-    name = Path(schema_path).name.split(".")[0] if schema_path else path.name.removesuffix(".synth")
+    path: Path | None
+    if schema_path:
+        path, name = None, Path(schema_path).name.split(".")[0]
+    else:
+        path = Path(model_path) if model_path else newest_model(Path("."))
+        name = path.name.removesuffix(".synth")
     target = database or output or f"{name}.synthetic.csv"
     if not database and target != "-":
         hint = "--force (or --if-exists replace)"
@@ -98,6 +112,7 @@ def sample(
     else:
         if not model_path:
             click.echo(f"synthdata: using model {path}", err=True)
+        assert path is not None  # without --schema, a model file was named or found above
         model = TabularGAN.load(path)
         model.verbose = not quiet
         schema = model.schema_
@@ -108,6 +123,7 @@ def sample(
             target, table=table, if_exists=if_exists, fmt=fmt, schema=file_schema, verbose=not quiet
         ) as sink:
             finite = not sink.stores_infinity
+            chunks: Iterable[pd.DataFrame]
             if schema_path:
                 chunks = [schema.sample(rows, seed=seed or 0, dirty=dirty, marker=dirty_marker, finite=finite)]
             else:

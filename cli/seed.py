@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from synthdata import DatabaseSynthesizer
-from synthdata_cli.options import newest_model
+from synthdata_cli.options import IF_EXISTS_CHOICE, IfExists, newest_model
 
 
 @click.command()
@@ -35,14 +35,14 @@ from synthdata_cli.options import newest_model
 )
 @click.option(
     "--if-exists",
-    type=click.Choice(["fail", "append", "replace"]),
+    type=IF_EXISTS_CHOICE,
     default="fail",
     show_default=True,
     help="What to do when the database already holds some of the tables.",
 )
 @click.option("--seed", type=int, help="Random seed [default: the model's].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def seed(url: str, model_path: str | None, scale: float, if_exists: str, seed: int | None, quiet: bool) -> None:
+def seed(url: str, model_path: str | None, scale: float, if_exists: IfExists, seed: int | None, quiet: bool) -> None:
     """Create the tables of a database model at URL, with their keys, and fill them, parents first."""
     path = Path(model_path) if model_path else newest_model(Path("."))
     if not model_path:

@@ -69,22 +69,22 @@ def detect(
     model_seed = int(rng.integers(2**31 - 1))
     folds = StratifiedKFold(n_splits=_FOLDS, shuffle=True, random_state=model_seed)
     aucs = []
-    losses = None
+    losses: list[np.ndarray] = []  # of the first fold's classifier only
     for train, test in folds.split(features, labels):
         classifier = make_classifier(model, encoder.categorical_mask_, seed=model_seed)
         classifier.fit(features[train], labels[train])
         aucs.append(roc_auc_score(labels[test], classifier.predict_proba(features[test])[:, 1]))
-        if losses is None:
+        if not losses:
             probe = test[sample_positions(len(test), _IMPORTANCE_ROWS, rng)]
-            losses = _auc_lost_when_shuffled(classifier, features[probe], labels[probe], aucs[0], rng)
+            losses.append(_auc_lost_when_shuffled(classifier, features[probe], labels[probe], aucs[0], rng))
         if on_fold is not None:
             on_fold()
     auc = float(np.mean(aucs))
     ranked = pd.DataFrame(
         {
             "column": encoder.feature_names_,
-            "importance": losses.mean(axis=1),
-            "importance_std": losses.std(axis=1),
+            "importance": losses[0].mean(axis=1),
+            "importance_std": losses[0].std(axis=1),
         }
     ).sort_values("importance", ascending=False, ignore_index=True)
     return Detection(

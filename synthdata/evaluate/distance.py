@@ -108,13 +108,13 @@ def _nearest(query: _Encoded, start: int, stop: int, ref: _Encoded, low: int, hi
     """
     device = query.lines.device
     best = torch.full((stop - start,), float("inf"), device=device)
-    query_capped = query.beyond_unit[:, start:stop].any(axis=1)
+    query_capped = np.any(query.beyond_unit[:, start:stop], axis=1)
     buffers = torch.empty(2, (stop - start) * min(block, max(high - low, 1)), device=device)
     for r_start in range(low, high, block):
         r_stop = min(r_start + block, high)
         shape = (stop - start, r_stop - r_start)
         total, part = (buffer[: shape[0] * shape[1]].view(shape) for buffer in buffers)
-        capped = query_capped | ref.beyond_unit[:, r_start:r_stop].any(axis=1)
+        capped = query_capped | np.any(ref.beyond_unit[:, r_start:r_stop], axis=1)
         if len(query.lines) == 0:
             total.zero_()
         for k in range(len(query.lines)):

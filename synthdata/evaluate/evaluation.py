@@ -10,7 +10,7 @@ numbers, and the caps are written into `report.settings`.
 from __future__ import annotations
 
 import sys
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -80,7 +80,7 @@ def evaluate(
         total=stages, desc="evaluate", unit="stage", delay=2.0, leave=False,
         disable=not (verbose and sys.stderr.isatty()),
     )  # fmt: skip
-    settings: dict = {
+    settings: dict[str, Any] = {
         "synthdata_version": __version__,
         "real_rows": len(real_table),
         "synthetic_rows": len(synthetic_table),

@@ -186,7 +186,7 @@ def _table(frame: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _format(value: float) -> str:
+def _format(value: float | np.floating) -> str:
     if value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)):
         return "n/a"
     return f"{value:.4f}" if isinstance(value, (float, np.floating)) else str(value)

@@ -90,7 +90,7 @@ def dcr_histograms(synthetic: np.ndarray, holdout: np.ndarray) -> str:
     """Distance to closest training record: synthetic rows against real hold-out rows."""
     figure = Figure(figsize=(5.5, 2.8), dpi=_DPI, layout="constrained")
     axes = figure.add_subplot()
-    edges = np.histogram_bin_edges(np.concatenate([synthetic, holdout]), bins=40)
+    edges = np.histogram_bin_edges(np.concatenate([synthetic, holdout]), bins=40).tolist()
     axes.hist(holdout, bins=edges, density=True, color=REAL_COLOUR, alpha=0.35, label="real hold-out")
     axes.hist(synthetic, bins=edges, density=True, histtype="step", color=SYNTHETIC_COLOUR, label="synthetic")
     axes.set_xlabel("distance to closest training row", fontsize=8)

@@ -58,7 +58,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """Scores, tables and settings as plain JSON data (NaN becomes null)."""
-        return _plain(
+        plain: dict[str, Any] = _plain(
             {
                 "scores": self.scores,
                 "columns": self.columns.to_dict(orient="records"),
@@ -68,13 +68,14 @@ class Report:
                 "settings": self.settings,
             }
         )
+        return plain
 
-    def to_json(self, path: str | os.PathLike) -> Path:
+    def to_json(self, path: str | os.PathLike[str]) -> Path:
         """Write `to_dict()` as JSON; returns the path written."""
         target = check_output_path(path, overwrite=True)
         return write_text_atomically(target, json.dumps(self.to_dict(), indent=2) + "\n")
 
-    def to_html(self, path: str | os.PathLike) -> Path:
+    def to_html(self, path: str | os.PathLike[str]) -> Path:
         """Write a self-contained HTML page (plots embedded, no external assets); returns the path."""
         try:
             from synthdata.evaluate.html import render_report

@@ -181,7 +181,11 @@ def _qualified(schema: str | None, table: str) -> str:
 def _unique_column_sets(inspector: sa.Inspector, connection: sa.Connection, table: str) -> tuple[tuple[str, ...], ...]:
     """Unique constraints and unique indexes alike: either way the values may not repeat."""
     sets = [tuple(constraint["column_names"]) for constraint in inspector.get_unique_constraints(table)]
-    sets += [tuple(index["column_names"]) for index in inspector.get_indexes(table) if index.get("unique")]
+    # An index on an expression names no column there (None): it constrains the expression, not the columns.
+    for index in inspector.get_indexes(table):
+        names = [name for name in index["column_names"] if name is not None]
+        if index.get("unique") and len(names) == len(index["column_names"]):
+            sets.append(tuple(names))
     if connection.dialect.name == "sqlite":
         sets += _sqlite_inline_unique(connection, table)
     return tuple(dict.fromkeys(names for names in sets if names and all(names)))

@@ -16,7 +16,7 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,9 @@ from synthdata.io.sink import ColumnCheck, IfExists, TableSink
 from synthdata.io.text_layout import detect_layout
 from synthdata.output_files import temporary_beside
 from synthdata.schema import Schema
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 
 class _ChunkWriter:
@@ -111,7 +114,7 @@ class _ParquetWriter(_ChunkWriter):
 
     def __init__(self, handle: IO) -> None:
         super().__init__(handle)
-        self.writer = None
+        self.writer: pq.ParquetWriter | None = None
 
     def write(self, chunk: pd.DataFrame) -> None:
         import pyarrow as pa
@@ -168,9 +171,10 @@ class FileSink(TableSink):
         self._open = False
         try:
             self._file = open(self._temporary, "wb")  # noqa: SIM115 - closed at commit or abort
-            self._handle: IO = self._file
+            self._handle: IO[Any] = self._file
             if is_gzip(path):
-                self._handle = gzip.GzipFile(fileobj=self._file, mode="wb")
+                # A binary file object; typeshed does not count GzipFile as a typing.IO.
+                self._handle = cast(IO[bytes], gzip.GzipFile(fileobj=self._file, mode="wb"))
             if self.format != "parquet":
                 self._handle = io.TextIOWrapper(self._handle, encoding="utf-8", newline="")
             self._writer = _chunk_writer(

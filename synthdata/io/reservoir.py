@@ -56,15 +56,15 @@ class Reservoir:
         # A merge costs a pass over the kept rows, so it waits until they are twice
         # the capacity instead of running per chunk.
         if self._pending_rows > 2 * self.capacity:
-            self._merge()
+            self._merge(self.capacity)
 
-    def _merge(self) -> None:
+    def _merge(self, capacity: int) -> None:
         """Cut the kept rows down to the `capacity` smallest keys."""
         frame = pd.concat(self._chunks, ignore_index=True) if len(self._chunks) > 1 else self._chunks[0]
         keys = np.concatenate(self._keys)
         positions = np.concatenate(self._positions)
-        if len(keys) > self.capacity:
-            best = np.argpartition(keys, self.capacity - 1)[: self.capacity]
+        if len(keys) > capacity:
+            best = np.argpartition(keys, capacity - 1)[:capacity]
             frame, keys, positions = frame.iloc[best], keys[best], positions[best]
             self._threshold = keys.max()
         self._chunks, self._keys, self._positions = [frame], [keys], [positions]
@@ -77,7 +77,7 @@ class Reservoir:
         if self.capacity is None:
             frame = pd.concat(self._chunks, ignore_index=True) if len(self._chunks) > 1 else self._chunks[0]
             return frame.reset_index(drop=True)
-        self._merge()
+        self._merge(self.capacity)
         order = np.argsort(self._positions[0], kind="stable")
         return self._chunks[0].iloc[order].reset_index(drop=True)
 

@@ -51,6 +51,8 @@ def _copy_rows(
         name, sql.SQL(", ").join(sql.Identifier(str(column)) for column in columns)
     )
     driver_connection = connection.connection.driver_connection
+    if driver_connection is None:
+        raise SynthDataError("the connection to PostgreSQL was closed before the rows could be copied; write again")
     with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
         for piece in pieces:
             copy.write(csv_bytes(piece))

@@ -104,7 +104,7 @@ class SqlSink(TransactionalWrite, TableSink):
         with self._errors(self._doing):
             if self._target is None:
                 self._target = self._create(chunk)
-            self._refuse_unknown_columns(chunk)
+            self._refuse_unknown_columns(chunk, self._target)
             load_rows(self._connection, self._target, chunk, progress=self._bar.update)
         self.rows_written += len(chunk)
 
@@ -143,12 +143,12 @@ class SqlSink(TransactionalWrite, TableSink):
             key = ()
         return key if set(key) <= set(chunk.columns) else ()
 
-    def _refuse_unknown_columns(self, chunk: pd.DataFrame) -> None:
-        unknown = [name for name in chunk.columns if name not in self._target.columns]
+    def _refuse_unknown_columns(self, chunk: pd.DataFrame, target: sa.Table) -> None:
+        unknown = [name for name in chunk.columns if name not in target.columns]
         if unknown:
             raise SynthDataError(
                 f"{self.description} has no columns {unknown}; write only its columns "
-                f"({', '.join(repr(column.name) for column in self._target.columns)}) or replace it"
+                f"({', '.join(repr(column.name) for column in target.columns)}) or replace it"
             )
 
     def commit(self) -> None:
@@ -156,23 +156,23 @@ class SqlSink(TransactionalWrite, TableSink):
             return
         with self._errors(self._doing):
             if self._staging is not None:
-                self._swap_in()
+                self._swap_in(self._staging)
             self._connection.commit()
             self._close()
 
-    def _swap_in(self) -> None:
+    def _swap_in(self, staging: str) -> None:
         if self._atomic_ddl:
             if self._exists:
                 sa.Table(self.table, sa.MetaData()).drop(self._connection)
-            self._connection.execute(RenameTables([(self._staging, self.table)]))
+            self._connection.execute(RenameTables([(staging, self.table)]))
             return
         # MySQL: the staging rows are committed, then one RENAME TABLE swaps atomically.
         self._connection.commit()
         if not self._exists:
-            self._connection.execute(RenameTables([(self._staging, self.table)]))
+            self._connection.execute(RenameTables([(staging, self.table)]))
             return
         retired = f"_synthdata_{secrets.token_hex(6)}"
-        self._connection.execute(RenameTables([(self.table, retired), (self._staging, self.table)]))
+        self._connection.execute(RenameTables([(self.table, retired), (staging, self.table)]))
         # The new rows are in place; what is left to drop, even after an interrupt, is the old table.
         self._staging = retired
         sa.Table(retired, sa.MetaData()).drop(self._connection)

@@ -44,11 +44,14 @@ def read_sql(
     refuse_missing_sqlite_file(parsed)
     reservoir = Reservoir(max_rows, seed=seed)
     engine = create_engine(parsed, read_only=True)
+    statement: sa.Executable
+    kinds: dict[str, SqlKind] | None
+    total: int | None
     try:
         with database_errors(parsed, "cannot read from"), engine.connect() as connection:
             if table is not None:
                 statement, kinds, total = _table_statement(connection, parsed, table)
-            else:
+            elif query is not None:
                 statement, kinds, total = sa.text(query), None, None
             result = connection.execution_options(stream_results=True, yield_per=chunk_rows).execute(statement)
             names = list(result.keys())
@@ -65,7 +68,9 @@ def read_sql(
     return settle_dtypes(reservoir.result(), kinds)
 
 
-def _table_statement(connection: sa.Connection, url: sa.URL, table: str) -> tuple[sa.Select, dict[str, SqlKind], int]:
+def _table_statement(
+    connection: sa.Connection, url: sa.URL, table: str
+) -> tuple[sa.Select, dict[str, SqlKind], int | None]:
     """SELECT every column of `table`, the kinds of its columns, and its row count for the progress bar.
 
     Rows come in primary key order when there is one: a server may otherwise start a

@@ -109,7 +109,7 @@ def _referred_columns(name: str, foreign_keys: Sequence[ForeignKey], metadata: s
     for key in foreign_keys:
         parent = metadata.tables.get(key.referred_table)
         missing = [column for column in key.referred_columns if parent is None or column not in parent.columns]
-        if missing or len(key.columns) != len(key.referred_columns):
+        if parent is None or missing or len(key.columns) != len(key.referred_columns):
             raise SynthDataError(
                 f"table {name!r} references {key.referred_table}({', '.join(key.referred_columns)}), "
                 "which is not written before it; write the referenced table first"

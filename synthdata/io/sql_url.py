@@ -63,7 +63,8 @@ def create_engine(url: sa.URL, *, read_only: bool = False) -> sa.Engine:
 
     With `read_only`, nothing sent on it can change the database (see the module docstring).
     """
-    options = {"creator": _read_only_sqlite(url)} if read_only and sqlite_file(url) is not None else {}
+    database_file = sqlite_file(url) if read_only else None
+    options = {"creator": _read_only_sqlite(database_file)} if database_file is not None else {}
     try:
         engine = sa.create_engine(url, **options)
     except sa.exc.NoSuchModuleError:
@@ -88,9 +89,9 @@ def create_engine(url: sa.URL, *, read_only: bool = False) -> sa.Engine:
     return engine
 
 
-def _read_only_sqlite(url: sa.URL) -> Callable[[], sqlite3.Connection]:
-    """Connections to the SQLite file of `url` opened read-only, through a URI so no path character is special."""
-    uri = f"{sqlite_file(url).absolute().as_uri()}?mode=ro"
+def _read_only_sqlite(database_file: Path) -> Callable[[], sqlite3.Connection]:
+    """Connections to `database_file` opened read-only, through a URI so no path character is special."""
+    uri = f"{database_file.absolute().as_uri()}?mode=ro"
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, check_same_thread=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -25,8 +25,8 @@ from synthdata.io.sql_sink import SqlSink
 from synthdata.io.sql_source import read_sql
 from synthdata.schema import Schema
 
-Source = str | os.PathLike | pd.DataFrame
-Target = str | os.PathLike
+Source: TypeAlias = str | os.PathLike[str] | pd.DataFrame
+Target: TypeAlias = str | os.PathLike[str]
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -126,7 +126,7 @@ def write_table(
 
 def _source_text(source: Any) -> str:
     try:
-        return os.fspath(source)
+        return os.fsdecode(source)
     except TypeError:
         raise SynthDataError(
             f"expected a file path, a database URL or a DataFrame, not {type(source).__name__}"

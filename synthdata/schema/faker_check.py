@@ -92,6 +92,7 @@ def _check_signature(method: Any, arguments: Mapping[str, Any], where: str, prov
 
 def _check_bounds(value: Any, name: str, where: str, provider: str) -> None:
     """Numbers, texts and lists inside one argument, each within its stated bound."""
+    size: float
     if isinstance(value, (list, tuple)):
         for item in value[: MAX_FAKER_SIZE + 1]:
             _check_bounds(item, name, where, provider)

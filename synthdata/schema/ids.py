@@ -15,13 +15,8 @@ import string
 import numpy as np
 
 from synthdata.errors import SchemaError
-from synthdata.schema.patterns import MAX_REPEAT_COUNT, bounded_pattern
+from synthdata.schema.patterns import MAX_REPEAT_COUNT, bounded_pattern, sre_parse
 from synthdata.schema.row_random import RowRandom
-
-try:
-    from re import _parser as sre_parse  # Python 3.11+
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse  # type: ignore[no-redef]
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _PRINTABLE = string.ascii_letters + string.digits

@@ -90,7 +90,7 @@ def choose_primary_key(columns: dict[str, Column], table: str | None) -> str | N
     """The column that identifies rows: a unique id with no nulls, preferring id/<table>_id."""
     keys = [column.name for column in columns.values() if column.type == "id" and column.unique and not column.nullable]
     named = [name for name in keys if is_key_name(name, table)]
-    return (named or keys or [None])[0]
+    return next(iter(named or keys), None)
 
 
 def infer_column(name: str, series: pd.Series, *, table: str | None = None) -> Column:
@@ -124,6 +124,7 @@ def _check_learnable(name: str, present: pd.Series) -> None:
     """Refuse values no kind can learn (durations, complex numbers, bytes, lists...)
     with what to convert them to, before they fail somewhere deep in a fit."""
     dtype = present.dtype
+    foreign: str | None
     if dtype.kind in "cm" or isinstance(dtype, (pd.PeriodDtype, pd.IntervalDtype)):
         foreign = str(dtype)
     elif dtype == np.dtype(object):

@@ -57,7 +57,8 @@ def ordered_date_pairs(df: pd.DataFrame, columns: dict[str, Column]) -> list[tup
             tighter = _spread(gaps) <= MAX_GAP_SPREAD * _spread(late[both])
             if (gaps >= 0).all() and (gaps > 0).any() and tighter:
                 candidates.append((float(np.median(gaps)), earlier, later))
-    pairs, used = [], set()
+    pairs: list[tuple[str, str]] = []
+    used: set[str] = set()
     for _, earlier, later in sorted(candidates):
         if earlier not in used and later not in used:
             pairs.append((earlier, later))

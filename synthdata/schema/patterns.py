@@ -19,6 +19,7 @@ own regex parser) before use, and values are matched only up to a stated length:
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import numpy as np
@@ -26,10 +27,10 @@ import pandas as pd
 
 from synthdata.errors import SchemaError
 
-try:
-    from re import _parser as sre_parse  # Python 3.11+
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse  # type: ignore[no-redef]
+if sys.version_info >= (3, 11):
+    from re import _parser as sre_parse
+else:  # pragma: no cover - Python 3.10
+    import sre_parse
 
 # The largest {m,n} bound a pattern may hold.
 MAX_REPEAT_COUNT = 1000

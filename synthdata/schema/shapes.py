@@ -112,9 +112,9 @@ def learn_pattern(values: list[str]) -> str | None:
     if len(runs_of_each) != 1:
         return None
     counts = np.array([[count for _, count in _runs(value)] for value in values])
-    tokens = next(iter(runs_of_each))
+    shape = next(iter(runs_of_each))
     return _compress(
-        [(token, int(low), int(high)) for token, low, high in zip(tokens, counts.min(0), counts.max(0), strict=True)]
+        [(token, int(low), int(high)) for token, low, high in zip(shape, counts.min(0), counts.max(0), strict=True)]
     )
 
 

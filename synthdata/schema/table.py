@@ -105,12 +105,13 @@ class Schema:
         # a later date is learned as its gap to an earlier one (see schema.orderings)
         ordered = [Inequality(low=earlier, high=later) for earlier, later in ordered_date_pairs(df, columns)]
         # sums, equalities, numeric orderings, structural nulls... (see schema.rules)
-        found = discover_rules(df, columns, combined + ordered)
+        learned: list[Constraint] = [*combined, *ordered]
+        found = discover_rules(df, columns, learned)
         return cls(
             columns,
             table=table,
             primary_key=choose_primary_key(columns, table),
-            constraints=combined + ordered + found,
+            constraints=[*learned, *found],
         )
 
     @property

@@ -67,6 +67,7 @@ class DataTransformer:
         self.encoders_: dict[str, ModeSpecificNormalizer | CategoryEncoder] = {}
         for column in self.columns_:
             series = data[column.name]
+            encoder: ModeSpecificNormalizer | CategoryEncoder
             if column.type in DISCRETE_TYPES:
                 encoder = CategoryEncoder(max_categories=self.max_categories).fit(series)
             else:
@@ -84,6 +85,7 @@ class DataTransformer:
         start = 0
         for column in self.columns_:
             encoder = self.encoders_[column.name]
+            pieces: list[tuple[SpanKind, int]]
             if isinstance(encoder, CategoryEncoder):
                 pieces = [("category", encoder.n_categories)]
             else:
@@ -117,7 +119,8 @@ class DataTransformer:
         for span in self.spans_:
             column = self._column(span.column)
             encoder = self.encoders_[span.column]
-            if span.kind == "category":
+            # A discrete column has one span, its categories; a continuous one a scalar and its components.
+            if isinstance(encoder, CategoryEncoder):
                 codes = self._category_codes(encoder, data[span.column])
                 encoded[rows, span.start + codes] = 1.0
             elif span.kind == "scalar":
@@ -143,7 +146,7 @@ class DataTransformer:
         for span in self.spans_:
             column = self._column(span.column)
             encoder = self.encoders_[span.column]
-            if span.kind == "category":
+            if isinstance(encoder, CategoryEncoder):
                 codes = matrix[:, span.start : span.stop].argmax(axis=1)
                 values = encoder.inverse_transform(codes, rng=rng)
                 categorical = encoder.as_dtype_categories(values)

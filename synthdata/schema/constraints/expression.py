@@ -17,6 +17,7 @@ import ast
 import math
 import operator
 from collections.abc import Callable
+from typing import TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -155,7 +156,10 @@ class Expression:
             for value in values[1:]:
                 result = combine(result, value)
             return result
-        return self._comparison(node, df)
+        if isinstance(node, ast.Compare):
+            return self._comparison(node, df)
+        # _check admits no other node; this names the one that slipped past it.
+        raise SchemaError(f"Expression {self.text!r}: {type(node).__name__} is not allowed.")
 
     def _comparison(self, node: ast.Compare, df: pd.DataFrame):
         result = None
@@ -172,7 +176,7 @@ class Expression:
         return result
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

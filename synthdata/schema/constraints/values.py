@@ -61,6 +61,7 @@ class NumberView:
             tz = str(series.dtype.tz)
         elif column.format is not None and column.format.endswith(("Z", "%z")):
             tz = "UTC"
+        unit: Literal["D", "s"]
         if column.format is not None:
             unit = "s" if any(code in column.format for code in _TIME_CODES) else "D"
         elif series is not None:

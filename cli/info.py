@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from synthdata import DatabaseSynthesizer, SynthDataError, TabularGAN
-from synthdata_cli.options import plural
+from synthdata.wording import plural
 
 
 @click.command()

@@ -75,8 +75,3 @@ def refuse_database_options(data: str, table: str | None, query: str | None = No
     if "://" not in data and (table is not None or query is not None):
         option = "--table" if table is not None else "--query"
         raise click.UsageError(f"{option} applies to a database URL, and {data} is a file; drop {option}.")
-
-
-def plural(count: int, noun: str) -> str:
-    """`1 epoch`, `3 epochs`."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"

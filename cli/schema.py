@@ -14,11 +14,11 @@ import sys
 import click
 
 from synthdata import Schema, read_table
+from synthdata.wording import plural
 from synthdata_cli.options import (
     OVERWRITE_POLICY,
     checked_output,
     force_option,
-    plural,
     refuse_database_options,
     source_name,
 )

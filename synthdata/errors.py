@@ -1,10 +1,15 @@
-"""The one exception type users catch, its few specialisations, and what keeps messages short.
+"""The one exception type users catch, its few specialisations, and file-system errors put in its terms.
 
 Every failure a person can act on (bad input, a damaged model file, an impossible
 condition) surfaces as a SynthDataError whose message names the column, row or file
 and says what to do. Subclasses let callers tell the broad cases apart without
-parsing messages.
+parsing messages. How messages quote values and count things is synthdata.wording's job.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class SynthDataError(Exception):
@@ -27,14 +32,16 @@ class NotFittedError(SynthDataError):
     """A model or transformer used before `fit`."""
 
 
-def shorten(text: str, limit: int = 80) -> str:
-    """`text` cut to about `limit` characters, saying how long it was: a message quotes
-    what it is about, never a whole file or column."""
-    if len(text) <= limit:
-        return text
-    return f"{text[: max(limit - 20, 10)]}... ({len(text):,} characters)"
+@contextmanager
+def file_errors(doing: str, *, denied: str) -> Iterator[None]:
+    """An OSError of the file work inside as a SynthDataError, `cannot {doing}: ...`.
 
-
-def quoted(value: object, limit: int = 80) -> str:
-    """`repr(value)` for a message, shortened (see `shorten`)."""
-    return shorten(repr(value), limit)
+    A PermissionError says `denied` (where permission was denied and what to do); any
+    other OSError says the system's reason.
+    """
+    try:
+        yield
+    except PermissionError:
+        raise SynthDataError(f"cannot {doing}: permission denied{denied}") from None
+    except OSError as error:
+        raise SynthDataError(f"cannot {doing}: {error.strerror or error}") from None

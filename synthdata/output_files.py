@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
-from synthdata.errors import SynthDataError
+from synthdata.errors import SynthDataError, file_errors
 
 
 def check_output_path(
@@ -59,14 +59,8 @@ def temporary_beside(path: Path) -> Path:
     if not folder.is_dir():
         raise SynthDataError(f"cannot write {path}: the folder {folder} does not exist; create it first")
     temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
-    try:
+    with file_errors(f"write {path}", denied=f" in {folder}; choose an output path you can write to"):
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    except PermissionError:
-        raise SynthDataError(
-            f"cannot write {path}: permission denied in {folder}; choose an output path you can write to"
-        ) from None
-    except OSError as error:
-        raise SynthDataError(f"cannot write {path}: {error.strerror or error}") from None
     return temporary
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synthdata.errors import SynthDataError
+from synthdata.errors import SynthDataError, file_errors
 from synthdata.io.file_formats import file_format
 from synthdata.io.text_layout import TextLayout, detect_encoding, detect_layout, header_names, read_sample
 from synthdata.io.written_values import read_as_written, whole_numbers_as_integers
@@ -43,19 +43,13 @@ def read_file(path: Path) -> pd.DataFrame:
 
 def check_readable(path: Path) -> None:
     """Fail with what to do when `path` is missing, a folder, unreadable or empty."""
-    try:
+    with file_errors(f"read {path}", denied="; change its permissions or copy it somewhere readable"):
         if not path.exists():
             raise SynthDataError(f"{path} does not exist; check the path and the working folder")
         if path.is_dir():
             raise SynthDataError(f"{path} is a folder; point to a file inside it")
         with open(path, "rb"):
             size = path.stat().st_size
-    except PermissionError:
-        raise SynthDataError(
-            f"cannot read {path}: permission denied; change its permissions or copy it somewhere readable"
-        ) from None
-    except OSError as error:
-        raise SynthDataError(f"cannot read {path}: {error.strerror or error}") from None
     if size == 0:
         raise SynthDataError(f"{path} is empty (0 bytes); point to a file with a header and rows")
 

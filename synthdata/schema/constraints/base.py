@@ -30,6 +30,7 @@ import pandas as pd
 
 from synthdata.errors import NotFittedError, SchemaError
 from synthdata.schema.column import Column
+from synthdata.schema.constraints.values import NumberView
 from synthdata.schema.infer import infer_column
 
 
@@ -152,6 +153,16 @@ class Constraint:
             raise NotFittedError(f"Constraint '{self.describe()}' is used before fit; call fit_constraints.")
 
 
+class ColumnConstraint(Constraint):
+    """A rule on one column, `column`: what the single-column kinds have in common."""
+
+    column: str
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.column]
+
+
 def column_of(name: str, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> Column:
     """The declared column, or one inferred from the data when none was declared."""
     if name in columns:
@@ -159,6 +170,12 @@ def column_of(name: str, df: pd.DataFrame | None, columns: Mapping[str, Column])
     if df is None:
         raise SchemaError(f"Column '{name}' is neither declared nor in the data.")
     return infer_column(name, df[name])
+
+
+def column_view(name: str, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> NumberView:
+    """How column `name` maps to numbers: learned from its values when there is data,
+    from its declaration alone when there is none."""
+    return NumberView.learn(None if df is None else df[name], column_of(name, df, columns))
 
 
 def fill_nulls_from_others(

@@ -17,11 +17,11 @@ import pandas as pd
 
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
-from synthdata.schema.constraints.base import Constraint, column_of, with_cells
+from synthdata.schema.constraints.base import ColumnConstraint, column_view, with_cells
 from synthdata.schema.constraints.values import NumberView
 
 
-class Range(Constraint):
+class Range(ColumnConstraint):
     """`column` lies between `min` and `max` (either may be left out)."""
 
     type = "range"
@@ -34,18 +34,13 @@ class Range(Constraint):
         self.max = max
         self.strict = strict
 
-    @property
-    def columns(self) -> list[str]:
-        return [self.column]
-
     def describe(self) -> str:
         low = "" if self.min is None else f"{self.min} {'<' if self.strict else '<='} "
         high = "" if self.max is None else f" {'<' if self.strict else '<='} {self.max}"
         return f"{self.type} {low}{self.column}{high}"
 
     def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
-        series = df[self.column] if df is not None else None
-        self.view_ = NumberView.learn(series, column_of(self.column, df, columns))
+        self.view_ = column_view(self.column, df, columns)
         self.bounds_ = tuple(self._bound_number(bound) for bound in (self.min, self.max))
 
     def _bound_number(self, bound: Any) -> float | None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column, json_scalar
-from synthdata.schema.constraints.base import Constraint, fill_nulls_from_others, first_rows
+from synthdata.schema.constraints.base import ColumnConstraint, Constraint, fill_nulls_from_others, first_rows
 from synthdata.schema.patterns import bounded_pattern, fullmatches
 
 
@@ -44,17 +44,13 @@ class Unique(Constraint):
         return {"columns": list(self._members)}
 
 
-class NotNull(Constraint):
+class NotNull(ColumnConstraint):
     """`column` has a value on every row."""
 
     type = "not_null"
 
     def __init__(self, *, column: str) -> None:
         self.column = column
-
-    @property
-    def columns(self) -> list[str]:
-        return [self.column]
 
     def transformed_columns(self, columns: list[Column]) -> list[Column]:
         """Tell the model the column has no nulls to learn."""
@@ -85,7 +81,7 @@ class NotNull(Constraint):
         self.fallback_ = state.get("fallback")
 
 
-class Regex(Constraint):
+class Regex(ColumnConstraint):
     """Every present value of `column` matches `pattern` whole."""
 
     type = "regex"
@@ -94,10 +90,6 @@ class Regex(Constraint):
         self._compiled = bounded_pattern(pattern, what=f"Constraint 'regex' on '{column}'")
         self.column = column
         self.pattern = pattern
-
-    @property
-    def columns(self) -> list[str]:
-        return [self.column]
 
     def describe(self) -> str:
         return f"{self.type} {self.column} ~ {self.pattern}"

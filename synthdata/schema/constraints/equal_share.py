@@ -19,7 +19,7 @@ import pandas as pd
 
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
-from synthdata.schema.constraints.base import Constraint, column_of, first_rows
+from synthdata.schema.constraints.base import Constraint, column_view, first_rows
 from synthdata.schema.constraints.values import NumberView
 
 
@@ -54,10 +54,8 @@ class EqualShare(Constraint):
         return f"{self.type} {self.column} == {self.equals}"
 
     def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
-        self.view_ = NumberView.learn(None if df is None else df[self.column], column_of(self.column, df, columns))
-        self.equals_view_ = NumberView.learn(
-            None if df is None else df[self.equals], column_of(self.equals, df, columns)
-        )
+        self.view_ = column_view(self.column, df, columns)
+        self.equals_view_ = column_view(self.equals, df, columns)
         if self.view_.kind != "number" or self.equals_view_.kind != "number":
             raise SchemaError(f"Constraint '{self.describe()}' needs numbers in both columns.")
         self.real_share_ = None

@@ -19,7 +19,7 @@ import pandas as pd
 
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
-from synthdata.schema.constraints.base import Constraint, column_of, first_rows
+from synthdata.schema.constraints.base import Constraint, column_of, column_view, first_rows
 from synthdata.schema.constraints.expression import Expression
 from synthdata.schema.constraints.values import NumberView
 
@@ -58,7 +58,7 @@ class Formula(Constraint):
     def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
         for name in self._parsed.columns:
             NumberView.learn(None, column_of(name, df, columns))
-        self.view_ = NumberView.learn(None if df is None else df[self.column], column_of(self.column, df, columns))
+        self.view_ = column_view(self.column, df, columns)
         if self.view_.kind != "number":
             raise SchemaError(f"Formula '{self.describe()}' needs '{self.column}' to hold numbers.")
         if df is not None:

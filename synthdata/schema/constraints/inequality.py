@@ -24,7 +24,7 @@ import pandas as pd
 
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
-from synthdata.schema.constraints.base import Constraint, column_of, first_rows, with_cells
+from synthdata.schema.constraints.base import Constraint, column_of, column_view, first_rows, with_cells
 from synthdata.schema.constraints.values import NumberView
 
 
@@ -57,8 +57,8 @@ class Inequality(Constraint):
         return f"{self.type} {self.low} {'<' if self.strict else '<='} {self.high}"
 
     def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
-        self.low_view_ = NumberView.learn(None if df is None else df[self.low], column_of(self.low, df, columns))
-        self.high_view_ = NumberView.learn(None if df is None else df[self.high], column_of(self.high, df, columns))
+        self.low_view_ = column_view(self.low, df, columns)
+        self.high_view_ = column_view(self.high, df, columns)
         if self.low_view_.kind != self.high_view_.kind:
             raise SchemaError(
                 f"Constraint '{self.describe()}' compares a {self.low_view_.kind} with a "

@@ -23,7 +23,7 @@ import pandas as pd
 
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column, json_scalar
-from synthdata.schema.constraints.base import Constraint, column_of
+from synthdata.schema.constraints.base import ColumnConstraint, column_of
 from synthdata.schema.faker_draw import draw
 from synthdata.schema.faker_recipes import recipe_for
 from synthdata.schema.ids import PatternGenerator
@@ -55,7 +55,7 @@ def tail_provider_for(name: str) -> str | None:
     return next((_TAIL_PROVIDERS[word] for word in reversed(name_words(name)) if word in _TAIL_PROVIDERS), None)
 
 
-class RareValues(Constraint):
+class RareValues(ColumnConstraint):
     """Values of `column` held by fewer than `min_rows` rows are generated, not learned."""
 
     type = "rare_values"
@@ -70,10 +70,6 @@ class RareValues(Constraint):
         self.min_rows = min_rows
         self.provider = provider
         self.locale = locale
-
-    @property
-    def columns(self) -> list[str]:
-        return [self.column]
 
     def describe(self) -> str:
         return f"{self.type} {self.column} (fewer than {self.min_rows} rows)"

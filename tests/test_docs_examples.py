@@ -16,6 +16,10 @@ share that folder, and its Python blocks share one namespace, as in a session:
 - `<!-- no-run: reason -->` before a block leaves it out (installs, servers, torchrun).
 
 Any other block (YAML, mermaid, text) is read, not run.
+
+The pages whose examples only repeat what other tests check (fit, sample, evaluate and
+seed from the shell and from Python, the pytest plugin) are marked `slow`: the suite
+leaves them out, and `.ci/run` runs them with `-m slow`, so CI runs every example.
 """
 
 from __future__ import annotations
@@ -38,6 +42,15 @@ from tests.conftest import make_shop_database
 REPO = Path(__file__).resolve().parents[1]
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 RUN_LANGUAGES = {"python", "sh", "bash"}
+# page: the tests that check what its examples do
+COVERED_ELSEWHERE = {
+    "README.md": "tests/cli, tests/models/test_tabular_gan.py, tests/evaluate",
+    "getting-started.md": "tests/cli, tests/schema/test_file_check.py, tests/evaluate",
+    "databases.md": "tests/cli/test_seed.py, tests/relational",
+    "evaluation.md": "tests/evaluate/test_evaluation.py, tests/evaluate/test_html.py",
+    "privacy.md": "tests/cli/test_model_commands.py, tests/evaluate/test_privacy.py",
+    "testing.md": "tests/test_testing.py",
+}
 _FENCE = re.compile(
     r"^(?:<!-- (?P<marker>[a-z-]+): ?(?P<argument>[^>]*?) -->\n)?```(?P<language>\w+)\n(?P<code>.*?)^```$", re.M | re.S
 )
@@ -90,11 +103,16 @@ def run_as_pytest(code: str, folder: Path, where: str) -> None:
 def test_every_page_has_examples_that_run() -> None:
     runnable = {page.name: [block for block in blocks_of(page) if block.language in RUN_LANGUAGES] for page in PAGES}
     assert runnable["README.md"] and runnable["scaling.md"]
+    assert all(runnable.get(name) for name in COVERED_ELSEWHERE), "a page marked slow has no examples to run"
     markers = {block.marker for blocks in runnable.values() for block in blocks}
     assert markers <= {None, "no-run", "run"}
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
+@pytest.mark.parametrize(
+    "page",
+    [pytest.param(page, marks=pytest.mark.slow) if page.name in COVERED_ELSEWHERE else page for page in PAGES],
+    ids=[page.name for page in PAGES],
+)
 def test_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copy(REPO / "examples" / "patients.csv", tmp_path / "patients.csv")
     shutil.copy(REPO / "schemas" / "ecommerce_orders.yaml", tmp_path / "orders.yaml")

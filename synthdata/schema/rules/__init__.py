@@ -65,12 +65,14 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
         for target in sorted(_can_hold(identity, numbers), key=lambda index: -scale[index]):
             if taken.offer(Formula(column=names[target], expression=_solved(identity, target, names)), names, unnamed):
                 break
-    for rule in products(numbers, excluded=duplicates):
+    for product in products(numbers, excluded=duplicates):
         taken.offer(
-            Formula(column=names[rule.result], expression=f"{names[rule.first]} * {names[rule.second]}"), names, unnamed
+            Formula(column=names[product.result], expression=f"{names[product.first]} * {names[product.second]}"),
+            names,
+            unnamed,
         )
-    for rule in amortisations(numbers, excluded=duplicates):
-        formula = Formula(column=names[rule.payment], expression=expression(rule, names), tolerance=RELATIVE_TOLERANCE)
+    for loan in amortisations(numbers, excluded=duplicates):
+        formula = Formula(column=names[loan.payment], expression=expression(loan, names), tolerance=RELATIVE_TOLERANCE)
         taken.offer(formula, names, unnamed)
     for rule in pairs:
         if rule.kind == "equal" and rule.share < 1.0:
@@ -78,11 +80,11 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
             taken.offer(share, names, unnamed)
     for rule in sorted((rule for rule in pairs if rule.kind == "at_most"), key=lambda rule: _gap(numbers, rule)):
         taken.offer(Inequality(low=names[rule.first], high=names[rule.second]), names, unnamed)
-    for rule in null_rules(df, columns, excluded=taken.touched()):
-        taken.offer(NullIf(column=rule.column, condition=rule.condition), names, unnamed)
+    for null_rule in null_rules(df, columns, excluded=taken.touched()):
+        taken.offer(NullIf(column=null_rule.column, condition=null_rule.condition), names, unnamed)
     rebuilt = set().union(*(_rebuilt(c) for c in existing + taken.found))
     # after the null rules, whose repair then draws from values already made afresh
-    taken.found.extend(rule for rule in rare_value_rules(df, columns) if rule.column not in rebuilt)
+    taken.found.extend(rare for rare in rare_value_rules(df, columns) if rare.column not in rebuilt)
     return taken.found
 
 
@@ -108,7 +110,7 @@ class _Taken:
         if rebuilt and _implied(constraint, everything):
             return False
         try:
-            ConstraintChain(_as_planned(everything + [constraint])).ordered
+            ConstraintChain(_as_planned([*everything, constraint])).ordered  # noqa: B018 - raises SchemaError on a circle
         except SchemaError:
             return False
         self.found.append(constraint)

@@ -97,7 +97,7 @@ def products(numbers: NumericColumns, excluded: set[int]) -> list[Product]:
         if not len(first):
             return []
     found: list[Product] = []
-    for pair, result in zip(*np.nonzero(close)):
+    for pair, result in zip(*np.nonzero(close), strict=True):
         rule = Product(int(result), int(first[pair]), int(second[pair]))
         taken = {found_rule.result for found_rule in found}
         if result not in (rule.first, rule.second, *taken, *excluded) and _product_holds(rule, numbers):

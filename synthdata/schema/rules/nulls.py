@@ -65,7 +65,9 @@ def null_rules(df: pd.DataFrame, columns: dict[str, Column], excluded: set[str])
         if name in excluded or name in followers:
             continue
         conditions = (
-            _category_condition(*factorized[other], masks[name], other) for other in discrete if other != name
+            _category_condition(factorized[other][0], factorized[other][1], masks[name], other)
+            for other in discrete
+            if other != name
         )
         condition = next((condition for condition in conditions if condition is not None), None)
         if condition is not None:

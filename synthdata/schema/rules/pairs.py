@@ -65,15 +65,20 @@ def pair_rules(numbers: NumericColumns, excluded: set[int]) -> list[PairRule]:
     unlikely_equal = chance_equal.sum(axis=0) / chance_rows <= MAX_CHANCE_EQUAL
     unlikely_order = chance_at_most.sum(axis=0) / chance_rows <= MAX_CHANCE_SHARE
     found: list[PairRule] = []
-    for first, second in zip(*np.nonzero(enough & (equal_share >= MIN_EQUAL_SHARE) & unlikely_equal)):
+    for first, second in zip(*np.nonzero(enough & (equal_share >= MIN_EQUAL_SHARE) & unlikely_equal), strict=True):
         if first < second and first not in excluded and second not in excluded:
             share = _confirmed_share(numbers, first, second, "equal")
             if share is not None and share >= MIN_EQUAL_SHARE:
                 found.append(PairRule(int(first), int(second), "equal", share))
-    for first, second in zip(*np.nonzero(enough & (order_share == 1.0) & (equal_share < 1.0) & unlikely_order)):
-        if first != second and first not in excluded and second not in excluded:
-            if _confirmed_share(numbers, first, second, "at_most") == 1.0:
-                found.append(PairRule(int(first), int(second), "at_most", 1.0))
+    ordered = enough & (order_share == 1.0) & (equal_share < 1.0) & unlikely_order
+    for first, second in zip(*np.nonzero(ordered), strict=True):
+        if (
+            first != second
+            and first not in excluded
+            and second not in excluded
+            and _confirmed_share(numbers, first, second, "at_most") == 1.0
+        ):
+            found.append(PairRule(int(first), int(second), "at_most", 1.0))
     return found
 
 

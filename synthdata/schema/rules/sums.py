@@ -97,7 +97,7 @@ def _close(values: np.ndarray, others: np.ndarray, window: float) -> list[tuple[
         return []
     mine = np.repeat(np.arange(len(values)), lengths)
     offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return list(zip(mine.tolist(), order[np.repeat(starts, lengths) + offsets].tolist()))
+    return list(zip(mine.tolist(), order[np.repeat(starts, lengths) + offsets].tolist(), strict=True))
 
 
 def _keep(found: list[Identity], terms: list[tuple[int, int]], usable: list[int]) -> None:

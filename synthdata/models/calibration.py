@@ -193,10 +193,11 @@ def _fitted(
     real = torch.where(enough.unsqueeze(-1), real, identity)
     generated = torch.where(enough.unsqueeze(-1), generated, identity)
     # a row's weight depends on its mapped scalar, so the weighted map is a fixed point
-    for _ in range(MAP_ROUNDS if weights is not None else 0):
-        row_weights = weights(layout.map_scalars(drawn, generated, real))
-        weighted, _ = layout.quantiles(drawn, row_weights)
-        generated = torch.where(enough.unsqueeze(-1), weighted, identity)
+    if weights is not None:
+        for _ in range(MAP_ROUNDS):
+            row_weights = weights(layout.map_scalars(drawn, generated, real))
+            weighted, _ = layout.quantiles(drawn, row_weights)
+            generated = torch.where(enough.unsqueeze(-1), weighted, identity)
     return Calibration(offsets, generated, real)
 
 

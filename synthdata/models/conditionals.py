@@ -66,6 +66,11 @@ VALIDATION_SHARE = 0.2
 class ConditionalNetwork(nn.Module):
     """An MLP from a row with one column cleared, and which one, to the logits of every category."""
 
+    # buffers, registered in __init__ so they move with the module and save in its state
+    center: torch.Tensor
+    scale: torch.Tensor
+    slot_offset: torch.Tensor
+
     def __init__(
         self, features_dim: int, n_columns: int, n_slots: int, generator: torch.Generator | None = None
     ) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -225,7 +225,7 @@ def _resolve_discrete(
         resolved.exact[column.name] = real_value
 
 
-def _never_holds(column: Column, value: Any, encoder: CategoryEncoder) -> None:
+def _never_holds(column: Column, value: Any, encoder: CategoryEncoder) -> NoReturn:
     known = [quoted(c) for c in encoder.categories_ if c is not None][:20]
     raise SynthDataError(
         f"Column {column.name!r} never holds {quoted(value)}; known values include: {', '.join(known)}."
@@ -256,7 +256,13 @@ def _resolve_folded(
     assert isinstance(encoder, CategoryEncoder)
     slot, _ = _find_slot(encoder, codes[0])
     pooled = encoder.has_pool and slot == encoder.n_categories - 1
-    if len(codes) == 1 and not pooled and resolved.native is None and encoder.frequencies_[slot] < NATIVE_BELOW:
+    if (
+        slot is not None
+        and len(codes) == 1
+        and not pooled
+        and resolved.native is None
+        and encoder.frequencies_[slot] < NATIVE_BELOW
+    ):
         resolved.native = (index, slot)
     else:
         resolved.exact[column.name] = real_value

@@ -111,7 +111,9 @@ class RealRowIndex:
     def __init__(self, encoded: torch.Tensor, spans: list[Span]) -> None:
         self.n_rows = encoded.shape[0]
         self.codes = [encoded[:, span.start : span.stop].argmax(dim=1) for span in spans]
-        self.counts = [torch.bincount(codes, minlength=span.width) for codes, span in zip(self.codes, spans)]
+        self.counts = [
+            torch.bincount(codes, minlength=span.width) for codes, span in zip(self.codes, spans, strict=True)
+        ]
         if spans:
             widths = torch.tensor([span.width for span in spans], device=encoded.device)
             offsets = torch.cumsum(widths, 0) - widths

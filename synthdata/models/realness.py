@@ -183,6 +183,13 @@ class RowFeatures:
 class RealnessClassifier(nn.Module):
     """An MLP on standardized features whose logit is the log density ratio."""
 
+    # buffers, registered in __init__ so they move with the module and save in its state
+    center: torch.Tensor
+    scale: torch.Tensor
+    cap: torch.Tensor
+    kept_share: torch.Tensor
+    slot_bias: torch.Tensor
+
     def __init__(self, features_dim: int, generator: torch.Generator | None = None) -> None:
         super().__init__()
         self.register_buffer("center", torch.zeros(features_dim))

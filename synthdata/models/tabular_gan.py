@@ -89,7 +89,7 @@ class TabularGAN:
         data: pd.DataFrame,
         *,
         schema: Schema | None = None,
-        checkpoint: str | os.PathLike | None = None,
+        checkpoint: str | os.PathLike[str] | None = None,
         checkpoint_every: int = 10,
         resume: bool = False,
         distributed: bool = False,
@@ -154,14 +154,17 @@ class TabularGAN:
         if resume and checkpoint is not None and Path(checkpoint).exists():
             start_epoch, meta, tensors = read_checkpoint(checkpoint, fingerprint=fingerprint)
             trainer.restore(meta, tensors)
+
+        def save(epoch: int) -> None:
+            if checkpoint is not None:  # without one, save_every is None and this is never called
+                write_checkpoint(checkpoint, fingerprint=fingerprint, epoch=epoch, state=trainer.state())
+
         self.history_ = self._train(
             trainer,
             start_epoch=start_epoch,
             verbose=verbose,
             save_every=checkpoint_every if checkpoint is not None and self.replica_rank_ == 0 else None,
-            save=lambda epoch: write_checkpoint(
-                checkpoint, fingerprint=fingerprint, epoch=epoch, state=trainer.state()
-            ),
+            save=save,
         )
         self.training_ = {
             "epochs": self.epochs_,
@@ -385,7 +388,7 @@ class TabularGAN:
 
     # -- persistence -------------------------------------------------------------
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the fitted model to a `.synth` file (atomically); returns the path.
 
         After a distributed fit every process holds the same model and only the
@@ -413,7 +416,7 @@ class TabularGAN:
         return save_model(path, meta, tensors)
 
     @classmethod
-    def load(cls, path: str | os.PathLike, *, device: DeviceName = "auto") -> TabularGAN:
+    def load(cls, path: str | os.PathLike[str], *, device: DeviceName = "auto") -> TabularGAN:
         """Read a model written by `save`; the file is checked, never unpickled."""
         meta, tensors = load_model(path)
         try:

@@ -70,8 +70,8 @@ class ParentContext:
         """
         if named is not None:
             candidates = [_named_column(parent_schema, name) for name in named]
-            chosen = [cells for column in candidates if (cells := _cells(parents, column, min_parents)) is not None]
-            return cls._with_groups(chosen, parents, min_parents)
+            found = [cells for column in candidates if (cells := _cells(parents, column, min_parents)) is not None]
+            return cls._with_groups(found, parents, min_parents)
         if parent_codes is None:
             parent_codes = coded_columns(parents, parent_schema, min_rows=min_parents)
         scored = []
@@ -88,7 +88,7 @@ class ParentContext:
                 break
             if any(association(codes, earlier) >= REDUNDANT for _, earlier in chosen):
                 continue
-            crossed = cls([cells for cells, _ in chosen] + [cells])._crossed(parents, len(chosen) + 1)
+            crossed = cls([*(kept for kept, _ in chosen), cells])._crossed(parents, len(chosen) + 1)
             if chosen and np.isin(crossed, _large_groups(crossed, min_parents)).mean() < MIN_FULL_SHARE:
                 continue
             chosen.append((cells, codes))

@@ -49,7 +49,7 @@ def infer_references(layout: DatabaseLayout, frames: Mapping[str, pd.DataFrame])
             if column in taken:
                 continue
             best = _best_parent(table, column, frames[table][column], keys, layout.primary_keys)
-            if best is not None and _acyclic(layout, found + [best]):
+            if best is not None and _acyclic(layout, [*found, best]):
                 found.append(best)
     if not found:
         return layout

@@ -138,7 +138,8 @@ class DatabaseLayout:
     def declaration(self, table: str) -> TableCatalog:
         """What the seeded table is created with: declared column types, its keys and references."""
         catalog = self.catalogs.get(table)
-        key = (self.primary_keys[table],) if self.primary_keys.get(table) else ()
+        primary = self.primary_keys.get(table)
+        key: tuple[str, ...] = (primary,) if primary else ()
         if catalog is not None:
             key = catalog.primary_key or key
         references = tuple(

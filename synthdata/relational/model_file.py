@@ -21,8 +21,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from synthdata.device import DeviceName
 from synthdata.errors import ModelFileError, SynthDataError
-from synthdata.models.tabular_gan import DeviceName, TabularGAN
+from synthdata.models.tabular_gan import TabularGAN
 from synthdata.persist import (
     DATABASE_FORMAT,
     MAX_META_BYTES,

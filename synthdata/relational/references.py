@@ -137,7 +137,8 @@ def learn_references(
     }
     # A reference copied from a drawn one must not be the source of another.
     for link, reference in settled.items():
-        if reference.mode == "derived" and reference.source != primary and settled[reference.source].mode != "drawn":
+        source = reference.source
+        if reference.mode == "derived" and source is not None and source != primary and settled[source].mode != "drawn":
             settled[link] = first[link]
     return sorted(settled.values(), key=lambda reference: reference.mode == "derived")
 
@@ -205,6 +206,7 @@ class SecondaryReference:
         table the positions are rows of the child itself.
         """
         if self.mode == "derived":
+            assert self.source is not None  # a derived reference copies the one it names
             copied = take(made[self.source.parent][self.via], found[self.source.column])
             return parent_positions(copied, made[self.link.parent][self.link.parent_column])
         if self.mode == "earlier":
@@ -215,6 +217,7 @@ class SecondaryReference:
         if self.parent_weights is not None:
             weights = np.asarray(self.parent_weights, dtype=float)
             return self._with_nulls(rng.choice(len(weights), size=n, p=weights / weights.sum()), rng)
+        assert self.weights is not None  # drawn and learned references hold their children's histogram
         weights = self.weights.draw(parents, rng).astype(float)
         weights = weights if weights.sum() > 0 else np.ones(parents)
         return self._with_nulls(rng.choice(parents, size=n, p=weights / weights.sum()), rng)

@@ -125,13 +125,13 @@ class ChildRelation:
         if self.children_per_parent is not None:
             per_parent = matched_total(per_parent, round(self.children_per_parent * len(parents)), rng)
         owners = np.repeat(np.arange(len(parents)), per_parent)
-        orphans = int(round(self.orphans_per_parent * len(parents)))
+        orphans = round(self.orphans_per_parent * len(parents))
         owners = np.concatenate([owners, np.full(orphans, -1)])
         groups = np.concatenate([parent_groups[owners[owners >= 0]], np.full(orphans, NO_PARENT, dtype=object)])
         labels = groups.astype(str)
         names, sizes = np.unique(labels, return_counts=True)
         drawn = draw_children(
-            model, dict(zip(names.tolist(), sizes.tolist())), self.calibration, rng=rng, seed_of=seed_of
+            model, dict(zip(names.tolist(), sizes.tolist(), strict=True)), self.calibration, rng=rng, seed_of=seed_of
         )
         if not len(names):
             return model.rows(0, group=None, seed=seed_of(0, 0)), owners

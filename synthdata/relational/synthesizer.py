@@ -24,11 +24,12 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from synthdata.device import DeviceName
 from synthdata.errors import NotFittedError, SynthDataError
 from synthdata.io import DatabaseSink, open_database_sink, read_database_catalog, read_table
 from synthdata.io.sink import IfExists
-from synthdata.models.tabular_gan import DeviceName, TabularGAN
-from synthdata.relational.binning import coded_columns
+from synthdata.models.tabular_gan import TabularGAN
+from synthdata.relational.binning import Cells, coded_columns
 from synthdata.relational.inferred_references import infer_references
 from synthdata.relational.layout import DatabaseLayout, SchemaSource, TableMode
 from synthdata.relational.model_file import load_database_model, network_member, save_database_model
@@ -129,7 +130,7 @@ class DatabaseSynthesizer:
         self.references_: dict[str, list[SecondaryReference]] = {}
         rule = ReferenceTableRule(layout, frames, {**layout.modes, **self.table_modes})
         schemas: dict[str, Schema] = {}
-        parent_codes: dict[str, list] = {}
+        parent_codes: dict[str, list[tuple[Cells, np.ndarray]]] = {}
         with tqdm(layout.tables, desc="Fitting", unit="table", disable=not _show_progress(self.verbose)) as tables:
             for name in tables:
                 tables.set_postfix(table=name)
@@ -142,7 +143,7 @@ class DatabaseSynthesizer:
         name: str,
         frames: Mapping[str, pd.DataFrame],
         schemas: Mapping[str, Schema],
-        parent_codes: dict[str, list],
+        parent_codes: dict[str, list[tuple[Cells, np.ndarray]]],
         rule: ReferenceTableRule,
         rng: np.random.Generator,
     ) -> Schema:
@@ -313,7 +314,7 @@ class DatabaseSynthesizer:
             )
         rows = rows.reset_index(drop=True)
         keys = model.new_keys(len(rows), seed=seeds.stream(1), start=start)
-        filled: dict[str, pd.Series] = {model.key.name: keys} if keys is not None else {}
+        filled: dict[str, pd.Series] = {model.key.name: keys} if keys is not None and model.key is not None else {}
         found = {relation.link.column: owners} if relation is not None else {}
         outside = {relation.link: relation.outside} if relation is not None else {}
         for reference in self.references_[name]:
@@ -341,14 +342,15 @@ class DatabaseSynthesizer:
 
     # -- persistence -------------------------------------------------------------
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the fitted model to one `.synth` file (atomically); returns the path."""
         self._fitted()
-        tables, networks = {}, {}
+        tables: dict[str, dict[str, Any]] = {}
+        networks: dict[str, TabularGAN] = {}
         for index, name in enumerate(self.layout_.tables):
             model = self.models_[name]
             member = network_member(index) if model.gan is not None else None
-            if member is not None:
+            if member is not None and model.gan is not None:
                 networks[member] = model.gan
             tables[name] = {
                 "model": model.to_dict(),
@@ -360,7 +362,7 @@ class DatabaseSynthesizer:
         return save_database_model(path, meta, networks)
 
     @classmethod
-    def load(cls, path: str | os.PathLike, *, device: DeviceName = "auto") -> DatabaseSynthesizer:
+    def load(cls, path: str | os.PathLike[str], *, device: DeviceName = "auto") -> DatabaseSynthesizer:
         """Read a model written by `save`; the file is checked, never unpickled."""
         meta, networks = load_database_model(path, device=device)
         try:

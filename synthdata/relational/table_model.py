@@ -86,7 +86,7 @@ class TableModel:
                 constraints=schema.constraints,
             )
         generated = primary_key is not None and primary_key not in references
-        key = key_column(frame[primary_key], primary_key, declared) if generated else None
+        key = key_column(frame[primary_key], primary_key, declared) if primary_key is not None and generated else None
         model = cls(columns=_dtypes(frame), key=key, n_rows=len(frame))
         if schema.modelled_columns and len(learned):
             if max_rows is not None and len(learned) > max_rows:
@@ -104,6 +104,7 @@ class TableModel:
         if self.kept is not None:
             return self.kept.copy()
         if self.gan is None:
+            assert self.schema is not None  # a table without a network has its schema
             return self.schema.generate(n, seed=seed)
         conditions = {GROUP_COLUMN: group} if group is not None and group in self.groups else None
         rows = self.gan.sample(n, conditions=conditions, seed=seed)

@@ -54,7 +54,7 @@ class OutsideValues:
         if shape.format == "sequential" and len(parent_keys):
             # Numbers beyond the parent's keys cannot be taken for one of them.
             shape = Column(name=_VALUE, type="id", format="sequential", start=int(parent_keys.max()) + 1)
-        pool_size = max(1, int(round(len(rows) / max(self.rows_per_value, 1.0))))
+        pool_size = max(1, round(len(rows) / max(self.rows_per_value, 1.0)))
         seed = int(rng.integers(2**31))
         pool = Schema({_VALUE: shape}, primary_key=_VALUE).generate(pool_size, seed=seed)[_VALUE]
         pool = pool[~pool.astype(str).isin(parent_keys.astype(str))].to_numpy(dtype=object)

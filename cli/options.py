@@ -48,6 +48,17 @@ OVERWRITE_POLICY = (
 )
 
 
+def model_file_option(what: str):
+    """-m/--model: the model file a command reads, `what` in its help; the newest here by default."""
+    return click.option(
+        "-m",
+        "--model",
+        "model_path",
+        type=click.Path(dir_okay=False),
+        help=f"{what} [default: the newest *.synth here].",
+    )
+
+
 def force_option(function):
     """The --force flag of every command that writes a file."""
     return click.option("--force", is_flag=True, help="Replace the output file when it exists.")(function)

@@ -17,19 +17,14 @@ from synthdata_cli.options import (
     IfExists,
     checked_output,
     force_option,
+    model_file_option,
     newest_model,
     parse_shard,
 )
 
 
 @click.command(epilog=OVERWRITE_POLICY.replace("--force", "--force (or --if-exists replace)"))
-@click.option(
-    "-m",
-    "--model",
-    "model_path",
-    type=click.Path(dir_okay=False),
-    help="Model file [default: the newest *.synth here].",
-)
+@model_file_option("Model file")
 @click.option("-n", "--rows", type=click.IntRange(min=1), required=True, help="Number of rows to produce.")
 @click.option(
     "-o",

@@ -14,18 +14,12 @@ from typing import Any
 import click
 
 from synthdata import DatabaseSynthesizer
-from synthdata_cli.options import IF_EXISTS_CHOICE, IfExists, newest_model
+from synthdata_cli.options import IF_EXISTS_CHOICE, IfExists, model_file_option, newest_model
 
 
 @click.command()
 @click.argument("url")
-@click.option(
-    "-m",
-    "--model",
-    "model_path",
-    type=click.Path(dir_okay=False),
-    help="Database model file [default: the newest *.synth here].",
-)
+@model_file_option("Database model file")
 @click.option(
     "--scale",
     type=click.FloatRange(min=0, min_open=True),

@@ -42,7 +42,7 @@ from synthdata.schema.constraints import (
     Unique,
     constraint_from_dict,
 )
-from synthdata.schema.dependencies import determined_groups, observed_combinations
+from synthdata.schema.dependencies import determined_groups, observed_combinations, pair_determined_groups
 from synthdata.schema.dirty import make_dirty
 from synthdata.schema.faker_check import check_faker_column
 from synthdata.schema.file_check import check_format, read_schema_file
@@ -106,11 +106,17 @@ class Schema:
         ordered = [Inequality(low=earlier, high=later) for earlier, later in ordered_date_pairs(df, columns)]
         # sums, equalities, numeric orderings, structural nulls... (see schema.rules)
         found = discover_rules(df, columns, combined + ordered)
+        # values a pair of columns fixes (a distance by origin and destination), among the rest
+        touched = {name for constraint in combined + ordered + found for name in constraint.columns}
+        paired = [
+            FixedCombinations(columns=group, combinations=observed_combinations(df, group))
+            for group in pair_determined_groups(df, columns, grouped=touched)
+        ]
         return cls(
             columns,
             table=table,
             primary_key=choose_primary_key(columns, table),
-            constraints=combined + ordered + found,
+            constraints=combined + paired + ordered + found,
         )
 
     @property

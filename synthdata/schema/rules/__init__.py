@@ -8,11 +8,12 @@ rows, and a classifier finds every broken rule at once. `discover_rules` finds t
 and writes each as a readable constraint the user can edit or delete, of a kind that
 keeps the rule by construction:
 
-- `formula` (sums, differences, equalities, products, amortisation): the determined column is
-  not learned but computed from the sampled ones;
+- `formula` (sums, differences, equalities, products, amortisation, clock arithmetic
+  on HHMM times): the determined column is not learned but computed from the sampled ones;
 - `inequality` (a <= b): the model learns the gap b - a;
 - `equal_share` (equal on, say, 98% of rows): the model learns the difference, whose
   zeros are a point mass it reproduces at their share;
+- `clock_time` (a time of day written HHMM): the model learns minutes since midnight;
 - `null_if` (null exactly when another column is, or when a category holds);
 - `rare_values` (text with a long tail: values held by few rows made afresh).
 
@@ -32,6 +33,7 @@ import pandas as pd
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import (
+    ClockTime,
     Constraint,
     ConstraintChain,
     EqualShare,
@@ -40,6 +42,7 @@ from synthdata.schema.constraints import (
     Inequality,
     NullIf,
 )
+from synthdata.schema.rules.clocks import clock_columns, clock_rules
 from synthdata.schema.rules.closed_forms import RELATIVE_TOLERANCE, amortisations, expression, products
 from synthdata.schema.rules.identifiers import usable_in_expressions
 from synthdata.schema.rules.nulls import null_rules
@@ -72,6 +75,15 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
     for rule in amortisations(numbers, excluded=duplicates):
         formula = Formula(column=names[rule.payment], expression=expression(rule, names), tolerance=RELATIVE_TOLERANCE)
         taken.offer(formula, names, unnamed)
+    for clock in clock_rules(numbers, excluded=duplicates):
+        if (
+            not taken.offer(Formula(column=clock.column, expression=clock.expression), names, unnamed)
+            and clock.alternative
+        ):
+            column, text = clock.alternative
+            taken.offer(Formula(column=column, expression=text), names, unnamed)
+    for index in clock_columns(numbers, excluded=duplicates):
+        taken.offer(ClockTime(column=names[index]), names, unnamed)
     for rule in pairs:
         if rule.kind == "equal" and rule.share < 1.0:
             share = EqualShare(column=names[rule.second], equals=names[rule.first], share=round(rule.share, 4))
@@ -122,7 +134,7 @@ def _rebuilt(constraint: Constraint) -> set[str]:
     """The columns a constraint takes from the model (before it is fitted)."""
     if isinstance(constraint, Inequality):
         return {constraint.high}
-    if isinstance(constraint, (Formula, EqualShare, FixedCombinations)):
+    if isinstance(constraint, (Formula, EqualShare, FixedCombinations, ClockTime)):
         return set(constraint.removes)
     return set()
 

@@ -43,6 +43,9 @@ SCREENING_ROWS = 50_000
 # (pair, dependent) combinations beyond one per pair that a near dependency may show.
 MAX_PAIR_COMBINATIONS = 1000
 MAX_EXTRA_VALUES = 0.05
+# Pair dependencies are screened on this many rows (a dependency on all rows holds on
+# these too; most candidates fail here, cheaply), then confirmed on all of them.
+PAIR_SCREENING_ROWS = 1000
 
 
 def observed_combinations(df: pd.DataFrame, group: list[str]) -> list[list[Any]]:
@@ -92,7 +95,9 @@ def pair_determined_groups(df: pd.DataFrame, columns: dict[str, Column], grouped
     ]
     if not free or len(df) < MIN_ROWS_PER_VALUE:
         return []
-    screen = np.random.default_rng(0).permutation(len(df))[:SCREENING_ROWS] if len(df) > SCREENING_ROWS else None
+    screen = (
+        np.random.default_rng(0).permutation(len(df))[:PAIR_SCREENING_ROWS] if len(df) > PAIR_SCREENING_ROWS else None
+    )
     codes = {name: _codes(df[name]) for name in free}
     leaders = [name for name in free if 2 <= _distinct(codes[name]) <= MAX_DETERMINING_VALUES]
     taken: set[str] = set()

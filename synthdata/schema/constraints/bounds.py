@@ -47,6 +47,9 @@ class Range(Constraint):
         series = df[self.column] if df is not None else None
         self.view_ = NumberView.learn(series, column_of(self.column, df, columns))
         self.bounds_ = tuple(self._bound_number(bound) for bound in (self.min, self.max))
+        low, high = self.bounds_
+        if low is not None and high is not None and (low > high or (self.strict and low == high)):
+            raise SchemaError(f"Constraint '{self.describe()}' leaves no value: its min is not below its max.")
 
     def _bound_number(self, bound: Any) -> float | None:
         if bound is None:

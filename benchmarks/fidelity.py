@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--target", help="column to stratify the split on and to predict in TSTR")
     parser.add_argument("--epochs", type=int, default=300, help="ctgan's epochs")
     parser.add_argument("--synthdata-epochs", type=int, help="synthdata's epochs (default: its own default)")
+    parser.add_argument("--mostlyai-epochs", type=int, help="the engine's max_epochs (default: its own default)")
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--max-rows", type=int, help="keep this many random rows (for quick trials)")
     parser.add_argument("--rules", action="store_true", help="also the share of rows holding each rule found")
@@ -53,11 +54,19 @@ def main() -> None:
     machine = describe_machine(arguments.device)
     split = load_split(arguments.data, target=arguments.target, max_rows=arguments.max_rows)
     synthdata_settings = {} if arguments.synthdata_epochs is None else {"epochs": arguments.synthdata_epochs}
+    mostlyai_settings = {} if arguments.mostlyai_epochs is None else {"max_epochs": arguments.mostlyai_epochs}
     with tempfile.TemporaryDirectory(prefix="synthdata-fidelity-") as workdir:
         lineup = Lineup(split, device=arguments.device, workdir=Path(workdir))
         entries = {
-            "synthdata": ("synthdata (defaults)", synthdata_settings),
-            "mostlyai": ("MOSTLY AI engine 2.7.3 (defaults)", {}),
+            "synthdata": (
+                "synthdata " + ("(defaults)" if synthdata_settings == {} else f"({arguments.synthdata_epochs} epochs)"),
+                synthdata_settings,
+            ),
+            "mostlyai": (
+                "MOSTLY AI engine 2.7.3 "
+                + ("(defaults)" if mostlyai_settings == {} else f"({arguments.mostlyai_epochs} epochs)"),
+                mostlyai_settings,
+            ),
             "gaussian_copula": ("SDV GaussianCopula", {}),
             "ctgan": (f"ctgan 0.12.1, {arguments.epochs} epochs", gan_architecture(arguments.epochs)),
         }

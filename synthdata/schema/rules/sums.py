@@ -76,15 +76,22 @@ def linear_identities(numbers: NumericColumns, excluded: set[int]) -> list[Ident
     left, right = np.nonzero(~np.eye(count, dtype=bool))
     differences = folded[:, left] - folded[:, right]
     found: list[Identity] = []
+    steps = numbers.half_steps[usable]
     # a = b + c
-    for single, pair in _close(folded[0], sums[0], window):
-        _keep(found, [(single, 1), (first[pair], -1), (second[pair], -1)], usable)
+    single, pair = _close(folded[0], sums[0], window)
+    shapes = [([single, first[pair], second[pair]], [1, -1, -1])]
     # a - b = c + d, and a + b = c + d
-    for difference, pair in _close(differences[0], sums[0], window):
-        _keep(found, [(left[difference], 1), (right[difference], -1), (first[pair], -1), (second[pair], -1)], usable)
-    for one, other in _close(sums[0], sums[0], window):
-        if one < other:
-            _keep(found, [(first[one], 1), (second[one], 1), (first[other], -1), (second[other], -1)], usable)
+    difference, pair = _close(differences[0], sums[0], window)
+    shapes.append(([left[difference], right[difference], first[pair], second[pair]], [1, -1, -1, -1]))
+    one, other = _close(sums[0], sums[0], window)
+    ordered = one < other
+    shapes.append(
+        ([first[one[ordered]], second[one[ordered]], first[other[ordered]], second[other[ordered]]], [1, 1, -1, -1])
+    )
+    for positions, signs in shapes:
+        matrix = np.column_stack(positions) if len(positions[0]) else np.zeros((0, len(signs)), dtype=np.int64)
+        for row in matrix[_on_every_projection(matrix, np.array(signs, dtype=np.float64), folded, weights, steps)]:
+            _keep(found, list(zip(row.tolist(), signs, strict=True)), usable)
     confirmed = [identity for identity in dict.fromkeys(found) if _holds(identity, numbers, folded, weights, usable)]
     return sorted(confirmed, key=lambda identity: len(identity.terms))
 
@@ -153,18 +160,35 @@ def _varies(values: np.ndarray) -> bool:
     return present.size > 0 and np.mean(present != 0) >= MIN_NONZERO_SHARE and np.unique(present).size > 1
 
 
-def _close(values: np.ndarray, others: np.ndarray, window: float) -> list[tuple[int, int]]:
-    """Index pairs (i, j) with |values[i] - others[j]| <= window."""
+def _close(values: np.ndarray, others: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
+    """Index arrays (i, j) of the pairs with |values[i] - others[j]| <= window."""
     order = np.argsort(others, kind="stable")
     ordered = others[order]
     starts = np.searchsorted(ordered, values - window, side="left")
     stops = np.searchsorted(ordered, values + window, side="right")
     lengths = stops - starts
     if lengths.sum() > MAX_CANDIDATES:
-        return []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     mine = np.repeat(np.arange(len(values)), lengths)
     offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return list(zip(mine.tolist(), order[np.repeat(starts, lengths) + offsets].tolist()))
+    return mine, order[np.repeat(starts, lengths) + offsets]
+
+
+def _on_every_projection(
+    positions: np.ndarray, signs: np.ndarray, folded: np.ndarray, weights: np.ndarray, steps: np.ndarray
+) -> np.ndarray:
+    """Per candidate (a row of column positions), whether the signed sum is within its
+    rounding on every projection: the first check of `_holds`, for all candidates at once."""
+    if not len(positions):
+        return np.zeros(0, dtype=bool)
+    values = folded[:, positions]  # projections x candidates x terms
+    residual = np.abs(values @ signs)
+    bound = (
+        np.abs(weights).sum(axis=1)[:, None] * steps[positions].sum(axis=1)[None, :]
+        + 1e-7 * np.abs(values).sum(axis=2)
+        + 1e-9
+    )
+    return np.all(residual <= bound, axis=0)
 
 
 def _keep(found: list[Identity], terms: list[tuple[int, int]], usable: list[int]) -> None:

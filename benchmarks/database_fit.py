@@ -8,7 +8,9 @@ flights declaring foreign keys to carriers and origin airports only (`dest` and
 database URL can be given instead (`--url`, e.g. a Synthea export loaded into SQLite).
 
 It prints each table's mode and row counts (real, and at scale 1), how the flights'
-references resolve, which origins and key shapes come back, and the fit's profile:
+references resolve, which origins and key shapes come back, the share of real and
+synthetic flights holding each rule inside their rows (the issue's rules, checked
+here by hand, and every constraint the flights' schema found), and the fit's profile:
 each stage's share of the fit time from cProfile, since shares, unlike seconds, can
 be compared across machines and loads.
 
@@ -23,8 +25,10 @@ import cProfile
 import pstats
 import sqlite3
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from synthdata import DatabaseSynthesizer, read_table
@@ -97,6 +101,45 @@ def stage_shares(profile: cProfile.Profile) -> dict[str, float]:
     return shares
 
 
+def flight_rules(real: pd.DataFrame) -> dict[str, Callable[[pd.DataFrame], float]]:
+    """The rules of issue 23 inside a flight's row, checked without the schema that found them."""
+
+    def minutes(times: pd.Series) -> pd.Series:
+        return times // 100 * 60 + times % 100
+
+    def delay(actual: str, scheduled: str, late: str) -> Callable[[pd.DataFrame], float]:
+        def share(frame: pd.DataFrame) -> float:
+            present = frame[[actual, scheduled, late]].dropna()
+            return float(((minutes(present[actual]) - minutes(present[scheduled]) - present[late]) % 1440 == 0).mean())
+
+        return share
+
+    routes = set(real[["origin", "dest", "distance"]].itertuples(index=False, name=None))
+    return {
+        "hour, minute = sched_dep_time // 100, % 100": lambda frame: float(
+            (
+                (frame["hour"] == frame["sched_dep_time"] // 100) & (frame["minute"] == frame["sched_dep_time"] % 100)
+            ).mean()
+        ),
+        "dep_delay = clock difference of dep_time and sched_dep_time": delay("dep_time", "sched_dep_time", "dep_delay"),
+        "arr_delay = clock difference of arr_time and sched_arr_time": delay("arr_time", "sched_arr_time", "arr_delay"),
+        "distance fixed by (origin, dest): a real route's distance": lambda frame: float(
+            pd.Series(list(frame[["origin", "dest", "distance"]].itertuples(index=False, name=None)))
+            .isin(routes)
+            .mean()
+        ),
+        "times are times of day (HHMM, minutes < 60)": lambda frame: float(
+            np.all(
+                [
+                    frame[column].isna() | ((frame[column] % 100 < 60) & frame[column].between(0, 2400))
+                    for column in ("dep_time", "sched_dep_time", "arr_time", "sched_arr_time")
+                ],
+                axis=0,
+            ).mean()
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="database to fit (default: the flights database of --build)")
@@ -129,6 +172,17 @@ def main() -> None:
         complement = 1 - 0.5 * real.sub(synthetic, fill_value=0).abs().sum()
         print("\norigins:", tables["flights"]["origin"].value_counts().to_dict(), f"TV complement {complement:.3f}")
         print("carrier codes:", sorted(tables["carriers"]["carrier"])[:5])
+    if "flights" in tables:
+        real_flights = read_table(url, table="flights", verbose=False)
+        print("\nrules inside the flights' rows (share of rows holding it: real, synthetic):")
+        for rule, check in flight_rules(real_flights).items():
+            print(f"  {rule}: {check(real_flights):.3f}, {check(tables['flights']):.3f}")
+        gan = model.models_["flights"].gan
+        for constraint in gan.schema_.constraints if gan is not None else []:
+            real_share, synthetic_share = (
+                constraint.is_valid(frame).mean() for frame in (real_flights, tables["flights"])
+            )
+            print(f"  found: {constraint.describe()[:100]}: {real_share:.3f}, {synthetic_share:.3f}")
     print("\nshare of the fit time:")
     for stage, share in stage_shares(profile).items():
         print(f"  {stage}: {share:.0%}")

@@ -79,8 +79,12 @@ class Lineup:
         )
         result.update(epoch_summary(result.get("epoch_seconds")))
         print(f"[{time.strftime('%H:%M:%S')}] {name}: scoring", file=sys.stderr, flush=True)
-        result["scores"] = score_synthetic(self.split, pd.read_pickle(spec["sample_path"]))
+        result["scores"] = score_synthetic(self.split, self.sample_of(name))
         return result
+
+    def sample_of(self, name: str) -> pd.DataFrame:
+        """The rows the child of `name` sampled (after `run`)."""
+        return pd.read_pickle(self.workdir / f"{name}.sample.pkl")
 
 
 def epoch_summary(epoch_seconds: list[float] | None) -> dict:

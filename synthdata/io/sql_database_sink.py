@@ -98,6 +98,16 @@ class DatabaseSink(TransactionalWrite):
         with self._errors(f"cannot read table {table!r} of"):
             return self._connection.execute(sa.select(sa.func.max(target.c[column]))).scalar()
 
+    def existing_rows(self, table: str, columns: Sequence[str]) -> pd.DataFrame | None:
+        """The values of `columns` in `table` as it was before this sink wrote to it (None for
+        a table that is new): which rows of a copied table an append must not repeat."""
+        target = self._metadata.tables.get(table)
+        if target is None or self.rows_written.get(table):
+            return None
+        with self._errors(f"cannot read table {table!r} of"):
+            result = self._connection.execute(sa.select(*(target.c[column] for column in columns)))
+            return pd.DataFrame(result.fetchall(), columns=list(columns))
+
     def write(self, table: str, chunk: pd.DataFrame) -> None:
         """Add the rows of `chunk` to `table`; the tables it references must be written before it."""
         if not self._open:

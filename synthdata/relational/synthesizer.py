@@ -252,14 +252,20 @@ class DatabaseSynthesizer:
         transaction where the database allows it; returns the rows written per table.
 
         `if_exists` applies to the model's tables together: "fail" if any exists,
-        "append" to them (sequential keys continue after the largest key there, and the
-        foreign keys of the new rows point at the new parents), or "replace" them.
+        "append" to them (sequential keys continue after the largest key there, the
+        foreign keys of the new rows point at the new parents, and a kept table gets
+        only those of its rows that are not there yet), or "replace" them.
         """
         layout = self._fitted().layout_
-        declarations = [layout.declaration(name) for name in layout.tables]
-        with open_database_sink(url, declarations, if_exists=if_exists, verbose=self.verbose) as sink:
+        declarations = {name: layout.declaration(name) for name in layout.tables}
+        with open_database_sink(url, list(declarations.values()), if_exists=if_exists, verbose=self.verbose) as sink:
             starts = self._key_starts(sink) if if_exists == "append" else {}
             for name, frame in self._generate(scale, seed, starts):
+                if if_exists == "append" and self.models_[name].kept is not None:
+                    key = declarations[name].primary_key or tuple(frame.columns)
+                    frame = _rows_not_present(frame, sink.existing_rows(name, key), key)
+                    if frame.empty:
+                        continue
                 sink.write(name, frame)
         return dict(sink.rows_written)
 
@@ -451,3 +457,20 @@ class _Seeds:
 
 def _show_progress(verbose: bool) -> bool:
     return verbose and sys.stderr.isatty()
+
+
+def _rows_not_present(rows: pd.DataFrame, present: pd.DataFrame | None, key: Sequence[str]) -> pd.DataFrame:
+    """The rows of a kept table whose `key` is not among the `present` ones (None: a new table).
+
+    A kept table is the same rows in every seed, so appending it again would repeat
+    its keys; its children point at all of its rows, which the target then holds once.
+    Keys are compared as text without trailing blanks, since the database may hand them
+    back as another type, or padded to a CHAR column's length."""
+    if present is None or present.empty:
+        return rows
+    held = _key_index(present, key)
+    return rows[~_key_index(rows, key).isin(held)].reset_index(drop=True)
+
+
+def _key_index(rows: pd.DataFrame, key: Sequence[str]) -> pd.MultiIndex:
+    return pd.MultiIndex.from_frame(rows[list(key)].astype(str).apply(lambda values: values.str.rstrip()))

@@ -42,7 +42,7 @@ from synthdata.schema.constraints import (
     Unique,
     constraint_from_dict,
 )
-from synthdata.schema.dependencies import determined_groups, observed_combinations
+from synthdata.schema.dependencies import determined_groups, observed_combinations, pair_determined_groups
 from synthdata.schema.dirty import make_dirty
 from synthdata.schema.faker_check import check_faker_column
 from synthdata.schema.file_check import check_format, read_schema_file
@@ -107,11 +107,17 @@ class Schema:
         # sums, equalities, numeric orderings, structural nulls... (see schema.rules)
         learned: list[Constraint] = [*combined, *ordered]
         found = discover_rules(df, columns, learned)
+        # values a pair of columns fixes (a distance by origin and destination), among the rest
+        touched = {name for constraint in [*learned, *found] for name in constraint.columns}
+        paired = [
+            FixedCombinations(columns=group, combinations=observed_combinations(df, group))
+            for group in pair_determined_groups(df, columns, grouped=touched)
+        ]
         return cls(
             columns,
             table=table,
             primary_key=choose_primary_key(columns, table),
-            constraints=[*learned, *found],
+            constraints=[*combined, *paired, *ordered, *found],
         )
 
     @property

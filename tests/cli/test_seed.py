@@ -55,7 +55,8 @@ def run(*arguments: str):
 
 @pytest.fixture(scope="module")
 def model(shop, tmp_path_factory) -> str:
-    """The shop's customers are synthesized, not kept as a reference table: the tests scale them."""
+    """The shop's customers are synthesized, not kept as a reference table: the tests scale them
+    and count on their sequential keys."""
     path = tmp_path_factory.mktemp("model") / "shop.synth"
     DatabaseSynthesizer(epochs=1, table_modes={"customers": "synthesize"}, verbose=False).fit(shop).save(path)
     return str(path)
@@ -126,12 +127,8 @@ def test_foreign_keys_from_a_schema_file_when_the_database_declares_none(tmp_pat
     )
 
 
-@pytest.mark.parametrize("server", ["sqlite", "postgresql", "mariadb"])
-def test_append_continues_the_keys_and_links_children_to_the_new_parents(server, model, tmp_path, request):
-    url = f"sqlite:///{tmp_path / 'append.db'}" if server == "sqlite" else request.getfixturevalue(f"{server}_url")
-    assert run("seed", url, "-m", model, "--scale", "0.25", "-q").exit_code == 0
-    again = run("seed", url, "-m", model, "--scale", "0.25", "--if-exists", "append", "-q")
-    assert again.exit_code == 0, again.output
+def seeded_shop(url: str) -> tuple[list, list, int]:
+    """The customer ids in order, the order ids, and the orders whose customer is missing."""
     engine = sa.create_engine(url)
     with engine.connect() as connection:
         ids = connection.exec_driver_sql("SELECT id FROM customers ORDER BY id").scalars().all()
@@ -140,5 +137,34 @@ def test_append_continues_the_keys_and_links_children_to_the_new_parents(server,
             "SELECT count(*) FROM orders o LEFT JOIN customers c ON o.customer_id = c.id WHERE c.id IS NULL"
         ).scalar()
     engine.dispose()
+    return list(ids), list(orders), int(dangling)
+
+
+@pytest.mark.parametrize("server", ["sqlite", "postgresql", "mariadb"])
+def test_append_continues_the_keys_and_links_children_to_the_new_parents(server, model, tmp_path, request):
+    url = f"sqlite:///{tmp_path / 'append.db'}" if server == "sqlite" else request.getfixturevalue(f"{server}_url")
+    assert run("seed", url, "-m", model, "--scale", "0.25", "-q").exit_code == 0
+    again = run("seed", url, "-m", model, "--scale", "0.25", "--if-exists", "append", "-q")
+    assert again.exit_code == 0, again.output
+    ids, orders, dangling = seeded_shop(url)
     assert ids == list(range(1, 2 * 30 + 1))
     assert len(set(orders)) == len(orders) and dangling == 0
+
+
+@pytest.mark.parametrize("server", ["sqlite", "postgresql", "mariadb"])
+def test_append_writes_a_kept_table_once(server, shop, tmp_path, request):
+    """Customers are a small referenced table, kept whole: a second seed appends orders only."""
+    model = DatabaseSynthesizer(epochs=1, verbose=False).fit(shop)
+    assert model.models_["customers"].kept is not None
+    url = f"sqlite:///{tmp_path / 'kept.db'}" if server == "sqlite" else request.getfixturevalue(f"{server}_url")
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:  # the server's database is shared with the append test above
+        for table in ("orders", "customers"):
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+    first = model.seed(url, scale=0.25)
+    again = model.seed(url, scale=0.25, if_exists="append", seed=1)
+    assert first["customers"] == CUSTOMERS and again["customers"] == 0 and again["orders"] > 0
+    engine.dispose()
+    ids, orders, dangling = seeded_shop(url)
+    assert ids == list(range(1, CUSTOMERS + 1))
+    assert len(orders) == first["orders"] + again["orders"] == len(set(orders)) and dangling == 0

@@ -15,6 +15,7 @@ from synthdata.schema.constraints.base import Constraint
 from synthdata.schema.constraints.bounds import Negative, Positive, Range
 from synthdata.schema.constraints.chain import ConstraintChain
 from synthdata.schema.constraints.checks import NotNull, Regex, Unique
+from synthdata.schema.constraints.clock_time import ClockTime
 from synthdata.schema.constraints.combinations import FixedCombinations
 from synthdata.schema.constraints.equal_share import EqualShare
 from synthdata.schema.constraints.formula import Formula
@@ -37,6 +38,7 @@ CONSTRAINT_TYPES: dict[str, type[Constraint]] = {
         NullIf,
         EqualShare,
         RareValues,
+        ClockTime,
     )
 }
 
@@ -63,6 +65,7 @@ def constraint_from_dict(data: Mapping[str, Any] | Constraint) -> Constraint:
 
 __all__ = [
     "CONSTRAINT_TYPES",
+    "ClockTime",
     "Constraint",
     "ConstraintChain",
     "EqualShare",

@@ -42,6 +42,9 @@ class Range(ColumnConstraint):
     def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
         self.view_ = column_view(self.column, df, columns)
         self.bounds_ = tuple(self._bound_number(bound) for bound in (self.min, self.max))
+        low, high = self.bounds_
+        if low is not None and high is not None and (low > high or (self.strict and low == high)):
+            raise SchemaError(f"Constraint '{self.describe()}' leaves no value: its min is not below its max.")
 
     def _bound_number(self, bound: Any) -> float | None:
         if bound is None:

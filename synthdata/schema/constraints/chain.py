@@ -24,6 +24,7 @@ import pandas as pd
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
 from synthdata.schema.constraints.base import Constraint
+from synthdata.schema.constraints.feasibility import check_feasible
 
 
 class ConstraintChain:
@@ -37,6 +38,8 @@ class ConstraintChain:
         for constraint in self.constraints:
             constraint.fit(df, columns=columns)
         self._check_removals()
+        if df is not None:
+            check_feasible(self, df)
         return self
 
     @property

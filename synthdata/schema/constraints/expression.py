@@ -2,8 +2,9 @@
 
 `TOTAL = PRICE * QTY` and `null_if: STATUS == 'active'` are user text; running it
 through `eval` would run whatever a schema file says. The text is parsed with `ast`
-and only a small grammar is accepted: numbers, column names, + - * / ** and unary
-minus, and for conditions also strings, comparisons, `is None`, `and`/`or`/`not`.
+and only a small grammar is accepted: numbers, column names, + - * / ** // % and
+unary minus (floor division and remainder read clock times written HHMM), and for
+conditions also strings, comparisons, `is None`, `and`/`or`/`not`.
 Anything else (attribute access, calls, subscripts, lambdas) is refused with a
 SchemaError. The tree is evaluated column-wise on whole arrays, never row by row.
 
@@ -30,6 +31,8 @@ _ARITHMETIC: dict[type, Callable] = {
     ast.Mult: operator.mul,
     ast.Div: operator.truediv,
     ast.Pow: operator.pow,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
 }
 # Formulas and conditions are one line; longer text is not a rule but an attack on the parser.
 MAX_LENGTH = 1000
@@ -112,9 +115,9 @@ class Expression:
 
     def _refuse(self, node: ast.AST, what: str) -> None:
         allowed = (
-            "column names, numbers, strings, + - * / **, comparisons, `is None`, and/or/not"
+            "column names, numbers, strings, + - * / ** // %, comparisons, `is None`, and/or/not"
             if self.condition
-            else "column names, numbers and + - * / ** (and unary minus)"
+            else "column names, numbers and + - * / ** // % (and unary minus)"
         )
         raise SchemaError(f"Expression {self.text!r} uses {what}; only {allowed} are allowed.")
 

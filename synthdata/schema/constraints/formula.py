@@ -56,13 +56,17 @@ class Formula(Constraint):
         return f"{self.type} {self.column} = {self.expression}"
 
     def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
-        for name in self._parsed.columns:
-            NumberView.learn(None, column_of(name, df, columns))
+        inputs = [NumberView.learn(None, column_of(name, df, columns)) for name in self._parsed.columns]
         self.view_ = column_view(self.column, df, columns)
         if self.view_.kind != "number":
             raise SchemaError(f"Formula '{self.describe()}' needs '{self.column}' to hold numbers.")
         if df is not None:
-            broken = ~pd.Series(self._holds(df))
+            # Real inputs are rounded too: parts rounded to cents may miss their rounded
+            # total by half a cent each. Sampled rows are computed exactly, without it.
+            rounding = sum(
+                0.5 * 10.0**-view.decimals for view in inputs if view.decimals is not None and not view.integer
+            )
+            broken = ~pd.Series(self._holds(df, slack=rounding))
             if broken.any():
                 raise SchemaError(
                     f"The data breaks '{self.describe()}' on {int(broken.sum())} rows (first rows: "
@@ -86,11 +90,11 @@ class Formula(Constraint):
         out[self.column] = self.view_.from_numbers(computed, index=df.index)
         return out
 
-    def _holds(self, df: pd.DataFrame) -> np.ndarray:
+    def _holds(self, df: pd.DataFrame, slack: float = 0.0) -> np.ndarray:
         self._require_fitted()
         actual = self.view_.to_numbers(df[self.column])
         expected = self._parsed.evaluate(df).to_numpy()
-        tolerance = max(1e-9, self.tolerance or 0.0) * np.abs(expected)
+        tolerance = max(1e-9, self.tolerance or 0.0) * np.abs(expected) + slack
         if self.view_.integer:
             tolerance = tolerance + 0.5
         elif self.view_.decimals is not None:

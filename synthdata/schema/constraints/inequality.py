@@ -11,6 +11,12 @@ When the data holds rows with `high` but no `low`, the gap would lose those valu
 the constraint then keeps both columns and repairs sampled rows by swapping the two
 values where they are the wrong way round (mode "clip"), as it does for test data
 sampled without a model. Nulls on either side always pass.
+
+An ordering that holds on a share of rows (`share`: credit utilised is within the
+limit on 98.4% of loans) is neither a rule to force nor two free columns: the model
+learns the size of the gap and, as a yes/no column of its own ("HIGH < LOW"), whether
+the row is one of the exceptions, so sampled rows keep the real share of them. Such a
+constraint is a share, not a rule: every row passes `is_valid`, and nothing is repaired.
 """
 
 from __future__ import annotations
@@ -34,12 +40,18 @@ class Inequality(Constraint):
     type = "inequality"
     reshapes = True
 
-    def __init__(self, *, low: str, high: str, strict: bool = False) -> None:
+    def __init__(self, *, low: str, high: str, strict: bool = False, share: float | None = None) -> None:
         if low == high:
             raise SchemaError(f"Constraint 'inequality' compares '{low}' with itself.")
+        if share is not None and not (isinstance(share, (int, float)) and 0.0 < share < 1.0):
+            raise SchemaError(
+                f"Constraint 'inequality {low} <= {high}': share must be between 0 and 1 (the share of rows "
+                f"that hold it; leave it out for every row), not {share!r}."
+            )
         self.low = low
         self.high = high
         self.strict = strict
+        self.share = share
 
     @property
     def columns(self) -> list[str]:
@@ -47,14 +59,19 @@ class Inequality(Constraint):
 
     @property
     def removes(self) -> list[str]:
-        return [self.high] if self.fitted and self.mode_ == "gap" else []
+        return [self.high] if self.fitted and self.mode_ in ("gap", "share") else []
 
     @property
     def gap_column(self) -> str:
         return f"{self.high} - {self.low}"
 
+    @property
+    def exception_column(self) -> str:
+        return f"{self.high} < {self.low}"
+
     def describe(self) -> str:
-        return f"{self.type} {self.low} {'<' if self.strict else '<='} {self.high}"
+        on = f" on {self.share:.1%} of rows" if self.share is not None else ""
+        return f"{self.type} {self.low} {'<' if self.strict else '<='} {self.high}{on}"
 
     def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
         self.low_view_ = column_view(self.low, df, columns)
@@ -79,6 +96,9 @@ class Inequality(Constraint):
         if df is None:
             return
         low, high = self.low_view_.to_numbers(df[self.low]), self.high_view_.to_numbers(df[self.high])
+        if self.share is not None:
+            self._learn_share(low, high)
+            return
         broken = ~self._compare(low, high)
         if broken.any():
             raise SchemaError(
@@ -88,6 +108,13 @@ class Inequality(Constraint):
         if (np.isnan(low) & ~np.isnan(high)).any():
             self.mode_ = "clip"
         gaps = high - low
+        self.max_gap_ = float(np.nanmax(gaps)) if np.isfinite(gaps).any() else None
+
+    def _learn_share(self, low: np.ndarray, high: np.ndarray) -> None:
+        """The gap's size and the exceptions are learned; rows holding `high` without `low`
+        leave both columns to the model as they are (mode "free")."""
+        self.mode_ = "free" if (np.isnan(low) & ~np.isnan(high)).any() else "share"
+        gaps = np.abs(high - low)
         self.max_gap_ = float(np.nanmax(gaps)) if np.isfinite(gaps).any() else None
 
     def _compare(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -101,19 +128,31 @@ class Inequality(Constraint):
 
     def transform(self, df: pd.DataFrame) -> pd.DataFrame:
         self._require_fitted()
-        if self.mode_ != "gap":
+        if self.mode_ not in ("gap", "share"):
             return df
-        if self.gap_column in df.columns:
-            raise SchemaError(f"Column '{self.gap_column}' already exists; rename it to use '{self.describe()}'.")
+        for name in (self.gap_column, *((self.exception_column,) if self.mode_ == "share" else ())):
+            if name in df.columns:
+                raise SchemaError(f"Column '{name}' already exists; rename it to use '{self.describe()}'.")
         gaps = self.high_view_.to_numbers(df[self.high]) - self.low_view_.to_numbers(df[self.low])
         out = df.copy()
-        out[self.high] = gaps
-        return out.rename(columns={self.high: self.gap_column})
+        out[self.high] = np.abs(gaps) if self.mode_ == "share" else gaps
+        out = out.rename(columns={self.high: self.gap_column})
+        if self.mode_ == "share":
+            out.insert(out.columns.get_loc(self.gap_column) + 1, self.exception_column, gaps < 0)
+        return out
 
     def transformed_columns(self, columns: list[Column]) -> list[Column]:
-        if self.mode_ != "gap":
+        if self.mode_ not in ("gap", "share"):
             return columns
-        return [self._gap_declaration(column) if column.name == self.high else column for column in columns]
+        out = []
+        for column in columns:
+            if column.name != self.high:
+                out.append(column)
+                continue
+            out.append(self._gap_declaration(column))
+            if self.mode_ == "share":
+                out.append(Column(name=self.exception_column, type="boolean", dtype="bool", nullable=0.0))
+        return out
 
     def _gap_declaration(self, high: Column) -> Column:
         whole = (self.high_view_.kind == "datetime" and self.high_view_.unit == "D") or self.high_view_.integer
@@ -129,21 +168,31 @@ class Inequality(Constraint):
 
     def reverse_transform(self, df: pd.DataFrame, *, rng: np.random.Generator) -> pd.DataFrame:
         self._require_fitted()
-        if self.mode_ != "gap":
+        if self.mode_ == "free":
+            return df
+        if self.mode_ not in ("gap", "share"):
             return super().reverse_transform(df, rng=rng)
         low = self.low_view_.to_numbers(df[self.low])
         gaps = np.maximum(
             pd.to_numeric(df[self.gap_column], errors="coerce").to_numpy(dtype=np.float64), self._least_gap
         )
         out = df.copy()
-        out[self.gap_column] = self.high_view_.from_numbers(
-            self._raised(low, self._in_range(low + gaps)), index=df.index
-        )
+        high = self._raised(low, self._in_range(low + gaps))
+        if self.mode_ == "share":
+            below = df[self.exception_column].fillna(False).astype(bool).to_numpy()
+            # an exception lies below `low` by at least one step, so it stays one
+            lowered = self.high_view_.round(low - np.maximum(gaps, self.high_view_.step))
+            high = np.where(below, self._in_range(lowered), high)
+            out = out.drop(columns=[self.exception_column])
+        out[self.gap_column] = self.high_view_.from_numbers(high, index=df.index)
         return out.rename(columns={self.gap_column: self.high})
 
     def repair(self, df: pd.DataFrame, *, rng: np.random.Generator) -> pd.DataFrame:
         """Swap the two values where they are the wrong way round (a step apart when
-        strict): both stay values the columns can hold, and no bound gets a pile-up."""
+        strict): both stay values the columns can hold, and no bound gets a pile-up.
+        An ordering on a share of rows repairs nothing: its exceptions are real."""
+        if self.share is not None:
+            return df
         low = self.low_view_.to_numbers(df[self.low])
         high = self.high_view_.to_numbers(df[self.high])
         broken = ~self._compare(low, high)
@@ -173,10 +222,17 @@ class Inequality(Constraint):
 
     def _holds(self, df: pd.DataFrame) -> np.ndarray:
         self._require_fitted()
+        if self.share is not None:
+            return np.ones(len(df), dtype=bool)
         return self._compare(self.low_view_.to_numbers(df[self.low]), self.high_view_.to_numbers(df[self.high]))
 
     def options(self) -> dict[str, Any]:
-        return {"low": self.low, "high": self.high, **({"strict": True} if self.strict else {})}
+        return {
+            "low": self.low,
+            "high": self.high,
+            **({"strict": True} if self.strict else {}),
+            **({"share": self.share} if self.share is not None else {}),
+        }
 
     def state(self) -> dict[str, Any]:
         return {

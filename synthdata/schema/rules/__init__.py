@@ -8,11 +8,13 @@ rows, and a classifier finds every broken rule at once. `discover_rules` finds t
 and writes each as a readable constraint the user can edit or delete, of a kind that
 keeps the rule by construction:
 
-- `formula` (sums, differences, equalities, products, amortisation): the determined column is
-  not learned but computed from the sampled ones;
-- `inequality` (a <= b): the model learns the gap b - a;
+- `formula` (sums, differences, equalities, products, amortisation, clock arithmetic
+  on HHMM times): the determined column is not learned but computed from the sampled ones;
+- `inequality` (a <= b): the model learns the gap b - a; on a share of rows (98.4%),
+  the gap's size and whether the row is an exception;
 - `equal_share` (equal on, say, 98% of rows): the model learns the difference, whose
   zeros are a point mass it reproduces at their share;
+- `clock_time` (a time of day written HHMM): the model learns minutes since midnight;
 - `null_if` (null exactly when another column is, or when a category holds);
 - `rare_values` (text with a long tail: values held by few rows made afresh).
 
@@ -32,6 +34,7 @@ import pandas as pd
 from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import (
+    ClockTime,
     Constraint,
     ConstraintChain,
     EqualShare,
@@ -40,13 +43,14 @@ from synthdata.schema.constraints import (
     Inequality,
     NullIf,
 )
+from synthdata.schema.rules.clocks import clock_columns, clock_rules
 from synthdata.schema.rules.closed_forms import RELATIVE_TOLERANCE, amortisations, expression, products
 from synthdata.schema.rules.identifiers import usable_in_expressions
 from synthdata.schema.rules.nulls import null_rules
 from synthdata.schema.rules.numbers import NumericColumns
 from synthdata.schema.rules.pairs import pair_rules
 from synthdata.schema.rules.rare import rare_value_rules
-from synthdata.schema.rules.sums import Identity, linear_identities
+from synthdata.schema.rules.sums import Identity, identities_with_sparse_terms, linear_identities
 
 
 def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[Constraint]) -> list[Constraint]:
@@ -61,7 +65,8 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
         taken.offer(Formula(column=names[rule.second], expression=names[rule.first]), names, unnamed)
     duplicates = {numbers.index(c.column) for c in taken.found if isinstance(c, Formula)}
     scale = {index: float(pd.Series(numbers.screen[:, index]).abs().median()) for index in range(len(names))}
-    for identity in linear_identities(numbers, excluded=duplicates):
+    identities = linear_identities(numbers, excluded=duplicates)
+    for identity in identities + identities_with_sparse_terms(numbers, excluded=duplicates):
         for target in sorted(_can_hold(identity, numbers), key=lambda index: -scale[index]):
             if taken.offer(Formula(column=names[target], expression=_solved(identity, target, names)), names, unnamed):
                 break
@@ -74,12 +79,22 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
     for loan in amortisations(numbers, excluded=duplicates):
         formula = Formula(column=names[loan.payment], expression=expression(loan, names), tolerance=RELATIVE_TOLERANCE)
         taken.offer(formula, names, unnamed)
+    for clock in clock_rules(numbers, excluded=duplicates):
+        if (
+            not taken.offer(Formula(column=clock.column, expression=clock.expression), names, unnamed)
+            and clock.alternative
+        ):
+            column, text = clock.alternative
+            taken.offer(Formula(column=column, expression=text), names, unnamed)
+    for index in clock_columns(numbers, excluded=duplicates):
+        taken.offer(ClockTime(column=names[index]), names, unnamed)
     for rule in pairs:
         if rule.kind == "equal" and rule.share < 1.0:
-            share = EqualShare(column=names[rule.second], equals=names[rule.first], share=round(rule.share, 4))
-            taken.offer(share, names, unnamed)
+            equal_share = EqualShare(column=names[rule.second], equals=names[rule.first], share=round(rule.share, 4))
+            taken.offer(equal_share, names, unnamed)
     for rule in sorted((rule for rule in pairs if rule.kind == "at_most"), key=lambda rule: _gap(numbers, rule)):
-        taken.offer(Inequality(low=names[rule.first], high=names[rule.second]), names, unnamed)
+        stated_share = round(rule.share, 4) if rule.share < 1.0 else None
+        taken.offer(Inequality(low=names[rule.first], high=names[rule.second], share=stated_share), names, unnamed)
     for null_rule in null_rules(df, columns, excluded=taken.touched()):
         taken.offer(NullIf(column=null_rule.column, condition=null_rule.condition), names, unnamed)
     rebuilt = set().union(*(_rebuilt(c) for c in existing + taken.found))
@@ -124,7 +139,7 @@ def _rebuilt(constraint: Constraint) -> set[str]:
     """The columns a constraint takes from the model (before it is fitted)."""
     if isinstance(constraint, Inequality):
         return {constraint.high}
-    if isinstance(constraint, (Formula, EqualShare, FixedCombinations)):
+    if isinstance(constraint, (Formula, EqualShare, FixedCombinations, ClockTime)):
         return set(constraint.removes)
     return set()
 

@@ -79,8 +79,11 @@ class Product:
     second: int
 
 
-# Products are screened on this many rows first (pairs x columns x rows at once).
-PRODUCT_SCREENING_ROWS = 16
+# Products are screened on this many rows first (pairs x columns x rows at once), and a
+# candidate must hold on at least PRODUCT_SCREENING_PRESENT of them with all three present:
+# columns empty on most rows would otherwise pass every screen.
+PRODUCT_SCREENING_ROWS = 64
+PRODUCT_SCREENING_PRESENT = 8
 
 
 def products(numbers: NumericColumns, excluded: set[int]) -> list[Product]:
@@ -116,9 +119,10 @@ def _close_to_products(rows: np.ndarray, first: np.ndarray, second: np.ndarray, 
         + 1e-9 * np.abs(product)
     )
     values = rows[:, None, :]
+    missing = np.isnan(product) | np.isnan(values)
     with np.errstate(invalid="ignore"):
-        close = (np.abs(values - product) <= slack) | np.isnan(product) | np.isnan(values)
-    return close.all(axis=0)
+        close = (np.abs(values - product) <= slack) | missing
+    return close.all(axis=0) & ((~missing).sum(axis=0) >= min(PRODUCT_SCREENING_PRESENT, len(rows)))
 
 
 def _factor_like(values: np.ndarray) -> bool:

@@ -16,14 +16,18 @@ without trying every combination on every row:
    screening rows, then on every row holding all their columns.
 
 A column that is zero nearly everywhere, or equal to another, would join any
-identity for free; such columns do not take part (equalities are found separately,
-see `pairs`). The determined column is the largest in scale that no other rule
+identity for free; such columns do not take part in the search (equalities are found
+separately, see `pairs`). A sparse column can still complete one: a loan's late fees,
+paid on 0.5% of loans, are part of its total paid (`paid_total = paid_principal +
+paid_interest + paid_late_fees`). So the search runs again on the rows where every
+sparse column is zero, and an identity found there that fails on the other rows is
+offered each sparse column as one more term, kept only if it then holds on every row. The determined column is the largest in scale that no other rule
 already rebuilds: a total is computed from its parts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -36,6 +40,8 @@ MAX_CANDIDATES = 200_000
 # Columns nonzero on fewer screening rows than this share take no part: they would
 # join any identity while they are zero.
 MIN_NONZERO_SHARE = 0.05
+# Columns present on fewer screening rows than this share take no part (see `_mostly_present`).
+MIN_PRESENT_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,9 @@ class Identity:
 def linear_identities(numbers: NumericColumns, excluded: set[int]) -> list[Identity]:
     """Identities over three or four columns, fewest columns first, each confirmed on all rows."""
     usable = [
-        index for index in range(len(numbers.names)) if index not in excluded and _varies(numbers.screen[:, index])
+        index
+        for index in range(len(numbers.names))
+        if index not in excluded and _varies(numbers.screen[:, index]) and _mostly_present(numbers.screen[:, index])
     ]
     rows = numbers.screen[:, usable]
     complete = ~np.isnan(rows).any(axis=1)
@@ -68,17 +76,83 @@ def linear_identities(numbers: NumericColumns, excluded: set[int]) -> list[Ident
     left, right = np.nonzero(~np.eye(count, dtype=bool))
     differences = folded[:, left] - folded[:, right]
     found: list[Identity] = []
+    steps = numbers.half_steps[usable]
     # a = b + c
-    for single, pair in _close(folded[0], sums[0], window):
-        _keep(found, [(single, 1), (first[pair], -1), (second[pair], -1)], usable)
+    single, pair = _close(folded[0], sums[0], window)
+    shapes = [([single, first[pair], second[pair]], [1, -1, -1])]
     # a - b = c + d, and a + b = c + d
-    for difference, pair in _close(differences[0], sums[0], window):
-        _keep(found, [(left[difference], 1), (right[difference], -1), (first[pair], -1), (second[pair], -1)], usable)
-    for one, other in _close(sums[0], sums[0], window):
-        if one < other:
-            _keep(found, [(first[one], 1), (second[one], 1), (first[other], -1), (second[other], -1)], usable)
+    difference, pair = _close(differences[0], sums[0], window)
+    shapes.append(([left[difference], right[difference], first[pair], second[pair]], [1, -1, -1, -1]))
+    one, other = _close(sums[0], sums[0], window)
+    ordered = one < other
+    shapes.append(
+        ([first[one[ordered]], second[one[ordered]], first[other[ordered]], second[other[ordered]]], [1, 1, -1, -1])
+    )
+    for positions, signs in shapes:
+        matrix = np.column_stack(positions) if len(positions[0]) else np.zeros((0, len(signs)), dtype=np.int64)
+        for row in matrix[_on_every_projection(matrix, np.array(signs, dtype=np.float64), folded, weights, steps)]:
+            _keep(found, list(zip(row.tolist(), signs, strict=True)), usable)
     confirmed = [identity for identity in dict.fromkeys(found) if _holds(identity, numbers, folded, weights, usable)]
     return sorted(confirmed, key=lambda identity: len(identity.terms))
+
+
+def identities_with_sparse_terms(numbers: NumericColumns, excluded: set[int]) -> list[Identity]:
+    """Identities that need a column which is zero on nearly every row (see the module docstring)."""
+    sparse = [
+        index for index in range(len(numbers.names)) if index not in excluded and _sparse(numbers.values[:, index])
+    ]
+    if not sparse:
+        return []
+    zero = np.all(np.nan_to_num(numbers.values[:, sparse]) == 0, axis=1)
+    rows = np.flatnonzero(zero)
+    screen = np.random.default_rng(3).permutation(rows)[: len(numbers.screen)]
+    on_zero_rows = replace(numbers, values=numbers.values[rows], screen=numbers.values[np.sort(screen)])
+    found = []
+    for identity in linear_identities(on_zero_rows, excluded | set(sparse)):
+        if len(identity.terms) >= 4 or _holds_on_every_row(identity, numbers):
+            continue
+        for column in sparse:
+            for sign in (1, -1):
+                completed = _normalized([*identity.terms, (column, sign)])
+                if _holds_on_every_row(completed, numbers):
+                    found.append(completed)
+                    break
+            else:
+                continue
+            break
+    return found
+
+
+def _sparse(values: np.ndarray) -> bool:
+    """Nonzero on a few rows (at least 5), too few to take part in the search."""
+    present = values[~np.isnan(values)]
+    nonzero = int(np.count_nonzero(present))
+    return present.size > 0 and nonzero >= 5 and nonzero / present.size < MIN_NONZERO_SHARE
+
+
+def _holds_on_every_row(identity: Identity, numbers: NumericColumns) -> bool:
+    signs = np.array([sign for _, sign in identity.terms], dtype=np.float64)
+    involved = numbers.values[:, identity.columns]
+    involved = involved[~np.isnan(involved).any(axis=1)]
+    if len(involved) < MIN_ROWS:
+        return False
+    residual = np.abs(involved @ signs)
+    return bool(np.all(residual <= numbers.slack(identity.columns, np.abs(involved).max(axis=1))))
+
+
+def _normalized(terms: list[tuple[int, int]]) -> Identity:
+    """Terms sorted by column with the first positive, so the same identity compares equal."""
+    terms = sorted(terms)
+    if terms[0][1] < 0:
+        terms = [(index, -sign) for index, sign in terms]
+    return Identity(tuple(terms))
+
+
+def _mostly_present(values: np.ndarray) -> bool:
+    """Columns empty on many rows stay out: the search needs rows complete on every column
+    taking part, and a loan table's joint incomes and months since a late payment, empty
+    on most rows, would leave too few."""
+    return bool(np.mean(~np.isnan(values)) >= MIN_PRESENT_SHARE)
 
 
 def _varies(values: np.ndarray) -> bool:
@@ -86,29 +160,42 @@ def _varies(values: np.ndarray) -> bool:
     return present.size > 0 and np.mean(present != 0) >= MIN_NONZERO_SHARE and np.unique(present).size > 1
 
 
-def _close(values: np.ndarray, others: np.ndarray, window: float) -> list[tuple[int, int]]:
-    """Index pairs (i, j) with |values[i] - others[j]| <= window."""
+def _close(values: np.ndarray, others: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
+    """Index arrays (i, j) of the pairs with |values[i] - others[j]| <= window."""
     order = np.argsort(others, kind="stable")
     ordered = others[order]
     starts = np.searchsorted(ordered, values - window, side="left")
     stops = np.searchsorted(ordered, values + window, side="right")
     lengths = stops - starts
     if lengths.sum() > MAX_CANDIDATES:
-        return []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     mine = np.repeat(np.arange(len(values)), lengths)
     offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return list(zip(mine.tolist(), order[np.repeat(starts, lengths) + offsets].tolist(), strict=True))
+    return mine, order[np.repeat(starts, lengths) + offsets]
+
+
+def _on_every_projection(
+    positions: np.ndarray, signs: np.ndarray, folded: np.ndarray, weights: np.ndarray, steps: np.ndarray
+) -> np.ndarray:
+    """Per candidate (a row of column positions), whether the signed sum is within its
+    rounding on every projection: the first check of `_holds`, for all candidates at once."""
+    if not len(positions):
+        return np.zeros(0, dtype=bool)
+    values = folded[:, positions]  # projections x candidates x terms
+    residual = np.abs(values @ signs)
+    bound = (
+        np.abs(weights).sum(axis=1)[:, None] * steps[positions].sum(axis=1)[None, :]
+        + 1e-7 * np.abs(values).sum(axis=2)
+        + 1e-9
+    )
+    return np.all(residual <= bound, axis=0)
 
 
 def _keep(found: list[Identity], terms: list[tuple[int, int]], usable: list[int]) -> None:
     """Add the identity when its columns are distinct (positions in `usable` mapped back)."""
     if len({position for position, _ in terms}) != len(terms):
         return
-    # normalized so that the same identity found twice compares equal
-    terms = sorted((usable[int(position)], sign) for position, sign in terms)
-    if terms[0][1] < 0:
-        terms = [(index, -sign) for index, sign in terms]
-    found.append(Identity(tuple(terms)))
+    found.append(_normalized([(usable[int(position)], sign) for position, sign in terms]))
 
 
 def _holds(identity: Identity, numbers: NumericColumns, folded, weights, usable: list[int]) -> bool:

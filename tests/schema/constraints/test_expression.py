@@ -19,6 +19,15 @@ def test_arithmetic_on_whole_columns():
     assert values.iloc[:2].tolist() == [8.0, 17.5] and np.isnan(values.iloc[2])
 
 
+def test_floor_division_and_remainder_read_hhmm_clock_times():
+    times = pd.DataFrame({"T": [1530, 5, 2400, None], "D": [0, 0, 0, 0]})
+    assert Expression("T // 100").evaluate(times).tolist()[:3] == [15.0, 0.0, 24.0]
+    assert Expression("T % 100").evaluate(times).tolist()[:3] == [30.0, 5.0, 0.0]
+    # a remainder takes the divisor's sign, so a clock difference wraps across midnight
+    assert Expression("(T - 2000) % 1440").evaluate(times).tolist()[:3] == [970.0, 885.0, 400.0]
+    assert np.isinf(Expression("T // D").evaluate(times).iloc[0])
+
+
 def test_conditions_with_strings_null_tests_and_logic():
     assert Expression("STATUS == 'open' or PRICE is None", condition=True).evaluate(FRAME).tolist() == [
         True,
@@ -35,7 +44,7 @@ def test_conditions_with_strings_null_tests_and_logic():
 
 @pytest.mark.parametrize(
     "text",
-    ["__import__('os').system('true')", "PRICE.real", "PRICE[0]", "lambda: 1", "QTY // 2", "PRICE == 'a'", "'x'"],
+    ["__import__('os').system('true')", "PRICE.real", "PRICE[0]", "lambda: 1", "QTY @ 2", "PRICE == 'a'", "'x'"],
 )
 def test_everything_outside_the_grammar_is_refused(text):
     with pytest.raises(SchemaError, match=r"allowed|parse"):

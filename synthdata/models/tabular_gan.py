@@ -22,20 +22,30 @@ from tqdm.auto import tqdm
 
 from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
-from synthdata.models.calibration import CALIBRATION_ROWS, Calibration, fit_calibration, real_shares
+from synthdata.models.calibrate import Calibrate
 from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
-from synthdata.models.conditionals import Conditionals, fit_conditionals
-from synthdata.models.conditioning import ResolvedConditions
 from synthdata.models.ctgan import Generator, NetworkConfig
 from synthdata.models.duration import parse_duration
-from synthdata.models.realness import Realness, balance_rows, fit_realness
+from synthdata.models.pipeline import SamplingPipeline, SamplingStage
+from synthdata.models.redraw import Redraw
+from synthdata.models.reject import Reject
 from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
 from synthdata.models.training import AdversarialTrainer, EpochReport, default_epochs
+from synthdata.models.user_conditions import ResolvedConditions
 from synthdata.persist import FORMAT_VERSION, load_model, save_model
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer
 from synthdata.version import __version__
+
+# The sampling stages by the names model files and `sample(stages=...)` use, in the
+# order they are fitted and run, with the option of `TabularGAN` that fits each.
+STAGES: dict[str, type[Calibrate] | type[Reject] | type[Redraw]] = {
+    "calibrate": Calibrate,
+    "reject": Reject,
+    "redraw": Redraw,
+}
+STAGE_OPTIONS = {"calibrate": "calibrate", "reject": "refine", "redraw": "redraw"}
 
 
 class TabularGAN:
@@ -176,73 +186,25 @@ class TabularGAN:
         self.n_rows_ = len(data)
         self.columns_ = list(data.columns)
         self.device_ = device
-        self.calibration_ = None
-        self.realness_ = None
-        self.conditionals_ = None
-        if self.calibrate:
-            self.calibration_ = self._fit_calibration(encoded)
-        if self.refine:
-            with _phase("Fitting the realness classifier", verbose):
-                self.realness_ = self._fit_realness(encoded)
-        if self.redraw:
-            with _phase("Fitting the category conditionals", verbose):
-                self.conditionals_ = self._fit_conditionals(encoded)
+        self.pipeline_ = self._raw_pipeline()
+        for name, stage_type in STAGES.items():
+            if getattr(self, STAGE_OPTIONS[name]):
+                stage = stage_type(self.transformer_, device)
+                with _phase(stage.description, verbose):
+                    self.pipeline_.fit(stage, encoded, self.seed)
         return self
 
-    def _fit_conditionals(self, encoded: torch.Tensor) -> Conditionals | None:
-        """The network whose conditionals categories are redrawn from, with the slot
-        offsets that give redrawn rows the real shares; see synthdata.models.conditionals.
-        None for tables without a categorical column or too small to learn from."""
-        random = torch.Generator(device=self.device_).manual_seed(self.seed)
-        conditionals = fit_conditionals(encoded, self.transformer_, random)
-        if conditionals is None:
-            return None
-        sampler = self._row_sampler()  # the model has no conditionals yet: rows before the redraw
-        if self.realness_ is None:
-            rows = sampler.unconditional_rows(CALIBRATION_ROWS, random)
-        else:
-            rows = sampler.unconditional_rows(self.realness_.draws_for(CALIBRATION_ROWS), random)
-            rows = rows[self.realness_.keep(rows, random)]
-        conditionals.balance(rows, encoded, random)
-        return conditionals
+    def _raw_pipeline(self, stages: Sequence[SamplingStage] = ()) -> SamplingPipeline:
+        return SamplingPipeline(
+            self.generator_, self.transformer_, self.category_counts_, self.embedding_dim, self.device_, stages
+        )
 
-    def _fit_realness(self, encoded: torch.Tensor) -> Realness | None:
-        """The classifiers whose rejections keep sampled rows like real ones, then
-        `calibration_` refitted for the rows they keep (its scalar maps), then the slot
-        biases that give the kept rows the real shares; see synthdata.models.realness.
-        None for tables too small to train them."""
-        random = torch.Generator(device=self.device_).manual_seed(self.seed)
-        sampler = self._row_sampler()
-        realness = fit_realness(
-            encoded, lambda rows: sampler.unconditional_rows(rows, random), self.transformer_, random
-        )
-        if realness is None:
-            return None
-        if self.calibrate:
-            self.calibration_ = self._fit_calibration(encoded, acceptance=realness.acceptance)
-        sampler = self._row_sampler()  # drawing through the refitted calibration
-        realness.balance(
-            sampler.unconditional_rows(balance_rows(realness.kept_share, sampler.activation), random),
-            real_shares(encoded, sampler.activation),
-            sampler.activation,
-        )
-        return realness
-
-    def _fit_calibration(
-        self, encoded: torch.Tensor, acceptance: Callable[[torch.Tensor], torch.Tensor] | None = None
-    ) -> Calibration:
-        """Corrections that give sampled rows the real table's shares of categories,
-        modes and nulls and its spread within modes; see synthdata.models.calibration."""
-        sampler = self._row_sampler()
-        random = torch.Generator(device=self.device_).manual_seed(self.seed)
-        return fit_calibration(
-            lambda rows: sampler.unconditional_raw(rows, random),
-            sampler.activation,
-            sampler.numeric_layout,
-            encoded,
-            random,
-            acceptance,
-        )
+    @property
+    def stages_(self) -> tuple[str, ...]:
+        """The names of the fitted sampling stages, in the order sampling runs them
+        (a stage whose option is off, or that the table is too small for, is absent)."""
+        self._row_sampler()
+        return self.pipeline_.names
 
     def check_options(self) -> None:
         """Raise SynthDataError for a hyper-parameter `fit` cannot use (batch size, epochs,
@@ -308,6 +270,7 @@ class TabularGAN:
         seed: int | None = None,
         dirty: float = 0.0,
         dirty_marker: str | None = None,
+        stages: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """`n` synthetic rows with the real table's columns and dtypes.
 
@@ -316,10 +279,16 @@ class TabularGAN:
         so the same call returns the same rows. `dirty` replaces that share of cells
         by edge cases of their kind (see `Schema.make_dirty`), changing nothing else;
         `dirty_marker` names a column that lists the dirtied columns of each row.
+        `stages` names the fitted sampling stages to run (default: all of `stages_`;
+        `()` samples the generator alone), to measure what each one does.
         """
-        chunks = list(self.sample_chunks(n, conditions=conditions, seed=seed, dirty=dirty, dirty_marker=dirty_marker))
+        chunks = list(
+            self.sample_chunks(
+                n, conditions=conditions, seed=seed, dirty=dirty, dirty_marker=dirty_marker, stages=stages
+            )
+        )
         if not chunks:
-            return self._row_sampler().empty_frame()
+            return self._row_sampler(stages).empty_frame()
         return pd.concat(chunks, ignore_index=True)
 
     def sample_chunks(
@@ -333,6 +302,7 @@ class TabularGAN:
         dirty: float = 0.0,
         dirty_marker: str | None = None,
         dirty_finite: bool = False,
+        stages: Sequence[str] | None = None,
     ) -> Iterator[pd.DataFrame]:
         """Yield `n` rows in chunks, so any number of rows streams in bounded memory.
 
@@ -341,14 +311,14 @@ class TabularGAN:
 
         With `shard=(i, count)` only the i-th of `count` contiguous slices of the `n`
         rows is produced; the slices of all shards, concatenated, equal the rows of
-        one unsharded call with the same seed.
+        one unsharded call with the same seed. `stages` is as in `sample`.
         """
         if not isinstance(n, (int, np.integer)) or n < 0:
             raise SynthDataError(f"The number of rows must be a whole number >= 0, got {n!r}.")
         index, count = shard
         if count < 1 or not 0 <= index < count:
             raise SynthDataError(f"Shard {index}/{count} does not exist; use 0 <= I < N.")
-        sampler = self._row_sampler()
+        sampler = self._row_sampler(stages)
         resolved = sampler.resolve(conditions)
         base_seed = _check_seed(self.seed if seed is None else seed)
         first, last = n * index // count, n * (index + 1) // count
@@ -366,22 +336,19 @@ class TabularGAN:
                 bar.update(len(rows))
                 yield rows.reset_index(drop=True)
 
-    def _row_sampler(self) -> RowSampler:
+    def _row_sampler(self, stages: Sequence[str] | None = None) -> RowSampler:
         if not hasattr(self, "generator_"):
             raise NotFittedError("This TabularGAN is not fitted yet; call fit(data) first.")
-        return RowSampler(
-            generator=self.generator_,
-            transformer=self.transformer_,
-            schema=self.schema_,
-            category_counts=self.category_counts_,
-            config=self._network_config(),
-            batch_size=self.batch_size,
-            columns=self.columns_,
-            device=self.device_,
-            calibration=self.calibration_,
-            realness=self.realness_,
-            conditionals=self.conditionals_,
-        )
+        pipeline = self.pipeline_
+        if stages is not None:
+            unknown = [stages] if isinstance(stages, str) else [name for name in stages if name not in STAGES]
+            if unknown:
+                raise SynthDataError(
+                    f"Unknown sampling stages {unknown}: give a sequence of names from {', '.join(STAGES)} "
+                    f"(this model has {', '.join(pipeline.names) or 'none'})."
+                )
+            pipeline = pipeline.only(stages)
+        return RowSampler(pipeline=pipeline, schema=self.schema_, columns=self.columns_)
 
     # -- persistence -------------------------------------------------------------
 
@@ -404,23 +371,16 @@ class TabularGAN:
         }
         tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
         tensors.update({f"category_counts.{i}": c for i, c in enumerate(self.category_counts_)})
-        if self.calibration_ is not None:
-            tensors.update({f"calibration.{k}": v for k, v in self.calibration_.tensors().items()})
-        if self.realness_ is not None:
-            tensors.update({f"realness.{k}": v for k, v in self.realness_.tensors().items()})
-        if self.conditionals_ is not None:
-            tensors.update({f"conditionals.{k}": v for k, v in self.conditionals_.tensors().items()})
-        return save_model(path, meta, tensors)
+        for index, stage in enumerate(self.pipeline_.stages):
+            tensors.update({f"stages.{index}.{k}": v for k, v in stage.tensors().items()})
+        return save_model(path, {**meta, "stages": list(self.pipeline_.names)}, tensors)
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, device: DeviceName = "auto") -> TabularGAN:
         """Read a model written by `save`; the file is checked, never unpickled."""
         meta, tensors = load_model(path)
         try:
-            # files written before calibration, rejection or the redraw existed name none of
-            # those options and hold none of them
-            options = {"calibrate": False, "refine": False, "redraw": False, **meta["options"]}
-            model = cls(**{**options, "device": device})
+            model = cls(**{**meta["options"], "device": device})
             model.schema_ = Schema.from_dict(meta["schema"])
             model.transformer_ = DataTransformer.from_state(meta["transformer"])
             model.columns_ = list(meta["columns"])
@@ -434,16 +394,11 @@ class TabularGAN:
                 tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))
             ]
             model.generator_ = model._restore_generator(tensors)
-            model.calibration_ = None
-            if model.calibrate:
-                model.calibration_ = Calibration.from_tensors(_prefixed(tensors, "calibration."), model.device_)
-            realness = _prefixed(tensors, "realness.")
-            # a refined fit of a table too small for the classifier stores none
-            model.realness_ = Realness.from_tensors(realness, model.transformer_, model.device_) if realness else None
-            conditionals = _prefixed(tensors, "conditionals.")
-            model.conditionals_ = (
-                Conditionals.from_tensors(conditionals, model.transformer_, model.device_) if conditionals else None
-            )
+            stages = [
+                STAGES[name].from_tensors(_prefixed(tensors, f"stages.{index}."), model.transformer_, model.device_)
+                for index, name in enumerate(meta["stages"])
+            ]
+            model.pipeline_ = model._raw_pipeline(stages)
             # Decode two rows now: a hand-edited meta.json with values of the wrong type
             # fails here, as one clear error, instead of deep inside a later sample.
             model._row_sampler().rows(2, ResolvedConditions(), seed=(0, 0), row_offset=0)

@@ -8,10 +8,13 @@ and sample its rows. CPU float32 only: another device or thread count may round 
 from __future__ import annotations
 
 import io
+import json
+import zipfile
 
 import pandas as pd
 import pytest
 import torch
+from safetensors.torch import load as load_tensors
 
 from synthdata import SynthDataError, TabularGAN
 from tests.models.pinned_fits import FITS, FOLDER, SAMPLED_ROWS, SAMPLES, tables
@@ -73,3 +76,15 @@ def test_every_stage_ablates_through_the_public_switch(fitted):
 def test_an_unknown_stage_is_refused_with_the_known_ones(fitted):
     with pytest.raises(SynthDataError, match="calibrate, reject, redraw"):
         fitted["adult"].sample(10, stages=("calibrate", "polish"))
+
+
+def test_a_format_2_file_lists_its_stages_and_keeps_their_tensors_apart(fitted, tmp_path):
+    model = fitted["adult"]
+    path = model.save(tmp_path / "adult.synth")
+    with zipfile.ZipFile(path) as archive:
+        meta = json.loads(archive.read("meta.json"))
+        tensors = load_tensors(archive.read("weights.safetensors"))
+    assert meta["format_version"] == 2 and meta["stages"] == ["calibrate", "reject", "redraw"]
+    assert {name.split(".")[1] for name in tensors if name.startswith("stages.")} == {"0", "1", "2"}
+    assert not [name for name in tensors if name.split(".")[0] in ("calibration", "realness", "conditionals")]
+    assert _csv(TabularGAN.load(path).sample(SAMPLED_ROWS)) == _pinned("adult", "plain")

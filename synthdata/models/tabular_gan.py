@@ -10,8 +10,7 @@ values) that the model never sees.
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,30 +21,21 @@ from tqdm.auto import tqdm
 
 from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
-from synthdata.models.calibrate import Calibrate
 from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
-from synthdata.models.ctgan import Generator, NetworkConfig
+from synthdata.models.ctgan import NetworkConfig, restored_generator
 from synthdata.models.duration import parse_duration
+from synthdata.models.fit_inputs import check_schema_covers, check_seed, checked_frame
 from synthdata.models.pipeline import SamplingPipeline, SamplingStage
-from synthdata.models.redraw import Redraw
-from synthdata.models.reject import Reject
+from synthdata.models.progress import Phase, show_progress, train_with_progress
 from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
-from synthdata.models.training import AdversarialTrainer, EpochReport, default_epochs
+from synthdata.models.stages import STAGE_OPTIONS, STAGES, checked_stage_names, loaded_stages, stage_tensors
+from synthdata.models.training import AdversarialTrainer, default_epochs
 from synthdata.models.user_conditions import ResolvedConditions
 from synthdata.persist import FORMAT_VERSION, load_model, save_model
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer
 from synthdata.version import __version__
-
-# The sampling stages by the names model files and `sample(stages=...)` use, in the
-# order they are fitted and run, with the option of `TabularGAN` that fits each.
-STAGES: dict[str, type[Calibrate] | type[Reject] | type[Redraw]] = {
-    "calibrate": Calibrate,
-    "reject": Reject,
-    "redraw": Redraw,
-}
-STAGE_OPTIONS = {"calibrate": "calibrate", "reject": "refine", "redraw": "redraw"}
 
 
 class TabularGAN:
@@ -116,7 +106,7 @@ class TabularGAN:
         writes checkpoints (see `synthdata.models.replicas`).
         """
         self.check_options()
-        data = _checked_frame(data)
+        data = checked_frame(data)
         device = resolve_device(self.device)
         replicas = None
         if distributed:
@@ -127,7 +117,7 @@ class TabularGAN:
         torch_random = torch.Generator(device=device).manual_seed(self.seed)
 
         self.schema_ = schema if schema is not None else Schema.infer(data)
-        _check_schema_covers(self.schema_, data)
+        check_schema_covers(self.schema_, data)
         self.schema_.fit_constraints(data)
         reshaped = self.schema_.transform(data)
         modelled = [c for c in self.schema_.columns_after_transform() if c.is_modelled]
@@ -137,7 +127,7 @@ class TabularGAN:
                 f"No column is learned from data ({kinds}); there is nothing to fit. Generate "
                 f"the table from its schema alone: Schema.infer(df).sample(n)."
             )
-        with _phase("Encoding columns", verbose):
+        with Phase("Encoding columns", verbose):
             self.transformer_ = DataTransformer().fit(reshaped, modelled, rng=rng)
             encoded = self.transformer_.transform(reshaped, rng=rng).to(device)
 
@@ -164,9 +154,11 @@ class TabularGAN:
         if resume and checkpoint is not None and Path(checkpoint).exists():
             start_epoch, meta, tensors = read_checkpoint(checkpoint, fingerprint=fingerprint)
             trainer.restore(meta, tensors)
-        self.history_ = self._train(
+        self.history_ = train_with_progress(
             trainer,
+            self.epochs_,
             start_epoch=start_epoch,
+            max_seconds=parse_duration(self.max_time) if self.max_time is not None else None,
             verbose=verbose,
             save_every=checkpoint_every if checkpoint is not None and self.replica_rank_ == 0 else None,
             save=lambda epoch: write_checkpoint(
@@ -190,7 +182,7 @@ class TabularGAN:
         for name, stage_type in STAGES.items():
             if getattr(self, STAGE_OPTIONS[name]):
                 stage = stage_type(self.transformer_, device)
-                with _phase(stage.description, verbose):
+                with Phase(stage.description, verbose):
                     self.pipeline_.fit(stage, encoded, self.seed)
         return self
 
@@ -215,7 +207,7 @@ class TabularGAN:
             )
         if self.epochs is not None and self.epochs <= 0:
             raise SynthDataError(f"epochs must be at least 1, got {self.epochs}.")
-        _check_seed(self.seed)
+        check_seed(self.seed)
         if self.max_time is not None:
             parse_duration(self.max_time)
         resolve_device(self.device)
@@ -228,37 +220,6 @@ class TabularGAN:
             pac=self.pac,
             learning_rate=self.learning_rate,
         )
-
-    def _train(
-        self,
-        trainer: AdversarialTrainer,
-        *,
-        start_epoch: int,
-        verbose: bool,
-        save_every: int | None,
-        save: Callable[[int], object],
-    ) -> list[EpochReport]:
-        max_seconds = parse_duration(self.max_time) if self.max_time is not None else None
-        with tqdm(
-            total=self.epochs_,
-            initial=start_epoch,
-            desc="Training",
-            unit="epoch",
-            disable=not _show_progress(verbose),
-        ) as bar:
-
-            def report(epoch: EpochReport) -> None:
-                bar.set_postfix(
-                    G=f"{epoch.generator_loss:.3f}",
-                    D=f"{epoch.critic_loss:.3f}",
-                    rows_s=f"{epoch.rows_per_second:,.0f}",
-                )
-                bar.update(1)
-                done = epoch.epoch + 1
-                if save_every is not None and (done % save_every == 0 or done == self.epochs_):
-                    save(done)
-
-            return trainer.train(self.epochs_, start_epoch=start_epoch, max_seconds=max_seconds, on_epoch=report)
 
     # -- sampling ----------------------------------------------------------------
 
@@ -320,9 +281,9 @@ class TabularGAN:
             raise SynthDataError(f"Shard {index}/{count} does not exist; use 0 <= I < N.")
         sampler = self._row_sampler(stages)
         resolved = sampler.resolve(conditions)
-        base_seed = _check_seed(self.seed if seed is None else seed)
+        base_seed = check_seed(self.seed if seed is None else seed)
         first, last = n * index // count, n * (index + 1) // count
-        with tqdm(total=last - first, desc="Sampling", unit="row", disable=not _show_progress(self.verbose)) as bar:
+        with tqdm(total=last - first, desc="Sampling", unit="row", disable=not show_progress(self.verbose)) as bar:
             for chunk_index in range(first // chunk_size, -(-last // chunk_size)):
                 chunk_first = chunk_index * chunk_size
                 size = min(chunk_size, n - chunk_first)
@@ -341,13 +302,7 @@ class TabularGAN:
             raise NotFittedError("This TabularGAN is not fitted yet; call fit(data) first.")
         pipeline = self.pipeline_
         if stages is not None:
-            unknown = [stages] if isinstance(stages, str) else [name for name in stages if name not in STAGES]
-            if unknown:
-                raise SynthDataError(
-                    f"Unknown sampling stages {unknown}: give a sequence of names from {', '.join(STAGES)} "
-                    f"(this model has {', '.join(pipeline.names) or 'none'})."
-                )
-            pipeline = pipeline.only(stages)
+            pipeline = pipeline.only(checked_stage_names(stages, pipeline.names))
         return RowSampler(pipeline=pipeline, schema=self.schema_, columns=self.columns_)
 
     # -- persistence -------------------------------------------------------------
@@ -371,8 +326,7 @@ class TabularGAN:
         }
         tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
         tensors.update({f"category_counts.{i}": c for i, c in enumerate(self.category_counts_)})
-        for index, stage in enumerate(self.pipeline_.stages):
-            tensors.update({f"stages.{index}.{k}": v for k, v in stage.tensors().items()})
+        tensors.update(stage_tensors(self.pipeline_.stages))
         return save_model(path, {**meta, "stages": list(self.pipeline_.names)}, tensors)
 
     @classmethod
@@ -393,11 +347,10 @@ class TabularGAN:
             model.category_counts_ = [
                 tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))
             ]
-            model.generator_ = model._restore_generator(tensors)
-            stages = [
-                STAGES[name].from_tensors(_prefixed(tensors, f"stages.{index}."), model.transformer_, model.device_)
-                for index, name in enumerate(meta["stages"])
-            ]
+            model.generator_ = restored_generator(
+                model._network_config(), model.transformer_, _prefixed(tensors, "generator."), model.device_
+            )
+            stages = loaded_stages(meta["stages"], _prefixed(tensors, "stages."), model.transformer_, model.device_)
             model.pipeline_ = model._raw_pipeline(stages)
             # Decode two rows now: a hand-edited meta.json with values of the wrong type
             # fails here, as one clear error, instead of deep inside a later sample.
@@ -408,19 +361,6 @@ class TabularGAN:
                 f"it was damaged or edited. Fit the model again."
             ) from None
         return model
-
-    def _restore_generator(self, tensors: dict[str, torch.Tensor]) -> Generator:
-        config = self._network_config()
-        condition_dim = sum(span.width for span in self.transformer_.category_spans)
-        placeholder = torch.Generator().manual_seed(0)
-        generator = Generator(
-            config.embedding_dim + condition_dim,
-            config.generator_dims,
-            self.transformer_.output_dim,
-            placeholder,
-        )
-        generator.load_state_dict(_prefixed(tensors, "generator."), strict=True)
-        return generator.to(self.device_).eval()
 
     def info(self) -> dict[str, Any]:
         """What the model is: versions, rows learned, training run, options, column kinds,
@@ -468,53 +408,3 @@ def _declared(constraint: dict[str, Any]) -> dict[str, Any]:
 def _prefixed(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
     """The tensors stored under `prefix`, named without it."""
     return {name[len(prefix) :]: value for name, value in tensors.items() if name.startswith(prefix)}
-
-
-def _checked_frame(data: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise SynthDataError(f"fit expects a pandas DataFrame, got {type(data).__name__}.")
-    if data.shape[1] == 0:
-        raise SynthDataError("The table has no columns; there is nothing to learn.")
-    if len(data) == 0:
-        raise SynthDataError("The table has no rows; fit needs at least one row of data.")
-    duplicated = data.columns[data.columns.duplicated()].unique().tolist()
-    if duplicated:
-        raise SynthDataError(f"Column names must be unique; repeated: {duplicated}. Rename or drop the copies.")
-    return data.reset_index(drop=True)
-
-
-def _check_schema_covers(schema: Schema, data: pd.DataFrame) -> None:
-    missing = [name for name in schema.columns if name not in data.columns]
-    if missing:
-        raise SynthDataError(f"The schema declares columns the data lacks: {missing}.")
-    undeclared = [name for name in data.columns if name not in schema.columns]
-    if undeclared:
-        raise SynthDataError(
-            f"The data has columns the schema does not declare: {undeclared}; add them to the "
-            f"schema or drop them from the data."
-        )
-
-
-def _check_seed(seed: Any) -> int:
-    """A seed numpy and torch both take: a whole number from 0 to 2**63 - 1."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
-        raise SynthDataError(f"seed must be a whole number from 0 to 2**63 - 1, got {seed!r}.")
-    return int(seed)
-
-
-def _show_progress(verbose: bool) -> bool:
-    return verbose and sys.stderr.isatty()
-
-
-class _phase:
-    """A one-line progress note for a step that has no natural count."""
-
-    def __init__(self, description: str, verbose: bool) -> None:
-        self.bar = tqdm(total=1, desc=description, disable=not _show_progress(verbose), leave=False)
-
-    def __enter__(self) -> _phase:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.update(1)
-        self.bar.close()

@@ -160,8 +160,12 @@ class SamplingPipeline:
     def draw(self, batch: int, native: tuple[int, int] | None, random: torch.Generator) -> torch.Tensor:
         """Encoded rows out of the last stage for `batch` drawn rows (fewer when a stage
         rejects some), in passes of FORWARD_ROWS; `native` (column, category) fixes one
-        category for every row."""
-        with torch.no_grad():
+        category for every row. Under inference mode, which skips autograd's version
+        counters: the tensor work of 40,000 Adult rows (one 2-epoch model, all stages, 8
+        interleaved runs on a shared 2-core machine) took 3.02 s at best against 3.15 s
+        under no_grad, the rows identical. (Fitting draws under no_grad: its rows train
+        the stages' networks, which inference tensors cannot.)"""
+        with torch.inference_mode():
             return torch.cat([self._through(self.stages, self.raw(rows, native, random), native, random)
                               for rows in passes(batch)])  # fmt: skip
 

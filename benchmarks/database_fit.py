@@ -49,9 +49,10 @@ CREATE TABLE flights (id INTEGER PRIMARY KEY, year INTEGER, month INTEGER, day I
 # Where the fit's time is counted: the functions whose cumulative time makes a stage.
 STAGES = {
     "network training": "training.py:train",
-    "calibration stage": "tabular_gan.py:_fit_calibration",
-    "realness stage": "tabular_gan.py:_fit_realness",
-    "redraw stage": "tabular_gan.py:_fit_conditionals",
+    # the realness stage's time includes refitting the calibration for the rows it keeps
+    "calibration stage": "calibrate.py:fit",
+    "realness stage": "reject.py:fit",
+    "redraw stage": "redraw.py:fit",
     "encoding (mixtures)": "transform/table.py:fit",
     "schema inference": "table_model.py:learned_schema",
     "children per parent and groups": "relation.py:learn",

@@ -6,9 +6,9 @@ without rejection by the realness classifier and the redraw of categories.
 Same split as the fidelity table (stratified 80/20, random_state=0). One TabularGAN
 with its defaults is fitted on the 80%; the generator, calibration, classifier and
 conditionals are then the same for the four rows of the table, which differ only in
-which steps sampling takes (a copy of the model with `realness_` set to None keeps
-every row, with the scalar maps fitted for the kept rows; one with `conditionals_`
-set to None keeps the categories as drawn; the redraw's offsets are fitted for the
+which stages sampling runs (`sample(stages=...)`; every row is calibrated: without
+"reject" every drawn row is kept, with the scalar maps fitted for the kept rows;
+without "redraw" the categories stay as drawn; the redraw's offsets are fitted for the
 rows rejection keeps, so "redraw only" draws with offsets meant for other rows). Every
 sample is as large as the training rows and scored as in fidelity.py. Results go to
 benchmarks/results/<date>-<machine>-refinement-<table>.json and .md.
@@ -17,7 +17,6 @@ benchmarks/results/<date>-<machine>-refinement-<table>.json and .md.
 from __future__ import annotations
 
 import argparse
-import copy
 import time
 
 from data_split import load_split
@@ -43,23 +42,22 @@ def main() -> None:
     model.fit(split.train, schema=split.schema)
     fit_seconds = time.perf_counter() - started
     steps = {
-        "the generator's rows": (None, None),
-        "rejection only": (model.realness_, None),
-        "redraw only": (None, model.conditionals_),
-        "rejection, then redraw (the default)": (model.realness_, model.conditionals_),
+        "the generator's rows": ("calibrate",),
+        "rejection only": ("calibrate", "reject"),
+        "redraw only": ("calibrate", "redraw"),
+        "rejection, then redraw (the default)": ("calibrate", "reject", "redraw"),
     }
     systems = {}
-    for label, (realness, conditionals) in steps.items():
-        sampler = copy.copy(model)
-        sampler.realness_, sampler.conditionals_ = realness, conditionals
+    for label, stages in steps.items():
         started = time.perf_counter()
-        rows = sampler.sample(len(split.train))
+        rows = model.sample(len(split.train), stages=stages)
         systems[label] = {
             "fit_seconds": fit_seconds,
             "sample_seconds": time.perf_counter() - started,
             "scores": score_synthetic(split, rows),
         }
-    kept_share = model.realness_.kept_share if model.realness_ is not None else None
+    reject = model.pipeline_.stage("reject")
+    kept_share = reject.kept_share if reject is not None else None
     results = {
         "benchmark": "refinement",
         "data": str(arguments.data),

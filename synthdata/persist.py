@@ -4,7 +4,7 @@ Nothing in a model file is ever unpickled: metadata is JSON and weights are
 safetensors, so a file from a stranger can hold wrong numbers but cannot run code.
 Reading checks the archive before trusting it (only the two known members, no
 paths, sizes bounded before anything is decompressed, a format version this code
-understands); writing goes to a temporary file that is renamed into place, so an
+understands, an older one translated to the current one by `_from_format_1`); writing goes to a temporary file that is renamed into place, so an
 interrupted save never leaves half a model behind.
 """
 
@@ -29,7 +29,11 @@ from synthdata.output_files import temporary_beside
 
 FORMAT = "synthdata-model"
 DATABASE_FORMAT = "synthdata-database-model"  # see synthdata.relational.model_file
-FORMAT_VERSION = 1
+# 2: meta.json lists the sampling stages by name (`stages`), their tensors under
+# `stages.<i>.`; 1: calibration, realness and conditionals tensors under those names.
+FORMAT_VERSION = 2
+# Format 1's stages: (name in format 2, tensor prefix in format 1), in sampling order.
+FORMAT_1_STAGES = (("calibrate", "calibration."), ("reject", "realness."), ("redraw", "conditionals."))
 META_MEMBER = "meta.json"
 WEIGHTS_MEMBER = "weights.safetensors"
 MAX_META_BYTES = 64 * 1024 * 1024
@@ -65,7 +69,29 @@ def load_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, torch
         tensors = load_tensors(weights)
     except (SafetensorError, ValueError, RuntimeError) as error:
         raise ModelFileError(f"The weights in {source} are damaged ({error}); fit the model again.") from None
+    if meta["format_version"] == 1:
+        return _from_format_1(meta, tensors)
     return meta, tensors
+
+
+def _from_format_1(
+    meta: dict[str, Any], tensors: dict[str, torch.Tensor]
+) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    """A format-1 model as format 2 states it: the stages it holds listed and their
+    tensors moved under `stages.<i>.` (`format_version` still says what the file is).
+    Files written before calibration, rejection or the redraw existed name none of
+    those options."""
+    if "options" not in meta:  # a training checkpoint: no sampling stages
+        return meta, tensors
+    options = {"calibrate": False, "refine": False, "redraw": False, **meta["options"]}
+    moved = dict(tensors)
+    stages: list[str] = []
+    for name, prefix in FORMAT_1_STAGES:
+        held = {key: moved.pop(key) for key in [key for key in moved if key.startswith(prefix)]}
+        if held:
+            moved.update({f"stages.{len(stages)}.{key[len(prefix) :]}": value for key, value in held.items()})
+            stages.append(name)
+    return {**meta, "options": options, "stages": stages}, moved
 
 
 def _refuse_database_model(archive: zipfile.ZipFile, source: Path) -> None:

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from synthdata.transform.table import Span
+from synthdata.transform.table import DataTransformer, Span
 
 
 @dataclass(frozen=True)
@@ -206,3 +206,16 @@ def gradient_penalty(
     (gradients,) = torch.autograd.grad(scores.sum(), mixed, create_graph=True)
     norms = gradients.reshape(-1, critic.pac_dim).norm(2, dim=1)
     return weight * ((norms - 1.0) ** 2).mean()
+
+
+def restored_generator(
+    config: NetworkConfig, transformer: DataTransformer, state: dict[str, torch.Tensor], device: torch.device
+) -> Generator:
+    """The generator of a model file, from its `state_dict`, ready to sample on `device`."""
+    condition_dim = sum(span.width for span in transformer.category_spans)
+    placeholder = torch.Generator().manual_seed(0)
+    generator = Generator(
+        config.embedding_dim + condition_dim, config.generator_dims, transformer.output_dim, placeholder
+    )
+    generator.load_state_dict(state, strict=True)
+    return generator.to(device).eval()

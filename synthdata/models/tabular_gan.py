@@ -10,8 +10,7 @@ values) that the model never sees.
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +21,17 @@ from tqdm.auto import tqdm
 
 from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SynthDataError
-from synthdata.models.calibration import CALIBRATION_ROWS, Calibration, fit_calibration, real_shares
 from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
-from synthdata.models.conditionals import Conditionals, fit_conditionals
-from synthdata.models.conditioning import ResolvedConditions
-from synthdata.models.ctgan import Generator, NetworkConfig
+from synthdata.models.ctgan import NetworkConfig, restored_generator
 from synthdata.models.duration import parse_duration
-from synthdata.models.realness import Realness, balance_rows, fit_realness
+from synthdata.models.fit_inputs import check_schema_covers, check_seed, checked_frame
+from synthdata.models.pipeline import SamplingPipeline, SamplingStage
+from synthdata.models.progress import Phase, show_progress, train_with_progress
 from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
-from synthdata.models.training import AdversarialTrainer, EpochReport, default_epochs
+from synthdata.models.stages import STAGE_OPTIONS, STAGES, checked_stage_names, loaded_stages, stage_tensors
+from synthdata.models.training import AdversarialTrainer, default_epochs
+from synthdata.models.user_conditions import ResolvedConditions
 from synthdata.persist import FORMAT_VERSION, load_model, save_model
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer
@@ -106,7 +106,7 @@ class TabularGAN:
         writes checkpoints (see `synthdata.models.replicas`).
         """
         self.check_options()
-        data = _checked_frame(data)
+        data = checked_frame(data)
         device = resolve_device(self.device)
         replicas = None
         if distributed:
@@ -117,7 +117,7 @@ class TabularGAN:
         torch_random = torch.Generator(device=device).manual_seed(self.seed)
 
         self.schema_ = schema if schema is not None else Schema.infer(data)
-        _check_schema_covers(self.schema_, data)
+        check_schema_covers(self.schema_, data)
         self.schema_.fit_constraints(data)
         reshaped = self.schema_.transform(data)
         modelled = [c for c in self.schema_.columns_after_transform() if c.is_modelled]
@@ -127,7 +127,7 @@ class TabularGAN:
                 f"No column is learned from data ({kinds}); there is nothing to fit. Generate "
                 f"the table from its schema alone: Schema.infer(df).sample(n)."
             )
-        with _phase("Encoding columns", verbose):
+        with Phase("Encoding columns", verbose):
             self.transformer_ = DataTransformer().fit(reshaped, modelled, rng=rng)
             encoded = self.transformer_.transform(reshaped, rng=rng).to(device)
 
@@ -159,9 +159,11 @@ class TabularGAN:
             if checkpoint is not None:  # without one, save_every is None and this is never called
                 write_checkpoint(checkpoint, fingerprint=fingerprint, epoch=epoch, state=trainer.state())
 
-        self.history_ = self._train(
+        self.history_ = train_with_progress(
             trainer,
+            self.epochs_,
             start_epoch=start_epoch,
+            max_seconds=parse_duration(self.max_time) if self.max_time is not None else None,
             verbose=verbose,
             save_every=checkpoint_every if checkpoint is not None and self.replica_rank_ == 0 else None,
             save=save,
@@ -179,73 +181,25 @@ class TabularGAN:
         self.n_rows_ = len(data)
         self.columns_ = list(data.columns)
         self.device_ = device
-        self.calibration_ = None
-        self.realness_ = None
-        self.conditionals_ = None
-        if self.calibrate:
-            self.calibration_ = self._fit_calibration(encoded)
-        if self.refine:
-            with _phase("Fitting the realness classifier", verbose):
-                self.realness_ = self._fit_realness(encoded)
-        if self.redraw:
-            with _phase("Fitting the category conditionals", verbose):
-                self.conditionals_ = self._fit_conditionals(encoded)
+        self.pipeline_ = self._raw_pipeline()
+        for name, stage_type in STAGES.items():
+            if getattr(self, STAGE_OPTIONS[name]):
+                stage = stage_type(self.transformer_, device)
+                with Phase(stage.description, verbose):
+                    self.pipeline_.fit(stage, encoded, self.seed)
         return self
 
-    def _fit_conditionals(self, encoded: torch.Tensor) -> Conditionals | None:
-        """The network whose conditionals categories are redrawn from, with the slot
-        offsets that give redrawn rows the real shares; see synthdata.models.conditionals.
-        None for tables without a categorical column or too small to learn from."""
-        random = torch.Generator(device=self.device_).manual_seed(self.seed)
-        conditionals = fit_conditionals(encoded, self.transformer_, random)
-        if conditionals is None:
-            return None
-        sampler = self._row_sampler()  # the model has no conditionals yet: rows before the redraw
-        if self.realness_ is None:
-            rows = sampler.unconditional_rows(CALIBRATION_ROWS, random)
-        else:
-            rows = sampler.unconditional_rows(self.realness_.draws_for(CALIBRATION_ROWS), random)
-            rows = rows[self.realness_.keep(rows, random)]
-        conditionals.balance(rows, encoded, random)
-        return conditionals
+    def _raw_pipeline(self, stages: Sequence[SamplingStage] = ()) -> SamplingPipeline:
+        return SamplingPipeline(
+            self.generator_, self.transformer_, self.category_counts_, self.embedding_dim, self.device_, stages
+        )
 
-    def _fit_realness(self, encoded: torch.Tensor) -> Realness | None:
-        """The classifiers whose rejections keep sampled rows like real ones, then
-        `calibration_` refitted for the rows they keep (its scalar maps), then the slot
-        biases that give the kept rows the real shares; see synthdata.models.realness.
-        None for tables too small to train them."""
-        random = torch.Generator(device=self.device_).manual_seed(self.seed)
-        sampler = self._row_sampler()
-        realness = fit_realness(
-            encoded, lambda rows: sampler.unconditional_rows(rows, random), self.transformer_, random
-        )
-        if realness is None:
-            return None
-        if self.calibrate:
-            self.calibration_ = self._fit_calibration(encoded, acceptance=realness.acceptance)
-        sampler = self._row_sampler()  # drawing through the refitted calibration
-        realness.balance(
-            sampler.unconditional_rows(balance_rows(realness.kept_share, sampler.activation), random),
-            real_shares(encoded, sampler.activation),
-            sampler.activation,
-        )
-        return realness
-
-    def _fit_calibration(
-        self, encoded: torch.Tensor, acceptance: Callable[[torch.Tensor], torch.Tensor] | None = None
-    ) -> Calibration:
-        """Corrections that give sampled rows the real table's shares of categories,
-        modes and nulls and its spread within modes; see synthdata.models.calibration."""
-        sampler = self._row_sampler()
-        random = torch.Generator(device=self.device_).manual_seed(self.seed)
-        return fit_calibration(
-            lambda rows: sampler.unconditional_raw(rows, random),
-            sampler.activation,
-            sampler.numeric_layout,
-            encoded,
-            random,
-            acceptance,
-        )
+    @property
+    def stages_(self) -> tuple[str, ...]:
+        """The names of the fitted sampling stages, in the order sampling runs them
+        (a stage whose option is off, or that the table is too small for, is absent)."""
+        self._row_sampler()
+        return self.pipeline_.names
 
     def check_options(self) -> None:
         """Raise SynthDataError for a hyper-parameter `fit` cannot use (batch size, epochs,
@@ -256,7 +210,7 @@ class TabularGAN:
             )
         if self.epochs is not None and self.epochs <= 0:
             raise SynthDataError(f"epochs must be at least 1, got {self.epochs}.")
-        _check_seed(self.seed)
+        check_seed(self.seed)
         if self.max_time is not None:
             parse_duration(self.max_time)
         resolve_device(self.device)
@@ -270,37 +224,6 @@ class TabularGAN:
             learning_rate=self.learning_rate,
         )
 
-    def _train(
-        self,
-        trainer: AdversarialTrainer,
-        *,
-        start_epoch: int,
-        verbose: bool,
-        save_every: int | None,
-        save: Callable[[int], object],
-    ) -> list[EpochReport]:
-        max_seconds = parse_duration(self.max_time) if self.max_time is not None else None
-        with tqdm(
-            total=self.epochs_,
-            initial=start_epoch,
-            desc="Training",
-            unit="epoch",
-            disable=not _show_progress(verbose),
-        ) as bar:
-
-            def report(epoch: EpochReport) -> None:
-                bar.set_postfix(
-                    G=f"{epoch.generator_loss:.3f}",
-                    D=f"{epoch.critic_loss:.3f}",
-                    rows_s=f"{epoch.rows_per_second:,.0f}",
-                )
-                bar.update(1)
-                done = epoch.epoch + 1
-                if save_every is not None and (done % save_every == 0 or done == self.epochs_):
-                    save(done)
-
-            return trainer.train(self.epochs_, start_epoch=start_epoch, max_seconds=max_seconds, on_epoch=report)
-
     # -- sampling ----------------------------------------------------------------
 
     def sample(
@@ -311,6 +234,7 @@ class TabularGAN:
         seed: int | None = None,
         dirty: float = 0.0,
         dirty_marker: str | None = None,
+        stages: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """`n` synthetic rows with the real table's columns and dtypes.
 
@@ -319,10 +243,16 @@ class TabularGAN:
         so the same call returns the same rows. `dirty` replaces that share of cells
         by edge cases of their kind (see `Schema.make_dirty`), changing nothing else;
         `dirty_marker` names a column that lists the dirtied columns of each row.
+        `stages` names the fitted sampling stages to run (default: all of `stages_`;
+        `()` samples the generator alone), to measure what each one does.
         """
-        chunks = list(self.sample_chunks(n, conditions=conditions, seed=seed, dirty=dirty, dirty_marker=dirty_marker))
+        chunks = list(
+            self.sample_chunks(
+                n, conditions=conditions, seed=seed, dirty=dirty, dirty_marker=dirty_marker, stages=stages
+            )
+        )
         if not chunks:
-            return self._row_sampler().empty_frame()
+            return self._row_sampler(stages).empty_frame()
         return pd.concat(chunks, ignore_index=True)
 
     def sample_chunks(
@@ -336,6 +266,7 @@ class TabularGAN:
         dirty: float = 0.0,
         dirty_marker: str | None = None,
         dirty_finite: bool = False,
+        stages: Sequence[str] | None = None,
     ) -> Iterator[pd.DataFrame]:
         """Yield `n` rows in chunks, so any number of rows streams in bounded memory.
 
@@ -344,18 +275,18 @@ class TabularGAN:
 
         With `shard=(i, count)` only the i-th of `count` contiguous slices of the `n`
         rows is produced; the slices of all shards, concatenated, equal the rows of
-        one unsharded call with the same seed.
+        one unsharded call with the same seed. `stages` is as in `sample`.
         """
         if not isinstance(n, (int, np.integer)) or n < 0:
             raise SynthDataError(f"The number of rows must be a whole number >= 0, got {n!r}.")
         index, count = shard
         if count < 1 or not 0 <= index < count:
             raise SynthDataError(f"Shard {index}/{count} does not exist; use 0 <= I < N.")
-        sampler = self._row_sampler()
+        sampler = self._row_sampler(stages)
         resolved = sampler.resolve(conditions)
-        base_seed = _check_seed(self.seed if seed is None else seed)
+        base_seed = check_seed(self.seed if seed is None else seed)
         first, last = n * index // count, n * (index + 1) // count
-        with tqdm(total=last - first, desc="Sampling", unit="row", disable=not _show_progress(self.verbose)) as bar:
+        with tqdm(total=last - first, desc="Sampling", unit="row", disable=not show_progress(self.verbose)) as bar:
             for chunk_index in range(first // chunk_size, -(-last // chunk_size)):
                 chunk_first = chunk_index * chunk_size
                 size = min(chunk_size, n - chunk_first)
@@ -369,22 +300,13 @@ class TabularGAN:
                 bar.update(len(rows))
                 yield rows.reset_index(drop=True)
 
-    def _row_sampler(self) -> RowSampler:
+    def _row_sampler(self, stages: Sequence[str] | None = None) -> RowSampler:
         if not hasattr(self, "generator_"):
             raise NotFittedError("This TabularGAN is not fitted yet; call fit(data) first.")
-        return RowSampler(
-            generator=self.generator_,
-            transformer=self.transformer_,
-            schema=self.schema_,
-            category_counts=self.category_counts_,
-            config=self._network_config(),
-            batch_size=self.batch_size,
-            columns=self.columns_,
-            device=self.device_,
-            calibration=self.calibration_,
-            realness=self.realness_,
-            conditionals=self.conditionals_,
-        )
+        pipeline = self.pipeline_
+        if stages is not None:
+            pipeline = pipeline.only(checked_stage_names(stages, pipeline.names))
+        return RowSampler(pipeline=pipeline, schema=self.schema_, columns=self.columns_)
 
     # -- persistence -------------------------------------------------------------
 
@@ -407,23 +329,15 @@ class TabularGAN:
         }
         tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
         tensors.update({f"category_counts.{i}": c for i, c in enumerate(self.category_counts_)})
-        if self.calibration_ is not None:
-            tensors.update({f"calibration.{k}": v for k, v in self.calibration_.tensors().items()})
-        if self.realness_ is not None:
-            tensors.update({f"realness.{k}": v for k, v in self.realness_.tensors().items()})
-        if self.conditionals_ is not None:
-            tensors.update({f"conditionals.{k}": v for k, v in self.conditionals_.tensors().items()})
-        return save_model(path, meta, tensors)
+        tensors.update(stage_tensors(self.pipeline_.stages))
+        return save_model(path, {**meta, "stages": list(self.pipeline_.names)}, tensors)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, device: DeviceName = "auto") -> TabularGAN:
         """Read a model written by `save`; the file is checked, never unpickled."""
         meta, tensors = load_model(path)
         try:
-            # files written before calibration, rejection or the redraw existed name none of
-            # those options and hold none of them
-            options = {"calibrate": False, "refine": False, "redraw": False, **meta["options"]}
-            model = cls(**{**options, "device": device})
+            model = cls(**{**meta["options"], "device": device})
             model.schema_ = Schema.from_dict(meta["schema"])
             model.transformer_ = DataTransformer.from_state(meta["transformer"])
             model.columns_ = list(meta["columns"])
@@ -436,17 +350,11 @@ class TabularGAN:
             model.category_counts_ = [
                 tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))
             ]
-            model.generator_ = model._restore_generator(tensors)
-            model.calibration_ = None
-            if model.calibrate:
-                model.calibration_ = Calibration.from_tensors(_prefixed(tensors, "calibration."), model.device_)
-            realness = _prefixed(tensors, "realness.")
-            # a refined fit of a table too small for the classifier stores none
-            model.realness_ = Realness.from_tensors(realness, model.transformer_, model.device_) if realness else None
-            conditionals = _prefixed(tensors, "conditionals.")
-            model.conditionals_ = (
-                Conditionals.from_tensors(conditionals, model.transformer_, model.device_) if conditionals else None
+            model.generator_ = restored_generator(
+                model._network_config(), model.transformer_, _prefixed(tensors, "generator."), model.device_
             )
+            stages = loaded_stages(meta["stages"], _prefixed(tensors, "stages."), model.transformer_, model.device_)
+            model.pipeline_ = model._raw_pipeline(stages)
             # Decode two rows now: a hand-edited meta.json with values of the wrong type
             # fails here, as one clear error, instead of deep inside a later sample.
             model._row_sampler().rows(2, ResolvedConditions(), seed=(0, 0), row_offset=0)
@@ -456,19 +364,6 @@ class TabularGAN:
                 f"it was damaged or edited. Fit the model again."
             ) from None
         return model
-
-    def _restore_generator(self, tensors: dict[str, torch.Tensor]) -> Generator:
-        config = self._network_config()
-        condition_dim = sum(span.width for span in self.transformer_.category_spans)
-        placeholder = torch.Generator().manual_seed(0)
-        generator = Generator(
-            config.embedding_dim + condition_dim,
-            config.generator_dims,
-            self.transformer_.output_dim,
-            placeholder,
-        )
-        generator.load_state_dict(_prefixed(tensors, "generator."), strict=True)
-        return generator.to(self.device_).eval()
 
     def info(self) -> dict[str, Any]:
         """What the model is: versions, rows learned, training run, options, column kinds,
@@ -516,53 +411,3 @@ def _declared(constraint: dict[str, Any]) -> dict[str, Any]:
 def _prefixed(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
     """The tensors stored under `prefix`, named without it."""
     return {name[len(prefix) :]: value for name, value in tensors.items() if name.startswith(prefix)}
-
-
-def _checked_frame(data: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise SynthDataError(f"fit expects a pandas DataFrame, got {type(data).__name__}.")
-    if data.shape[1] == 0:
-        raise SynthDataError("The table has no columns; there is nothing to learn.")
-    if len(data) == 0:
-        raise SynthDataError("The table has no rows; fit needs at least one row of data.")
-    duplicated = data.columns[data.columns.duplicated()].unique().tolist()
-    if duplicated:
-        raise SynthDataError(f"Column names must be unique; repeated: {duplicated}. Rename or drop the copies.")
-    return data.reset_index(drop=True)
-
-
-def _check_schema_covers(schema: Schema, data: pd.DataFrame) -> None:
-    missing = [name for name in schema.columns if name not in data.columns]
-    if missing:
-        raise SynthDataError(f"The schema declares columns the data lacks: {missing}.")
-    undeclared = [name for name in data.columns if name not in schema.columns]
-    if undeclared:
-        raise SynthDataError(
-            f"The data has columns the schema does not declare: {undeclared}; add them to the "
-            f"schema or drop them from the data."
-        )
-
-
-def _check_seed(seed: Any) -> int:
-    """A seed numpy and torch both take: a whole number from 0 to 2**63 - 1."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
-        raise SynthDataError(f"seed must be a whole number from 0 to 2**63 - 1, got {seed!r}.")
-    return int(seed)
-
-
-def _show_progress(verbose: bool) -> bool:
-    return verbose and sys.stderr.isatty()
-
-
-class _phase:
-    """A one-line progress note for a step that has no natural count."""
-
-    def __init__(self, description: str, verbose: bool) -> None:
-        self.bar = tqdm(total=1, desc=description, disable=not _show_progress(verbose), leave=False)
-
-    def __enter__(self) -> _phase:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.update(1)
-        self.bar.close()

@@ -17,7 +17,7 @@ import torch
 
 from synthdata.errors import SynthDataError
 from synthdata.models.checkpoint import checkpoint_state, restore_state
-from synthdata.models.conditions import ConditionBatch, ConditionSampler, RealRowIndex
+from synthdata.models.condition_vectors import ConditionBatch, ConditionSampler, RealRowIndex
 from synthdata.models.ctgan import Critic, Generator, NetworkConfig, OutputActivation, gradient_penalty
 from synthdata.models.replicas import Replicas
 from synthdata.transform.table import Span

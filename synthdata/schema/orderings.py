@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from synthdata.schema.column import Column
-from synthdata.transform.numbers import to_floats
+from synthdata.schema.float_values import to_floats
 
 MIN_ROWS_WITH_BOTH = 50
 # The gap is learned only where it is the tighter quantity: its interquartile range at

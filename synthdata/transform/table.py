@@ -18,9 +18,9 @@ import torch
 
 from synthdata.errors import NotFittedError, SynthDataError
 from synthdata.schema.column import Column
+from synthdata.schema.float_values import from_floats, to_floats
 from synthdata.transform.categories import CategoryEncoder
 from synthdata.transform.modes import ModeSpecificNormalizer
-from synthdata.transform.numbers import from_floats, to_floats
 
 SpanKind = Literal["scalar", "component", "category"]
 DISCRETE_TYPES = frozenset({"categorical", "boolean"})

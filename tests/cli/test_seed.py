@@ -104,7 +104,7 @@ def test_a_database_fitted_without_calibration_rejection_or_redraw_records_it(sh
     assert all(model.info()["options"][option] is False for option in ("calibrate", "refine", "redraw"))
     networks = [table.gan for table in model.models_.values() if table.gan is not None]
     assert networks
-    assert all(gan.calibration_ is None and gan.realness_ is None and gan.conditionals_ is None for gan in networks)
+    assert all(gan.stages_ == () for gan in networks)
 
 
 def test_foreign_keys_from_a_schema_file_when_the_database_declares_none(tmp_path):

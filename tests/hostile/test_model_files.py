@@ -201,7 +201,7 @@ BROKEN_FILES = {
     "empty": (lambda real: b"", "damaged"),
     "a CSV named .synth": (lambda real: b"a,b\n1,2\n", "not a synthdata model file"),
     "a newer format version": (
-        lambda real: _with_meta(real, lambda meta: {**meta, "format_version": 2}),
+        lambda real: _with_meta(real, lambda meta: {**meta, "format_version": 3}),
         "newer synthdata",
     ),
     "a format version that is text": (

@@ -131,8 +131,7 @@ def test_fitting_from_frames_with_a_schema_matches_the_database(ma_tables):
     assert tables["encounters"]["PATIENT"].isin(tables["patients"]["ID"]).all()
     # encounters (500 rows learned) are drawn through the realness classifier, and
     # their categories redrawn
-    assert model.models_["encounters"].gan.realness_ is not None
-    assert model.models_["encounters"].gan.conditionals_ is not None
+    assert model.models_["encounters"].gan.stages_ == ("calibrate", "reject", "redraw")
 
 
 def test_unfitted_and_bad_calls_say_what_to_do(ma_model, tmp_path):

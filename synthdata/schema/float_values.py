@@ -5,6 +5,10 @@ since the epoch). Coming back, values are clipped to the real range, rounded to 
 real number of decimal places (integers to whole numbers), and returned in the
 input's dtype: a string date column comes back as strings in its format, a
 time-zone-aware column in its zone, an integer column as integers.
+
+It belongs to the schema, not to the encoders of synthdata.transform: inference reads
+dates as the model will (synthdata.schema.orderings), and the encoders import the
+schema, never the other way round.
 """
 
 from __future__ import annotations

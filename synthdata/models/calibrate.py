@@ -12,13 +12,16 @@ corrections are fitted on rows drawn the way `sample` draws them:
   the expected share of every slot equals its share in the encoded real table. An
   offset shifts the log-odds of a slot by the same amount in every row, so the
   differences between rows stay as they were. The offsets solve a convex problem
-  (mean softmax equal to the target) by the fixed-point update
-  `offset += log(target) - log(share)`, the one-margin case of iterative
-  proportional fitting, on logits computed once.
+  (mean softmax equal to the target; synthdata.models.share_matching) on logits
+  computed once.
 - Scalar maps: inside each mode of each numeric column, a monotone piecewise-linear
   map from the generated scalar's quantiles to the real scalar's quantiles. Being
   monotone it keeps every row's rank within its mode, so the dependence between
   columns (a copula) is untouched while the spread and shape come out right.
+
+As a sampling stage (`Calibrate`) it reads the generator's raw output and makes the
+hard rows every later stage works on; a later stage that keeps rows with some
+probability has it refit the scalar maps for the rows it keeps (`reweight`).
 """
 
 from __future__ import annotations
@@ -29,19 +32,10 @@ from dataclasses import dataclass
 import torch
 
 from synthdata.models.ctgan import OutputActivation, padded_index
-from synthdata.transform.table import Span
+from synthdata.models.pipeline import FIT_ROWS, EarlierStages, FittedStage, padded_rows_limit
+from synthdata.models.share_matching import real_shares, softmax_shift
+from synthdata.transform.table import DataTransformer, Span
 
-# Rows the corrections are fitted on: a 1% slot's expected share is then measured to
-# a few hundredths of a point. Capped so the padded logits stay within ~256 MB.
-CALIBRATION_ROWS = 20_000
-MAX_PADDED_VALUES = 2**26
-ITERATIONS = 50
-TOLERANCE = 1e-4
-# Offsets stay within this many nats: a slot the generator never produces stays rare
-# instead of taking over every row in which its logit is least unlikely.
-MAX_OFFSET = 10.0
-# A slot the real table never holds (an empty mixture component) is switched off.
-ABSENT = -30.0
 # Quantiles per scalar map, and the rows a mode needs, real and generated, to get one
 # (fewer, and the mode keeps the generator's scalars as they are). A map interpolates
 # linearly between quantiles, which smears a column of whole numbers across its
@@ -145,12 +139,6 @@ class NumericLayout:
         return rows.index_copy(1, self.scalar_slots, y0 + share * (y1 - y0))
 
 
-def padded_rows_limit(activation: OutputActivation) -> int:
-    """The most rows whose one-hot spans, padded as (rows, spans, width), stay within
-    MAX_PADDED_VALUES."""
-    return max(MAX_PADDED_VALUES // max(activation.mask.numel(), 1), 1)
-
-
 def fit_calibration(
     raw_rows: Callable[[int], torch.Tensor],
     activation: OutputActivation,
@@ -163,10 +151,10 @@ def fit_calibration(
 
     `raw_rows(n)` returns the generator's raw output for `n` rows drawn as sampling
     draws them (noise and conditions as in the data). With `acceptance` (each drawn
-    row's probability of being kept, see synthdata.models.realness), the scalar maps
+    row's probability of being kept, see synthdata.models.reject), the scalar maps
     are fitted for the rows that are kept: on drawn scalars weighted by their rows'
     acceptance. (The shares of kept rows are the realness classifier's to balance.)"""
-    rows = min(CALIBRATION_ROWS, padded_rows_limit(activation))
+    rows = min(FIT_ROWS, padded_rows_limit(activation))
     with torch.no_grad():
         raw = raw_rows(rows)
         real, real_counts = layout.quantiles(encoded)
@@ -201,11 +189,6 @@ def _fitted(
     return Calibration(offsets, generated, real)
 
 
-def real_shares(encoded: torch.Tensor, activation: OutputActivation) -> torch.Tensor:
-    """The share of real rows holding each one-hot slot, padded as (spans, width)."""
-    return encoded.mean(dim=0)[activation.padded_index].masked_fill(~activation.mask, 0.0)
-
-
 def share_offsets(raw: torch.Tensor, activation: OutputActivation, target: torch.Tensor) -> torch.Tensor:
     """Offsets (one per encoded slot, zero on scalars) that make the mean softmax of
     every one-hot span over the rows of `raw` equal `target`."""
@@ -213,34 +196,9 @@ def share_offsets(raw: torch.Tensor, activation: OutputActivation, target: torch
     if activation.mask.numel() == 0:
         return offsets
     logits = raw[:, activation.padded_index].masked_fill(~activation.mask, float("-inf"))
-    shift = share_shift(logits, activation.mask, target)
+    shift = softmax_shift(logits, activation.mask, target)
     offsets[activation.softmax_index] = shift[activation.mask]
     return offsets
-
-
-def share_shift(
-    logits: torch.Tensor, mask: torch.Tensor, target: torch.Tensor, max_offset: float = MAX_OFFSET
-) -> torch.Tensor:
-    """Shifts, padded as (spans, width), that make the mean softmax of every span of
-    `logits` (rows, spans, width; -inf past a span's slots in `mask`) equal `target`,
-    fitted by iterative proportional fitting within +-`max_offset`."""
-    present = (target > 0) & mask
-    shift = torch.where(present, 0.0, ABSENT)
-    for _ in range(ITERATIONS):
-        shares = torch.softmax(logits + shift, dim=-1).mean(dim=0)
-        update = torch.log(target.clamp_min(1e-12)) - torch.log(shares.clamp_min(1e-12))
-        update = torch.where(present, update, 0.0)
-        # a span's softmax ignores a common shift: pin its mean, keeping offsets small
-        shift = (shift + update - _masked_mean(shift + update, present)).clamp(-max_offset, max_offset)
-        shift = torch.where(present, shift, ABSENT)
-        if float(update.abs().max()) < TOLERANCE:
-            break
-    return shift
-
-
-def _masked_mean(values: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    total = torch.where(mask, values, 0.0).sum(dim=-1, keepdim=True)
-    return total / mask.sum(dim=-1, keepdim=True).clamp_min(1)
 
 
 def _quantiles(values: torch.Tensor, grid: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
@@ -269,3 +227,43 @@ def _interpolated_position(midpoints: torch.Tensor, grid: torch.Tensor) -> torch
     low, high = midpoints[lower], midpoints[upper]
     share = torch.where(high > low, (grid - low) / (high - low).clamp_min(1e-12), 0.0).clamp(0.0, 1.0)
     return (lower + share).clamp(0, len(midpoints) - 1)
+
+
+class Calibrate(FittedStage[Calibration]):
+    """The calibration stage: hard rows from raw generator output, both corrections applied."""
+
+    name = "calibrate"
+    description = "Calibrating the generator's shares"
+    reads_raw = True
+
+    def __init__(
+        self, transformer: DataTransformer, device: torch.device, calibration: Calibration | None = None
+    ) -> None:
+        super().__init__(calibration)
+        self.activation = OutputActivation(transformer.spans_, device)
+        self.layout = NumericLayout(transformer.spans_, device)
+
+    def fit(self, earlier: EarlierStages, real: torch.Tensor, random: torch.Generator) -> bool:
+        self.state = fit_calibration(lambda rows: earlier.raw(rows, random), self.activation, self.layout, real, random)
+        return True
+
+    def reweight(
+        self,
+        earlier: EarlierStages,
+        real: torch.Tensor,
+        random: torch.Generator,
+        weights: Callable[[torch.Tensor], torch.Tensor],
+    ) -> None:
+        """Refit for the rows a later stage keeps, each with probability `weights(row)`."""
+        self.state = fit_calibration(
+            lambda rows: earlier.raw(rows, random), self.activation, self.layout, real, random, weights
+        )
+
+    def apply(self, rows: torch.Tensor, random: torch.Generator, fixed: frozenset[int]) -> torch.Tensor:
+        return self.fitted.draw(rows, self.activation, self.layout, random)
+
+    @classmethod
+    def from_tensors(
+        cls, tensors: dict[str, torch.Tensor], transformer: DataTransformer, device: torch.device
+    ) -> Calibrate:
+        return cls(transformer, device, Calibration.from_tensors(tensors, device))

@@ -27,24 +27,31 @@ shares where its categories are many: ma_1462 medications' CODE (94 codes) came 
 with TV complement 0.933 against 0.957 without the redraw. A per-slot offset on the
 logits, fitted on drawn rows column by column in the order of the sweep, gives every
 category its real share again (`Conditionals.balance`).
+
+As a sampling stage (`Redraw`) it runs last, on the rows every stage before it keeps,
+and leaves alone a column whose value the caller fixed.
 """
 
 from __future__ import annotations
 
 import torch
-from torch import nn
 from torch.nn import functional as F
 
-from synthdata.models.calibration import share_shift
-from synthdata.models.ctgan import init_linear, padded_index
-from synthdata.models.realness import MAX_BIAS, RowFeatures, value_edges
+from synthdata.models.ctgan import padded_index
+from synthdata.models.pipeline import FIT_ROWS, EarlierStages, FittedStage
+from synthdata.models.row_features import RowFeatures, value_edges
+from synthdata.models.share_matching import MAX_BIAS, softmax_shift
+from synthdata.models.small_network import (
+    BATCH_ROWS,
+    MAX_REAL_ROWS,
+    MIN_REAL_ROWS,
+    VALIDATION_SHARE,
+    SmallNetwork,
+    adam,
+    train_keeping_best,
+)
 from synthdata.transform.table import DataTransformer
 
-HIDDEN = (256, 256)
-MAX_REAL_ROWS = 50_000
-# Fewer real rows than this, and the network would learn the rows, not the
-# conditionals; categories are then kept as the generator draws them.
-MIN_REAL_ROWS = 500
 # Passes over every (row, column) pair, under a one-cycle learning rate: on Adult the
 # validation loss still fell at the sixth (0.7398), and at a constant rate it rose
 # after the fifth (best 0.7471), its average prediction then off the real shares by
@@ -57,42 +64,23 @@ MAX_PAIRS_PER_EPOCH = 250_000
 # makes four batches an epoch, and after six epochs the network's average prediction
 # was still 0.04 off the real share of a 90% category.
 MIN_STEPS = 600
-BATCH_ROWS = 1024
-LEARNING_RATE = 1e-3
-WEIGHT_DECAY = 1e-5
-VALIDATION_SHARE = 0.2
 
 
-class ConditionalNetwork(nn.Module):
-    """An MLP from a row with one column cleared, and which one, to the logits of every category."""
+class ConditionalNetwork(SmallNetwork):
+    """A small network from a row with one column cleared, and which one, to the logits of every category."""
 
-    # buffers, registered in __init__ so they move with the module and save in its state
-    center: torch.Tensor
-    scale: torch.Tensor
+    # a buffer, registered in __init__ so it moves with the module and saves in its state
     slot_offset: torch.Tensor
 
     def __init__(
         self, features_dim: int, n_columns: int, n_slots: int, generator: torch.Generator | None = None
     ) -> None:
-        super().__init__()
-        self.register_buffer("center", torch.zeros(features_dim))
-        self.register_buffer("scale", torch.ones(features_dim))
+        super().__init__(features_dim, n_columns, n_slots, generator)
         # added to the logits, so drawn rows get the real shares (see `Conditionals.balance`)
         self.register_buffer("slot_offset", torch.zeros(n_slots))
-        layers: list[nn.Module] = []
-        width = features_dim + n_columns
-        for dim in HIDDEN:
-            layers += [nn.Linear(width, dim), nn.LeakyReLU(0.2)]
-            width = dim
-        layers.append(nn.Linear(width, n_slots))
-        self.net = nn.Sequential(*layers)
-        if generator is not None:
-            for layer in self.net:
-                if isinstance(layer, nn.Linear):
-                    init_linear(layer, generator)
 
     def forward(self, features: torch.Tensor, asked: torch.Tensor) -> torch.Tensor:
-        return self.net(torch.cat([(features - self.center) / self.scale, asked], dim=1)) + self.slot_offset
+        return self.run(features, asked) + self.slot_offset
 
 
 class Conditionals:
@@ -147,7 +135,7 @@ class Conditionals:
             for number, span in enumerate(self.spans):
                 logits = self._column_logits(rows, number)
                 target = real_rows[:, self.row_index[number]].mean(dim=0).masked_fill(~self.mask[number], 0.0)
-                shift = share_shift(logits[:, None], self.mask[number : number + 1], target[None], MAX_BIAS)[0]
+                shift = softmax_shift(logits[:, None], self.mask[number : number + 1], target[None], MAX_BIAS)[0]
                 offset[self.output_index[number, : span.width]] = shift[: span.width]
                 self._draw(rows, number, logits + shift, random)
 
@@ -191,9 +179,7 @@ def fit_conditionals(
     features = RowFeatures(transformer, device, value_edges=value_edges(transformer, real_rows))
     network = ConditionalNetwork(features.dim, len(spans), sum(span.width for span in spans), random).to(device)
     with torch.no_grad():
-        real_features = features(real_rows)
-        network.center.copy_(real_features.mean(dim=0))
-        network.scale.copy_(real_features.std(dim=0).clamp_min(1e-3))
+        network.standardize_on(features(real_rows))
     conditionals = Conditionals(transformer, features, network)
     n_validation = max(int(len(real_rows) * VALIDATION_SHARE), 1)
     _train(conditionals, real_rows[n_validation:], real_rows[:n_validation], random)
@@ -225,22 +211,21 @@ def _validation_loss(conditionals: Conditionals, rows: torch.Tensor, n_columns: 
 
 
 def _train(conditionals: Conditionals, rows: torch.Tensor, validation: torch.Tensor, random: torch.Generator) -> None:
-    """Adam under a one-cycle learning rate on every (row, column) pair; the epoch with
-    the lowest validation loss is kept, so the conditionals are neither blurred nor
+    """Adam under a one-cycle learning rate on every (row, column) pair, keeping the
+    epoch of lowest validation loss, so the conditionals are neither blurred nor
     overfitted."""
     network = conditionals.network
     n_columns = len(conditionals.spans)
     row_numbers, columns = _pairs(rows, n_columns)
     pairs_per_epoch = min(len(row_numbers), MAX_PAIRS_PER_EPOCH)
-    optimizer = torch.optim.Adam(network.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY, fused=True)
+    optimizer = adam(network)
     steps_per_epoch = -(-pairs_per_epoch // BATCH_ROWS)
     epochs = max(EPOCHS, -(-MIN_STEPS // steps_per_epoch))
     schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=LEARNING_RATE, total_steps=epochs * steps_per_epoch
+        optimizer, max_lr=optimizer.defaults["lr"], total_steps=epochs * steps_per_epoch
     )
-    best_loss, best_state = float("inf"), None
-    for _ in range(epochs):
-        network.train()
+
+    def train_epoch() -> None:
         order = torch.randperm(len(row_numbers), device=rows.device, generator=random)[:pairs_per_epoch]
         for start in range(0, len(order), BATCH_ROWS):
             batch = order[start : start + BATCH_ROWS]
@@ -249,10 +234,37 @@ def _train(conditionals: Conditionals, rows: torch.Tensor, validation: torch.Ten
             loss.backward()
             optimizer.step()
             schedule.step()
-        network.eval()
-        validation_loss = _validation_loss(conditionals, validation, n_columns)
-        if validation_loss < best_loss:
-            best_loss = validation_loss
-            best_state = {name: value.clone() for name, value in network.state_dict().items()}
-    if best_state is not None:
-        network.load_state_dict(best_state)
+
+    train_keeping_best(network, epochs, train_epoch, lambda: _validation_loss(conditionals, validation, n_columns))
+
+
+class Redraw(FittedStage[Conditionals]):
+    """The redraw stage: every category not fixed by the caller redrawn from its conditional."""
+
+    name = "redraw"
+    description = "Fitting the category conditionals"
+
+    def __init__(
+        self, transformer: DataTransformer, device: torch.device, conditionals: Conditionals | None = None
+    ) -> None:
+        super().__init__(conditionals)
+        self.transformer = transformer
+
+    def fit(self, earlier: EarlierStages, real: torch.Tensor, random: torch.Generator) -> bool:
+        """Train the network on the real rows, then fit its offsets on rows the stages
+        before draw; False for a table without categories or too small to learn from."""
+        conditionals = fit_conditionals(real, self.transformer, random)
+        if conditionals is None:
+            return False
+        conditionals.balance(earlier.rows(earlier.draws_for(FIT_ROWS), random), real, random)
+        self.state = conditionals
+        return True
+
+    def apply(self, rows: torch.Tensor, random: torch.Generator, fixed: frozenset[int]) -> torch.Tensor:
+        return self.fitted.redraw(rows, random, keep=fixed)
+
+    @classmethod
+    def from_tensors(
+        cls, tensors: dict[str, torch.Tensor], transformer: DataTransformer, device: torch.device
+    ) -> Redraw:
+        return cls(transformer, device, Conditionals.from_tensors(tensors, transformer, device))

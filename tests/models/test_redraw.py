@@ -9,8 +9,9 @@ import pytest
 import torch
 
 from synthdata import TabularGAN
-from synthdata.models.conditionals import MIN_REAL_ROWS, fit_conditionals
-from synthdata.models.realness import RowFeatures, value_edges
+from synthdata.models.redraw import fit_conditionals
+from synthdata.models.row_features import RowFeatures, value_edges
+from synthdata.models.small_network import MIN_REAL_ROWS
 from synthdata.schema import Column
 from synthdata.transform.table import DataTransformer
 
@@ -110,16 +111,16 @@ def test_value_bins_are_cut_among_amounts_not_the_zeros_of_a_point_mass():
 def test_a_fitted_model_redraws_by_default_and_not_when_told(tmp_path):
     frame = households(1_000, seed=1)
     model = TabularGAN(epochs=1, batch_size=200, refine=False, verbose=False).fit(frame)
-    assert model.conditionals_ is not None and model.get_params()["redraw"] is True
+    assert model.stages_ == ("calibrate", "redraw") and model.get_params()["redraw"] is True
     loaded = TabularGAN.load(model.save(tmp_path / "households.synth"))
-    assert loaded.conditionals_ is not None
+    assert loaded.stages_ == ("calibrate", "redraw")
     assert loaded.sample(500, seed=4).equals(model.sample(500, seed=4))
     plain = TabularGAN(epochs=1, batch_size=200, refine=False, redraw=False, verbose=False).fit(frame)
-    assert plain.conditionals_ is None
+    assert plain.stages_ == ("calibrate",)
     # one epoch leaves the generator's roles and sexes at odds; the redraw mends them
     redrawn_share, plain_share = impossible_share(model.sample(4_000)), impossible_share(plain.sample(4_000))
     assert redrawn_share < 0.3 * plain_share, (redrawn_share, plain_share)
-    assert TabularGAN.load(plain.save(tmp_path / "plain.synth")).conditionals_ is None
+    assert TabularGAN.load(plain.save(tmp_path / "plain.synth")).stages_ == ("calibrate",)
 
 
 def test_balanced_offsets_give_redrawn_rows_the_real_shares(fitted):

@@ -3,24 +3,18 @@ calibration fitted for the kept rows still gives them the real shares and spread
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
 from synthdata import TabularGAN
-from synthdata.models.calibration import NumericLayout, _quantiles, fit_calibration, real_shares
+from synthdata.models.calibrate import NumericLayout, _quantiles, fit_calibration
 from synthdata.models.ctgan import OutputActivation
-from synthdata.models.realness import (
-    MIN_REAL_ROWS,
-    STAGE_CAPS,
-    Realness,
-    RealnessClassifier,
-    RowFeatures,
-    fit_realness,
-)
+from synthdata.models.reject import STAGE_CAPS, Realness, RealnessClassifier, fit_realness
+from synthdata.models.row_features import RowFeatures
+from synthdata.models.share_matching import real_shares
+from synthdata.models.small_network import MIN_REAL_ROWS
 from synthdata.transform.table import Span
 
 from .conftest import ROLES, fitted_transformer, households
@@ -160,11 +154,9 @@ def household_model():
 
 
 def test_sampled_rows_break_the_rules_less_and_keep_their_shares(household_model, tmp_path):
-    assert household_model.realness_ is not None
-    unrefined = copy.copy(household_model)
-    unrefined.realness_ = None
+    assert household_model.stages_ == ("calibrate", "reject")
     refined_rows = household_model.sample(4_000)
-    raw_rows = unrefined.sample(4_000)
+    raw_rows = household_model.sample(4_000, stages=("calibrate",))
 
     def broken(rows: pd.DataFrame) -> float:
         return float(
@@ -186,5 +178,5 @@ def test_sampled_rows_break_the_rules_less_and_keep_their_shares(household_model
 
 def test_refine_false_keeps_every_generated_row():
     model = TabularGAN(epochs=1, batch_size=200, refine=False, verbose=False).fit(households(1_000, seed=0))
-    assert model.realness_ is None and model.get_params()["refine"] is False
+    assert "reject" not in model.stages_ and model.get_params()["refine"] is False
     assert len(model.sample(300)) == 300

@@ -19,23 +19,17 @@ and 0.845; 90th, 46% kept, 0.620 and 0.850; 95th, 38% kept, 0.614 and 0.849.
 One classifier leaves part of the difference unseen; a second stage, trained on the
 rows the first keeps, finds some of what remains, and a row is kept with the product
 of both acceptances (STAGE_CAPS). Since categories are redrawn from their real
-conditionals after rejection (synthdata.models.conditionals), one stage does as well
+conditionals after rejection (synthdata.models.redraw), one stage does as well
 as two and the default has one; files with more stages load and sample as written.
 
-The classifier reads rows through `RowFeatures`, a view in which a number is its
-value, not the mixture mode it was assigned to: real rows get their mode by a random
-draw, generated ones by the generator, and a classifier that saw modes would reject
-rows for that difference, which sampled tables never show. Each value is also given
-as a one-hot of its quantile bin among the real values, so a threshold ("younger
-than 19") and its interactions with categories are one input and one hidden unit
-away: the generator leaves age nearly independent of education and hours (Adult:
-12% of generated 17-18 year olds hold a bachelor's degree, no real one does, and
-generated 65-75 year olds work 41 hours a week against 30), and an MLP on the bare
-value hardly learns such edges. Adult, one 49-epoch model, one stage at the 90th
-percentile, HGB detection AUC (3-fold): 0.640 without bins, 0.615 with 16 (8 and 32
-bins: 0.616, 0.617). With the stages of STAGE_CAPS, the 5-fold AUC of `evaluate`:
-0.651 before, 0.616 with one stage at the 95th, 0.600 with two, quality 0.986 in all
-three.
+The classifier reads rows through `RowFeatures` (synthdata.models.row_features): with
+value bins and the stages of STAGE_CAPS, the 5-fold AUC of `evaluate` was 0.651
+before, 0.616 with one stage at the 95th, 0.600 with two, quality 0.986 in all three.
+
+As a sampling stage (`Reject`) it is fitted on the rows the stages before it draw; the
+scalar maps of a calibration before it are then refitted for the rows it keeps
+(through `EarlierStages.reweight`), and its slot biases give the kept rows the real
+shares (synthdata.models.share_matching).
 """
 
 from __future__ import annotations
@@ -43,24 +37,27 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import numpy as np
 import torch
-from torch import nn
 from torch.nn import functional as F
 
-from synthdata.models.calibration import CALIBRATION_ROWS, padded_rows_limit
-from synthdata.models.ctgan import OutputActivation, init_linear, padded_index
-from synthdata.transform.modes import STD_MULTIPLIER, ModeSpecificNormalizer
-from synthdata.transform.table import DataTransformer, Span
+from synthdata.models.ctgan import OutputActivation
+from synthdata.models.pipeline import FIT_ROWS, EarlierStages, FittedStage, padded_rows_limit
+from synthdata.models.row_features import RowFeatures, value_edges
+from synthdata.models.share_matching import acceptance_shift, real_shares
+from synthdata.models.small_network import (
+    BATCH_ROWS,
+    MAX_REAL_ROWS,
+    MIN_REAL_ROWS,
+    VALIDATION_SHARE,
+    SmallNetwork,
+    adam,
+    train_keeping_best,
+)
+from synthdata.transform.table import DataTransformer
 
-HIDDEN = (256, 256)
 # Generated rows per real row in the classifier's training set: more of them cost
 # little (they are drawn, not stored) and steady its estimate of the generated density.
 GENERATED_PER_REAL = 2
-MAX_REAL_ROWS = 50_000
-# Fewer real rows than this, and the classifier would learn the rows, not the
-# distribution; the generator's rows are then kept as drawn.
-MIN_REAL_ROWS = 500
 # Epochs over each stage's training rows; the one with the lowest validation loss is
 # kept. Adult, one 49-epoch model, one stage without value bins: 12 epochs, detection
 # AUC 0.654 and TSTR 0.843; 24, 0.640 and 0.847. With bins and two stages (evaluate's
@@ -69,10 +66,6 @@ MIN_REAL_ROWS = 500
 # fit within MOSTLY AI's time on Adult (fidelity.py, each in one run: at 16 epochs 127 s
 # against 126 s, at 12 99 s against 130 s, quality 0.989 and detection AUC 0.590).
 EPOCHS = 12
-BATCH_ROWS = 1024
-LEARNING_RATE = 1e-3
-WEIGHT_DECAY = 1e-5
-VALIDATION_SHARE = 0.2
 # Each stage's cap is this quantile of its generated rows' ratios (see the module
 # docstring), one stage per entry. With value bins a higher cap pays (Adult, one
 # 49-epoch model, one stage, HGB detection AUC and share of rows kept): 0.90, 0.615 and
@@ -93,125 +86,25 @@ MIN_PLANNED_SHARE = 1e-3
 # Drawing the rows a later stage trains on: rows per pass, and passes at most.
 MAX_DRAW_ROWS = 200_000
 MAX_DRAW_PASSES = 20
-# Slot biases (see `Realness.balance`): sweeps over the spans, the change at which
-# they stop, and how far a bias may move a logit.
-BALANCE_ITERATIONS = 30
-# Quantile bins of every numeric value among the classifier's features (see above),
-# at most, and the real rows each bin needs: on a small table many bins let the
-# classifier reject rows for noise. ma_1462 patients (1,169 rows, one model, two
-# stages; detection AUC): 16 bins 0.609, 5 0.584, 4 0.562, 3 0.590, none 0.588.
-VALUE_BINS = 16
-ROWS_PER_VALUE_BIN = 250
-BALANCE_TOLERANCE = 1e-3
-MAX_BIAS = 3.0
 
 
-class RowFeatures:
-    """Encoded rows as the classifier reads them: category slots, the point-mass and
-    null slots of numeric columns, each numeric column's value in its scaled units
-    (zero when the value is a point mass or null), and the one-hot of that value's bin
-    between `value_edges` (numeric columns, bins - 1), when given (all zeros for a
-    point mass or null)."""
-
-    def __init__(
-        self, transformer: DataTransformer, device: torch.device, value_edges: torch.Tensor | None = None
-    ) -> None:
-        kept: list[int] = []
-        mode_spans, scalars, means, stds = [], [], [], []
-        for span in transformer.spans_:
-            encoder = transformer.encoders_[span.column]
-            if span.kind == "category":
-                kept.extend(range(span.start, span.stop))
-            elif span.kind == "scalar":
-                assert isinstance(encoder, ModeSpecificNormalizer)
-                n_modes = len(encoder.means_)
-                component_start = span.stop
-                kept.extend(range(component_start + n_modes, component_start + encoder.n_components))
-                if n_modes > 0:  # a column of point masses and nulls only has no value to add
-                    scalars.append(span.start)
-                    mode_spans.append(Span(span.column, "component", component_start, n_modes))
-                    means.append(encoder.means_)
-                    stds.append(encoder.stds_)
-        self.kept_slots = torch.tensor(kept, dtype=torch.long, device=device)
-        self.scalar_slots = torch.tensor(scalars, dtype=torch.long, device=device)
-        self.mode_index, self.mode_mask = padded_index(mode_spans, device)
-        self.means = _padded(means, self.mode_mask.shape[1], device)
-        self.stds = _padded(stds, self.mode_mask.shape[1], device)
-        self.value_edges = value_edges.to(device) if value_edges is not None else None
-        bins = self.value_edges.shape[1] + 1 if self.value_edges is not None else 0
-        self.dim = len(kept) + len(scalars) * (1 + bins)
-
-    def tensors(self) -> dict[str, torch.Tensor]:
-        """What a model file stores of the view: the edges of the value bins, if any."""
-        return {"value_edges": self.value_edges} if self.value_edges is not None else {}
-
-    @classmethod
-    def from_tensors(
-        cls, tensors: dict[str, torch.Tensor], transformer: DataTransformer, device: torch.device
-    ) -> tuple[RowFeatures, dict[str, torch.Tensor]]:
-        """The view stored among `tensors`, and the tensors that are not the view's."""
-        rest = dict(tensors)
-        return cls(transformer, device, value_edges=rest.pop("value_edges", None)), rest
-
-    def values(self, rows: torch.Tensor) -> torch.Tensor:
-        """Each numeric column's value, (rows, numeric columns): zero for a point mass or null."""
-        return self.values_in_mode(rows)[0]
-
-    def values_in_mode(self, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """`values`, and whether each lies in a mixture mode (not a point mass or null)."""
-        one_hot = rows[:, self.mode_index].masked_fill(~self.mode_mask, 0.0)
-        in_mode = one_hot.sum(dim=-1) > 0
-        mode = one_hot.argmax(dim=-1)
-        columns = torch.arange(mode.shape[1], device=rows.device).expand_as(mode)
-        scalar = rows[:, self.scalar_slots].clamp(-1.0, 1.0)
-        value = self.means[columns, mode] + scalar * STD_MULTIPLIER * self.stds[columns, mode]
-        return torch.where(in_mode, value, 0.0), in_mode
-
-    def __call__(self, rows: torch.Tensor) -> torch.Tensor:
-        kept = rows[:, self.kept_slots]
-        if self.scalar_slots.numel() == 0:
-            return kept
-        values, in_mode = self.values_in_mode(rows)
-        if self.value_edges is None:
-            return torch.cat([kept, values], dim=1)
-        bins = torch.searchsorted(self.value_edges, values.T.contiguous()).T
-        # a point mass or null has a slot of its own and no bin
-        one_hot = F.one_hot(bins, self.value_edges.shape[1] + 1).to(rows.dtype) * in_mode[..., None]
-        return torch.cat([kept, values, one_hot.reshape(len(rows), one_hot.shape[1] * one_hot.shape[2])], dim=1)
-
-
-class RealnessClassifier(nn.Module):
-    """An MLP on standardized features whose logit is the log density ratio."""
+class RealnessClassifier(SmallNetwork):
+    """A small network on row features whose logit is the log density ratio."""
 
     # buffers, registered in __init__ so they move with the module and save in its state
-    center: torch.Tensor
-    scale: torch.Tensor
     cap: torch.Tensor
     kept_share: torch.Tensor
     slot_bias: torch.Tensor
 
     def __init__(self, features_dim: int, generator: torch.Generator | None = None) -> None:
-        super().__init__()
-        self.register_buffer("center", torch.zeros(features_dim))
-        self.register_buffer("scale", torch.ones(features_dim))
+        super().__init__(features_dim, 0, 1, generator)
         self.register_buffer("cap", torch.zeros(()))
         self.register_buffer("kept_share", torch.ones(()))
         # per encoded slot, added to the logit of rows holding it (see `Realness.balance`)
         self.register_buffer("slot_bias", torch.zeros(0))
-        layers: list[nn.Module] = []
-        width = features_dim
-        for dim in HIDDEN:
-            layers += [nn.Linear(width, dim), nn.LeakyReLU(0.2)]
-            width = dim
-        layers.append(nn.Linear(width, 1))
-        self.net = nn.Sequential(*layers)
-        if generator is not None:
-            for layer in self.net:
-                if isinstance(layer, nn.Linear):
-                    init_linear(layer, generator)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        return self.net((features - self.center) / self.scale).squeeze(-1)
+        return self.run(features).squeeze(-1)
 
 
 class Realness:
@@ -246,8 +139,8 @@ class Realness:
         generator's share of a slot does not help, for the extra rows come from rows
         the classifier finds unlike real ones and are dropped again. A bias on the
         logit of the rows that hold a slot instead reweights rows already drawn, the
-        good ones included; the biases are fitted by iterative proportional fitting,
-        one span at a time, on logits computed once."""
+        good ones included (synthdata.models.share_matching.acceptance_shift, on logits
+        computed once)."""
         slot_bias = torch.zeros(rows.shape[1], device=rows.device)
         self.classifier.slot_bias = slot_bias
         if activation.mask.numel() == 0:
@@ -256,24 +149,7 @@ class Realness:
         # each row's slot in each span, (spans, rows): sampled rows are one-hot in every span
         hard = rows[:, activation.padded_index].masked_fill(~activation.mask, 0.0)
         slots = hard.argmax(dim=-1).T.contiguous()
-        present = (target > 0) & activation.mask
-        bias = torch.zeros_like(target)
-        row_bias = torch.zeros_like(logits)  # each row's sum of the biases of its slots
-        for _ in range(BALANCE_ITERATIONS):
-            largest = 0.0
-            for span in range(target.shape[0]):
-                kept = torch.exp((logits + row_bias).clamp_max(0.0))
-                shares = target.new_zeros(target.shape[1]).index_add_(0, slots[span], kept)
-                shares /= kept.sum().clamp_min(1e-12)
-                update = torch.where(
-                    present[span] & (shares > 0), target[span].log() - shares.clamp_min(1e-12).log(), 0.0
-                )
-                moved = (bias[span] + update).clamp(-MAX_BIAS, MAX_BIAS) - bias[span]
-                bias[span] += moved
-                row_bias += moved[slots[span]]
-                largest = max(largest, float(update.abs().max()))
-            if largest < BALANCE_TOLERANCE:
-                break
+        bias = acceptance_shift(logits, slots, target)
         slot_bias[activation.softmax_index] = bias[activation.mask]
         self.classifier.kept_share.copy_(self.acceptance(rows).mean())
 
@@ -363,8 +239,7 @@ def _fit_stage(
     inputs, labels = inputs[order], labels[order]
     n_validation = max(int(len(inputs) * VALIDATION_SHARE), 1)
     classifier = RealnessClassifier(features.dim, random).to(device)
-    classifier.center.copy_(real.mean(dim=0))
-    classifier.scale.copy_(real.std(dim=0).clamp_min(1e-3))
+    classifier.standardize_on(real)
     _train(
         classifier, inputs[n_validation:], labels[n_validation:], inputs[:n_validation], labels[:n_validation], random
     )
@@ -391,37 +266,12 @@ def _kept_rows(
 
 def balance_rows(kept_share: float, activation: OutputActivation) -> int:
     """Rows to draw for `Realness.balance`: enough that the rows it keeps weigh as much
-    as CALIBRATION_ROWS rows, within calibration's memory bound. With a fixed number,
+    as FIT_ROWS rows, within the padded logits' memory bound. With a fixed number,
     a model whose rows are mostly rejected balanced its shares on a few hundred rows'
     worth of weight: a 3,000-row table kept 6% of 20,000 rows, and its null share came
     out 0.29-0.36 from seed to seed (real 0.32)."""
-    wanted = math.ceil(CALIBRATION_ROWS / max(kept_share, MIN_PLANNED_SHARE))
+    wanted = math.ceil(FIT_ROWS / max(kept_share, MIN_PLANNED_SHARE))
     return min(wanted, MAX_BALANCE_ROWS, padded_rows_limit(activation))
-
-
-def value_edges(transformer: DataTransformer, real_rows: torch.Tensor) -> torch.Tensor | None:
-    """Edges that cut each numeric column's values among `real_rows` into bins of equal
-    counts, as (numeric columns, bins - 1); None when the table has no numeric value
-    or too few rows for two bins (see ROWS_PER_VALUE_BIN).
-
-    Only values in a mixture mode are counted: point masses and nulls have slots of
-    their own, and counted as zeros they would take every bin of a column that is
-    mostly zeros. Adult's capital-gain is 92% zeros; with its bins cut among the
-    amounts, a network predicting income from the rest of the row reached accuracy
-    0.866 on the hold-out instead of 0.850 (see synthdata.models.conditionals)."""
-    plain = RowFeatures(transformer, real_rows.device)
-    bins = min(VALUE_BINS, len(real_rows) // ROWS_PER_VALUE_BIN)
-    if bins < 2 or plain.scalar_slots.numel() == 0:
-        return None
-    values, in_mode = plain.values_in_mode(real_rows)
-    levels = torch.linspace(0.0, 1.0, bins + 1, device=real_rows.device)[1:-1]
-    edges = torch.zeros(values.shape[1], bins - 1, device=real_rows.device)
-    for column in range(values.shape[1]):
-        # torch.quantile takes at most 2**24 values
-        counted = values[in_mode[:, column], column][: 2**24]
-        if len(counted) > 0:
-            edges[column] = torch.quantile(counted, levels)
-    return edges
 
 
 def _train(
@@ -432,42 +282,67 @@ def _train(
     validation_labels: torch.Tensor,
     random: torch.Generator,
 ) -> None:
-    """Adam on class-balanced cross-entropy; the epoch with the lowest validation loss is kept.
-
-    Balanced, because the logit must estimate the density ratio whatever the number of
-    generated rows per real row; kept by validation loss, because an overfitted
-    classifier rejects rows for resembling no particular training row."""
+    """Adam on class-balanced cross-entropy, keeping the epoch of lowest validation loss:
+    balanced, because the logit must estimate the density ratio whatever the number of
+    generated rows per real row."""
     generated_per_real = (labels == 0).sum() / (labels == 1).sum().clamp_min(1)
-    optimizer = torch.optim.Adam(classifier.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY, fused=True)
-    best_loss, best_state = float("inf"), None
-    for _ in range(EPOCHS):
-        classifier.train()
+    optimizer = adam(classifier)
+
+    def loss(batch_inputs: torch.Tensor, batch_labels: torch.Tensor) -> torch.Tensor:
+        return F.binary_cross_entropy_with_logits(classifier(batch_inputs), batch_labels, pos_weight=generated_per_real)
+
+    def train_epoch() -> None:
         order = torch.randperm(len(inputs), device=inputs.device, generator=random)
         for start in range(0, len(inputs), BATCH_ROWS):
             batch = order[start : start + BATCH_ROWS]
-            loss = F.binary_cross_entropy_with_logits(
-                classifier(inputs[batch]), labels[batch], pos_weight=generated_per_real
-            )
+            batch_loss = loss(inputs[batch], labels[batch])
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            batch_loss.backward()
             optimizer.step()
-        classifier.eval()
-        with torch.no_grad():
-            validation_loss = float(
-                F.binary_cross_entropy_with_logits(
-                    classifier(validation_inputs), validation_labels, pos_weight=generated_per_real
-                )
-            )
-        if validation_loss < best_loss:
-            best_loss = validation_loss
-            best_state = {name: value.clone() for name, value in classifier.state_dict().items()}
-    if best_state is not None:
-        classifier.load_state_dict(best_state)
+
+    train_keeping_best(classifier, EPOCHS, train_epoch, lambda: float(loss(validation_inputs, validation_labels)))
 
 
-def _padded(values: list[np.ndarray], width: int, device: torch.device) -> torch.Tensor:
-    """Per-column parameters as one (columns, width) table, zero past each column's modes."""
-    table = torch.zeros(len(values), width, device=device)
-    for row, column_values in enumerate(values):
-        table[row, : len(column_values)] = torch.as_tensor(column_values, dtype=torch.float32)
-    return table
+class Reject(FittedStage[Realness]):
+    """The rejection stage: keeps each drawn row with its realness acceptance."""
+
+    name = "reject"
+    description = "Fitting the realness classifier"
+
+    def __init__(self, transformer: DataTransformer, device: torch.device, realness: Realness | None = None) -> None:
+        super().__init__(realness)
+        self.transformer = transformer
+
+    def fit(self, earlier: EarlierStages, real: torch.Tensor, random: torch.Generator) -> bool:
+        """Train the classifiers on the rows of the stages before, have those stages
+        reweigh their rows by the acceptance, then fit the slot biases on what they
+        draw then; False for a table too small to train on (see MIN_REAL_ROWS)."""
+        realness = fit_realness(real, lambda rows: earlier.rows(rows, random), self.transformer, random)
+        if realness is None:
+            return False
+        earlier.reweight(realness.acceptance)
+        activation = earlier.activation
+        realness.balance(
+            earlier.rows(balance_rows(realness.kept_share, activation), random),
+            real_shares(real, activation),
+            activation,
+        )
+        self.state = realness
+        return True
+
+    def apply(self, rows: torch.Tensor, random: torch.Generator, fixed: frozenset[int]) -> torch.Tensor:
+        return rows[self.fitted.keep(rows, random)]
+
+    def draws_for(self, wanted: int) -> int:
+        return self.fitted.draws_for(wanted)
+
+    @property
+    def kept_share(self) -> float:
+        """The share of drawn rows this stage keeps, as measured when it was fitted."""
+        return self.fitted.kept_share
+
+    @classmethod
+    def from_tensors(
+        cls, tensors: dict[str, torch.Tensor], transformer: DataTransformer, device: torch.device
+    ) -> Reject:
+        return cls(transformer, device, Realness.from_tensors(tensors, transformer, device))

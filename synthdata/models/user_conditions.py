@@ -28,8 +28,8 @@ import pandas as pd
 from synthdata.errors import SynthDataError
 from synthdata.schema.column import Column
 from synthdata.schema.constraints import FixedCombinations
+from synthdata.schema.float_values import to_floats
 from synthdata.transform.categories import CategoryEncoder
-from synthdata.transform.numbers import to_floats
 from synthdata.transform.table import DISCRETE_TYPES, DataTransformer
 from synthdata.wording import quoted, shorten
 

@@ -1,0 +1,66 @@
+"""Writes the pinned rows and the format-1 model file that tests/models/test_pinned_rows.py
+compares against. Run from the repository root, at the commit the fixtures are meant to
+pin (their README names it):
+
+    .venv/bin/python -m tests.models.pinned_fits
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from synthdata import TabularGAN
+
+FOLDER = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parents[2]
+ADULT = ROOT.parent / "shared" / "data" / "adult.csv"
+ADULT_ROWS = 1000
+SAMPLED_ROWS = 400
+
+# (name, table, fit options, sample calls): every stage is fitted on the Adult slice
+# (1,000 rows, past the classifiers' 500-row minimum); the 300 medication rows fit
+# the calibration alone.
+FITS = {
+    "adult": {"epochs": 3, "batch_size": 200, "seed": 3},
+    "medications": {"epochs": 4, "batch_size": 100, "seed": 5},
+    # saved as the format-1 file: small networks keep it small, all stages fitted
+    "adult-file": {
+        "epochs": 2,
+        "batch_size": 200,
+        "seed": 7,
+        "embedding_dim": 16,
+        "generator_dims": (32,),
+        "critic_dims": (32,),
+    },
+}
+SAMPLES = {
+    "adult": {"plain": {}, "condition": {"conditions": {"sex": " Female"}}, "range": {"conditions": ["age>=40"]}},
+    "medications": {"plain": {}, "seed": {"seed": 11}},
+    "adult-file": {"plain": {}, "condition": {"conditions": {"sex": " Female"}}},
+}
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    adult = pd.read_csv(ADULT, nrows=ADULT_ROWS)
+    return {
+        "adult": adult,
+        "adult-file": adult,
+        "medications": pd.read_csv(ROOT / "tests" / "fixtures" / "medication_costs.csv"),
+    }
+
+
+def main() -> None:
+    torch.set_num_threads(1)
+    for name, table in tables().items():
+        model = TabularGAN(verbose=False, **FITS[name]).fit(table)
+        for label, options in SAMPLES[name].items():
+            model.sample(SAMPLED_ROWS, **options).to_csv(FOLDER / f"pinned-{name}-{label}.csv", index=False)
+        if name == "adult-file":
+            model.save(FOLDER / "format1-adult.synth")
+
+
+if __name__ == "__main__":
+    main()

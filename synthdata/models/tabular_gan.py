@@ -145,6 +145,7 @@ class TabularGAN:
         with _phase("Encoding columns", verbose):
             if private is not None:
                 reshaped = private.release_statistics(reshaped, rng)
+                modelled = private.columns  # with the released bounds and null shares
             self.transformer_ = DataTransformer().fit(private.pseudo if private else reshaped, modelled, rng=rng)
             encoded = self.transformer_.transform(reshaped, rng=rng).to(device)
 
@@ -492,7 +493,7 @@ class TabularGAN:
             ]
             model.generator_ = model._restore_generator(tensors)
             model.calibration_ = None
-            if model.calibrate:
+            if model.calibrate and model.epsilon is None:  # no sampling stages under DP
                 model.calibration_ = Calibration.from_tensors(_prefixed(tensors, "calibration."), model.device_)
             realness = _prefixed(tensors, "realness.")
             # a refined fit of a table too small for the classifier stores none

@@ -76,9 +76,11 @@ def numeric_histogram(values: np.ndarray, edges: np.ndarray, std: float, random:
 
 
 def denoised(noisy: np.ndarray, std: float) -> np.ndarray:
-    """Counts under two noise deviations set to 0 (post-processing): without, every
-    empty bin (and the null bin of a column without nulls) keeps a share of noise."""
-    kept = np.where(noisy > 2.0 * std, noisy, 0.0)
+    """Counts under the noise set to 0 (post-processing): without, every empty bin
+    (and the null bin of a column without nulls) keeps a share of noise. The bar is
+    the count an empty bin passes with probability 0.05 / bins, so that few empty
+    bins of a wide histogram survive."""
+    kept = np.where(noisy > std * float(norm.isf(0.05 / len(noisy))), noisy, 0.0)
     return kept if kept.sum() > 0 else np.clip(noisy, 0.0, None)
 
 

@@ -177,9 +177,10 @@ def conform(
             series = pd.Series(pd.to_datetime(values, unit="s")) if column.type == "datetime" else pd.Series(values)
             known = series.notna() | bool(np.isnan(reference).any())
         unknown = ~known.to_numpy()
+        present = allowed.dropna().to_numpy()
         if unknown.any():
-            present = allowed.dropna().to_numpy()
             series = series.copy()
-            series[unknown] = present[random.integers(len(present), size=int(unknown.sum()))]
+            # a column none of whose values was released is learned as all null
+            series[unknown] = present[random.integers(len(present), size=int(unknown.sum()))] if len(present) else None
         out[column.name] = series.to_numpy()
     return out

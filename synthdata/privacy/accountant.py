@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from opacus.accountants import RDPAccountant
 from opacus.accountants.analysis.rdp import compute_rdp, get_privacy_spent
 
-
 # Rényi orders the curves are evaluated at: Opacus' default list without most of its
 # fractional orders, whose subsampled-Gaussian RDP takes a series per order (planning
 # a fit evaluates the curves hundreds of times). Fewer orders can only raise the

@@ -37,7 +37,7 @@ def test_declared_constraints_would_read_rows_outside_the_budget(adult_rows):
     schema.constraints = Schema.from_dict(
         {"columns": {}, "constraints": [{"type": "inequality", "low": "education-num", "high": "age"}]}
     ).constraints
-    with pytest.raises(SynthDataError, match="constraints .* outside the privacy budget"):
+    with pytest.raises(SynthDataError, match=r"constraints .* outside the privacy budget"):
         TabularGAN(epsilon=1).fit(adult_rows[["age", "education-num", "hours-per-week"]], schema=schema)
 
 

@@ -162,7 +162,9 @@ def conform(
 ) -> pd.DataFrame:
     """The real rows with every value the transformer can encode: numbers clipped
     into the released bounds, and values (or nulls) that the pseudo table never holds
-    replaced by a value drawn from it. Row by row, with public randomness."""
+    replaced by a value drawn from it; integers move to the nearest integer the
+    pseudo table holds (a column of few integers is all point masses, with no mode
+    for the others). Row by row, with public randomness."""
     out = data.copy()
     for column in columns:
         allowed = pseudo[column.name]
@@ -174,6 +176,8 @@ def conform(
             reference = to_floats(allowed, column)
             low, high = np.nanmin(reference), np.nanmax(reference)
             values = np.where(np.isnan(values), values, np.clip(values, low, high))
+            if column.type == "integer":
+                values = _nearest(values, np.unique(reference[~np.isnan(reference)]))
             series = pd.Series(pd.to_datetime(values, unit="s")) if column.type == "datetime" else pd.Series(values)
             known = series.notna() | bool(np.isnan(reference).any())
         unknown = ~known.to_numpy()
@@ -184,3 +188,16 @@ def conform(
             series[unknown] = present[random.integers(len(present), size=int(unknown.sum()))] if len(present) else None
         out[column.name] = series.to_numpy()
     return out
+
+
+def _nearest(values: np.ndarray, support: np.ndarray) -> np.ndarray:
+    """Each non-null value replaced by the nearest of the sorted `support`."""
+    present = ~np.isnan(values)
+    if len(support) < 2:
+        values[present] = support[0] if len(support) else np.nan
+        return values
+    right = np.clip(np.searchsorted(support, values[present]), 1, len(support) - 1)
+    left = right - 1
+    closer_left = values[present] - support[left] <= support[right] - values[present]
+    values[present] = np.where(closer_left, support[left], support[right])
+    return values

@@ -50,8 +50,9 @@ class TabularGAN:
     With `epsilon`, the whole fit is (epsilon, delta)-differentially private for one
     row of the table (see synthdata.privacy and docs/privacy.md); delta defaults to
     min(1e-5, 0.1/n), and `privacy_` records what was spent and what was public.
+    Its noise and row sampling come from the operating system, not from `seed`.
 
-    Same seed, same data and same device give the same model and the same samples.
+    Otherwise, the same seed, data and device give the same model and the same samples.
     Without `epochs`, training runs as many epochs as make 2,500 optimizer steps, and
     sees each row at most 1,100 times (synthdata.models.training.default_epochs).
     """

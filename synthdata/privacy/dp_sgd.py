@@ -19,6 +19,12 @@ Why the choices differ from a plain fit:
   backward, which Opacus' per-sample hooks do not support. The generated-row terms
   (their scores and the penalty) read no real row: their gradient is a function of
   the current critic, itself already private, so it is added unclipped.
+- The critic loss reported per epoch is the generated-row part only: the real rows'
+  mean score would be a read of the rows without noise.
+- Row sampling and noise come from a generator seeded by the operating system, never
+  from the fit's `seed`: the seed is stored in the model file, and noise (or a
+  sample) an attacker can regenerate protects nothing. A DP fit is therefore not
+  reproducible from its seed; sampling from the fitted model still is.
 - The generator's conditions, and those of generated rows, are drawn from the
   noisy category shares, never from real rows. The generator reads real data only
   through the private critic: post-processing.
@@ -26,6 +32,7 @@ Why the choices differ from a plain fit:
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import torch
@@ -50,6 +57,7 @@ class PrivateAdversarialTrainer(AdversarialTrainer):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.secret = secret_generator(self.data.device)
         self.sample_rate = sample_rate
         self.noise_multiplier = noise_multiplier
         # The hooks sit on the critic's own layers: `self.critic` is the wrapped module.
@@ -60,7 +68,7 @@ class PrivateAdversarialTrainer(AdversarialTrainer):
             max_grad_norm=MAX_GRAD_NORM,
             expected_batch_size=max(1, round(sample_rate * self.data.shape[0])),
             loss_reduction="mean",
-            generator=self.random,
+            generator=self.secret,
         )
         self.codes = torch.stack(self.real_rows.codes, dim=1) if self.real_rows.codes else None
 
@@ -68,7 +76,7 @@ class PrivateAdversarialTrainer(AdversarialTrainer):
         self.private_optimizer.zero_grad(set_to_none=True)
         parameters = [p for p in self.critic.parameters() if p.requires_grad]
         public_loss, public_gradients = self._generated_terms(parameters)
-        drawn = torch.rand(self.data.shape[0], device=self.data.device, generator=self.random) < self.sample_rate
+        drawn = torch.rand(self.data.shape[0], device=self.data.device, generator=self.secret) < self.sample_rate
         real = self.data[drawn]
         real_input = torch.cat([real, self._conditions_of(drawn.nonzero().squeeze(1))], dim=1)
         real_scores = self.private_critic(real_input)
@@ -77,7 +85,9 @@ class PrivateAdversarialTrainer(AdversarialTrainer):
             for parameter, gradient in zip(parameters, public_gradients, strict=True):
                 parameter.grad = gradient if parameter.grad is None else parameter.grad + gradient
             self.critic_optimizer.step()
-        return public_loss.detach() - real_scores.detach().sum() / self.private_optimizer.expected_batch_size
+        # The loss reported (progress, `training_["losses"]` in the model file) leaves out the
+        # real rows' scores: their mean is an unnoised read of the batch.
+        return public_loss.detach()
 
     def _generated_terms(self, parameters: list[torch.nn.Parameter]) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """The critic loss terms that read no real row, and their gradient."""
@@ -104,7 +114,7 @@ class PrivateAdversarialTrainer(AdversarialTrainer):
         vectors = torch.zeros(len(rows), self.sampler.dim, device=self.data.device)
         if self.codes is None:
             return vectors
-        columns = torch.randint(self.sampler.n_columns, (len(rows),), device=rows.device, generator=self.random)
+        columns = torch.randint(self.sampler.n_columns, (len(rows),), device=rows.device, generator=self.secret)
         categories = self.codes[rows, columns]
         vectors[torch.arange(len(rows), device=rows.device), self.sampler.offsets[columns] + categories] = 1.0
         return vectors
@@ -115,3 +125,8 @@ class PrivateAdversarialTrainer(AdversarialTrainer):
             return super()._generator_step()
         finally:
             self.private_critic.enable_hooks()
+
+
+def secret_generator(device: torch.device) -> torch.Generator:
+    """A torch generator seeded from the operating system's entropy."""
+    return torch.Generator(device=device).manual_seed(int.from_bytes(os.urandom(8), "little") >> 1)

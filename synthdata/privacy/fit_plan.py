@@ -128,13 +128,17 @@ class PrivateFit:
 
     def release_statistics(self, data: pd.DataFrame, random: np.random.Generator) -> pd.DataFrame:
         """Run the preprocessing releases, set the columns' facts from them, draw the
-        pseudo table the transformer is fitted on, and return the conformed rows."""
+        pseudo table the transformer is fitted on, and return the conformed rows.
+
+        The noise comes from the operating system's entropy, not from `random` (the
+        fit's seed, stored in the model file): noise an attacker can regenerate
+        protects nothing. `random` draws only what follows from the releases."""
         self.statistics = release(
             data,
             self.columns,
             noise_multiplier=self.statistics_noise,
             delta_threshold=self.delta_threshold,
-            random=random,
+            random=np.random.default_rng(),
         )
         self.columns = self.statistics.columns_with_facts(self.columns)
         for column in self.columns:

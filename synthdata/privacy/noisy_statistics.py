@@ -62,6 +62,7 @@ def noisy_bounds(values: np.ndarray, std: float, random: np.random.Generator) ->
 
 def numeric_bins(low: float, high: float, integral: bool) -> np.ndarray:
     """Bin edges between public (declared or released) bounds."""
+    high = max(high, low + 1.0)  # a declared min equal to the max still gets one bin
     if integral and math.ceil(low) <= math.floor(high) and math.floor(high) - math.ceil(low) < VALUE_BINS:
         return np.arange(math.ceil(low), math.floor(high) + 2, dtype=float) - 0.5
     return np.linspace(low, high, VALUE_BINS + 1)

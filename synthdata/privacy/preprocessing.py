@@ -34,6 +34,8 @@ from synthdata.transform.table import DISCRETE_TYPES
 # Rows of the pseudo table the transformer is fitted on: a fixed number, so that its
 # size says nothing about the real table.
 PSEUDO_ROWS = 10_000
+# 2^33 seconds either side of 1970: the magnitude grid's edge inside pandas' datetime range.
+DATETIME_SECONDS = 2.0**33
 
 
 def needs_bounds(columns: list[Column]) -> list[Column]:
@@ -133,7 +135,12 @@ def release(
     if bounded:
         std = noise_multiplier * math.sqrt(len(bounded))
         for column in bounded:
-            bounds[column.name] = noisy_bounds(to_floats(data[column.name], column), std, random)
+            low, high = noisy_bounds(to_floats(data[column.name], column), std, random)
+            if column.type == "datetime":  # within what a datetime64[ns] holds (1697-2242)
+                low, high = max(low, -DATETIME_SECONDS), min(high, DATETIME_SECONDS)
+                if low >= high:  # released bounds wholly outside that range
+                    low, high = -DATETIME_SECONDS, DATETIME_SECONDS
+            bounds[column.name] = (low, high)
     std = noise_multiplier * math.sqrt(len(columns))
     unknown = sum(1 for c in columns if c.type == "categorical" and not c.values)
     threshold = release_threshold(std, delta_threshold, unknown) if unknown else 0.0

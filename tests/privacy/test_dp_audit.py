@@ -40,7 +40,7 @@ def advantage(member_calls: list[bool], outsider_calls: list[bool]) -> float:
 
 def test_the_attack_finds_the_canary_in_a_plain_fit(tables):
     without, with_canary = tables
-    options = dict(epochs=1, calibrate=False, refine=False, redraw=False, verbose=False)
+    options = {"epochs": 1, "calibrate": False, "refine": False, "redraw": False, "verbose": False}
     assert says_member(TabularGAN(**options).fit(with_canary))
     assert not says_member(TabularGAN(**options).fit(without))
 
@@ -49,8 +49,7 @@ def test_the_attack_advantage_on_dp_fits_stays_within_epsilon(tables):
     without, with_canary = tables
     fits = {
         name: [
-            TabularGAN(epsilon=EPSILON, epochs=1, batch_size=100, seed=seed, verbose=False).fit(table)
-            for seed in SEEDS
+            TabularGAN(epsilon=EPSILON, epochs=1, batch_size=100, seed=seed, verbose=False).fit(table) for seed in SEEDS
         ]
         for name, table in (("with", with_canary), ("without", without))
     }

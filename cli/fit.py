@@ -70,6 +70,12 @@ from synthdata_cli.seed import fit_database
     help="Keep each category as the generator draws it, without redrawing it from what real rows say it should be given the rest of the row.",
 )
 @click.option(
+    "--epsilon",
+    type=float,
+    help="Fit with (epsilon, delta)-differential privacy for each row, e.g. 1, 3 or 10 (smaller is more private).",
+)
+@click.option("--delta", type=float, help="The delta of --epsilon [default: min(1e-5, 0.1/rows)].")
+@click.option(
     "--distributed",
     is_flag=True,
     help="Train data-parallel as one process of a torchrun job (gloo on CPUs, NCCL on GPUs).",
@@ -93,6 +99,8 @@ def fit(
     no_calibrate: bool,
     no_refine: bool,
     no_redraw: bool,
+    epsilon: float | None,
+    delta: float | None,
     distributed: bool,
     force: bool,
     quiet: bool,
@@ -118,6 +126,8 @@ def fit(
         calibrate=not no_calibrate,
         refine=not no_refine,
         redraw=not no_redraw,
+        epsilon=epsilon,
+        delta=delta,
         verbose=not quiet,
     ).fit(
         frame,

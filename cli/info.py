@@ -53,6 +53,23 @@ def _show_table(model_path: str, summary: dict[str, Any]) -> None:
     click.echo("constraints:" if summary["constraints"] else "constraints: none")
     for constraint in summary["constraints"]:
         click.echo(f"  {_inline(constraint)}")
+    _show_privacy(summary["privacy"])
+
+
+def _show_privacy(record: dict[str, Any] | None) -> None:
+    """The DP guarantee: what was spent, how it was split, and what was public."""
+    if record is None:
+        click.echo("privacy:    no differential privacy (fitted without epsilon)")
+        return
+    click.echo(f"privacy:    ({record['epsilon']:g}, {record['delta']:g})-differential privacy for {record['unit']}")
+    click.echo(f"  accountant:   {record['accountant']}")
+    for mechanism in record["mechanisms"]:
+        noise = f"noise multiplier {mechanism['noise_multiplier']:g}"
+        if mechanism["steps"] > 1:
+            noise += f", sample rate {mechanism['sample_rate']:.4g}, {mechanism['steps']} steps"
+        click.echo(f"  epsilon {mechanism['epsilon']:.4f}  {mechanism['name']} ({noise})")
+    click.echo(f"  public:       {record['public']}")
+    click.echo(f"  switched off: {record['switched_off']}")
 
 
 def _show_database(model_path: str, summary: dict[str, Any]) -> None:

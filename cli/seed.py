@@ -70,6 +70,7 @@ def fit_database(options: Mapping[str, Any], target: Path) -> None:
         device=options["device"],
         random_seed=options["seed"],
         verbose=not options["quiet"],
+        epsilon=options["epsilon"],
     ).fit(url, schema=options["schema_path"])
     written = model.save(target)
     tables = model.info()["tables"]

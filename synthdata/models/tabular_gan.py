@@ -30,9 +30,12 @@ from synthdata.models.progress import Phase, show_progress, train_with_progress
 from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
 from synthdata.models.stages import STAGE_OPTIONS, STAGES, checked_stage_names, loaded_stages, stage_tensors
-from synthdata.models.training import AdversarialTrainer, default_epochs
+from synthdata.models.training import AdversarialTrainer, default_epochs, epoch_steps
 from synthdata.models.user_conditions import ResolvedConditions
 from synthdata.persist import FORMAT_VERSION, load_model, save_model
+from synthdata.privacy.budget import check_epsilon
+from synthdata.privacy.dp_sgd import PrivateAdversarialTrainer
+from synthdata.privacy.fit_plan import PrivateFit
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer
 from synthdata.version import __version__
@@ -44,7 +47,12 @@ class TabularGAN:
     >>> gan = TabularGAN().fit(df)
     >>> gan.sample(1000, conditions={"GENDER": "F"})
 
-    Same seed, same data and same device give the same model and the same samples.
+    With `epsilon`, the whole fit is (epsilon, delta)-differentially private for one
+    row of the table (see synthdata.privacy and docs/privacy.md); delta defaults to
+    min(1e-5, 0.1/n), and `privacy_` records what was spent and what was public.
+    Its noise and row sampling come from the operating system, not from `seed`.
+
+    Otherwise, the same seed, data and device give the same model and the same samples.
     Without `epochs`, training runs as many epochs as make 2,500 optimizer steps, and
     sees each row at most 1,100 times (synthdata.models.training.default_epochs).
     """
@@ -66,6 +74,8 @@ class TabularGAN:
         device: DeviceName = "auto",
         seed: int = 0,
         verbose: bool = True,
+        epsilon: float | None = None,
+        delta: float | None = None,
     ) -> None:
         self.epochs = epochs
         self.batch_size = batch_size
@@ -81,6 +91,8 @@ class TabularGAN:
         self.device = device
         self.seed = seed
         self.verbose = verbose
+        self.epsilon = epsilon
+        self.delta = delta
 
     # -- fitting -----------------------------------------------------------------
 
@@ -116,7 +128,11 @@ class TabularGAN:
         rng = np.random.default_rng(self.seed)
         torch_random = torch.Generator(device=device).manual_seed(self.seed)
 
-        self.schema_ = schema if schema is not None else Schema.infer(data)
+        private = self._plan_private_fit(data, schema, distributed or checkpoint is not None)
+        if private is not None:
+            self.schema_ = private.schema
+        else:
+            self.schema_ = schema if schema is not None else Schema.infer(data)
         check_schema_covers(self.schema_, data)
         self.schema_.fit_constraints(data)
         reshaped = self.schema_.transform(data)
@@ -128,18 +144,33 @@ class TabularGAN:
                 f"the table from its schema alone: Schema.infer(df).sample(n)."
             )
         with Phase("Encoding columns", verbose):
-            self.transformer_ = DataTransformer().fit(reshaped, modelled, rng=rng)
+            if private is not None:
+                reshaped = private.release_statistics(reshaped, rng)
+                modelled = private.columns  # with the released bounds and null shares
+            self.transformer_ = DataTransformer().fit(private.pseudo if private else reshaped, modelled, rng=rng)
             encoded = self.transformer_.transform(reshaped, rng=rng).to(device)
 
-        trainer = AdversarialTrainer(
-            encoded,
-            self.transformer_.spans_,
-            config=self._network_config(),
-            batch_size=self.batch_size,
-            generator=torch_random,
-            replicas=replicas,
-        )
+        trainer_options: dict[str, Any] = {
+            "config": self._network_config(),
+            "batch_size": self.batch_size,
+            "generator": torch_random,
+            "replicas": replicas,
+        }
+        if private is not None:
+            spans = [span for span in self.transformer_.spans_ if span.kind == "category"]
+            trainer: AdversarialTrainer = PrivateAdversarialTrainer(
+                encoded,
+                self.transformer_.spans_,
+                noise_multiplier=private.sgd_noise,
+                sample_rate=private.sample_rate,
+                category_counts=private.category_counts(self.transformer_, spans, len(data)),
+                **trainer_options,
+            )
+        else:
+            trainer = AdversarialTrainer(encoded, self.transformer_.spans_, **trainer_options)
         self.epochs_ = self.epochs if self.epochs is not None else default_epochs(len(encoded), self.batch_size)
+        if private is not None:
+            self.epochs_ = private.epochs
         fingerprint = {
             "rows": len(data),
             "columns": [str(name) for name in data.columns],
@@ -177,17 +208,38 @@ class TabularGAN:
         }
         self.file_versions_ = (__version__, FORMAT_VERSION)
         self.generator_ = trainer.generator.eval()
-        self.category_counts_ = [counts.cpu() for counts in trainer.real_rows.counts]
+        self.category_counts_ = [counts.cpu() for counts in trainer.category_counts]
+        self.privacy_ = private.record(len(self.history_) * trainer.steps_per_epoch) if private is not None else None
         self.n_rows_ = len(data)
         self.columns_ = list(data.columns)
         self.device_ = device
         self.pipeline_ = self._raw_pipeline()
+        # the sampling stages read the real rows: off under DP (see synthdata.privacy.record)
         for name, stage_type in STAGES.items():
-            if getattr(self, STAGE_OPTIONS[name]):
+            if getattr(self, STAGE_OPTIONS[name]) and private is None:
                 stage = stage_type(self.transformer_, device)
                 with Phase(stage.description, verbose):
                     self.pipeline_.fit(stage, encoded, self.seed)
         return self
+
+    def _plan_private_fit(self, data: pd.DataFrame, schema: Schema | None, resumable: bool) -> PrivateFit | None:
+        """The DP plan (schema, budget split, noise, epochs) when `epsilon` is set."""
+        if self.epsilon is None:
+            return None
+        if resumable:
+            raise SynthDataError(
+                "A DP fit (epsilon) runs in one process without checkpoints for now; drop --distributed/--checkpoint."
+            )
+        return PrivateFit.plan(
+            data,
+            schema,
+            epsilon=self.epsilon,
+            delta=self.delta,
+            batch_size=self.batch_size,
+            epochs=self.epochs,
+            default_epochs=default_epochs(len(data), self.batch_size),
+            steps_per_epoch=epoch_steps(len(data), self.batch_size),
+        )
 
     def _raw_pipeline(self, stages: Sequence[SamplingStage] = ()) -> SamplingPipeline:
         return SamplingPipeline(
@@ -204,9 +256,12 @@ class TabularGAN:
     def check_options(self) -> None:
         """Raise SynthDataError for a hyper-parameter `fit` cannot use (batch size, epochs,
         seed, time budget, device), before any data is read."""
-        if self.batch_size <= 0 or self.batch_size % self.pac != 0:
+        if self.epsilon is not None:
+            check_epsilon(self.epsilon)
+        pac = self._network_config().pac
+        if self.batch_size <= 0 or self.batch_size % pac != 0:
             raise SynthDataError(
-                f"The batch size ({self.batch_size}) must be a positive multiple of the pack size pac ({self.pac})."
+                f"The batch size ({self.batch_size}) must be a positive multiple of the pack size pac ({pac})."
             )
         if self.epochs is not None and self.epochs <= 0:
             raise SynthDataError(f"epochs must be at least 1, got {self.epochs}.")
@@ -220,7 +275,8 @@ class TabularGAN:
             embedding_dim=self.embedding_dim,
             generator_dims=self.generator_dims,
             critic_dims=self.critic_dims,
-            pac=self.pac,
+            # no packing under DP: see synthdata.privacy.dp_sgd
+            pac=self.pac if self.epsilon is None else 1,
             learning_rate=self.learning_rate,
         )
 
@@ -326,6 +382,7 @@ class TabularGAN:
             "columns": self.columns_,
             "n_rows": self.n_rows_,
             "training": self.training_,
+            "privacy": self.privacy_,
         }
         tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
         tensors.update({f"category_counts.{i}": c for i, c in enumerate(self.category_counts_)})
@@ -344,6 +401,8 @@ class TabularGAN:
             model.n_rows_ = int(meta["n_rows"])
             model.history_ = []
             model.training_ = meta["training"]
+            # files written before DP existed hold no privacy record: fitted without DP
+            model.privacy_ = meta.get("privacy")
             model.file_versions_ = (meta["synthdata_version"], meta["format_version"])
             model.device_ = resolve_device(device)
             model.replica_rank_ = 0
@@ -381,6 +440,7 @@ class TabularGAN:
             "options": self.get_params(),
             "columns": {name: kinds.get(name, "?") for name in self.columns_},
             "constraints": [_declared(constraint.to_dict()) for constraint in self.schema_.constraints],
+            "privacy": self.privacy_,
         }
 
     def get_params(self) -> dict[str, Any]:
@@ -400,6 +460,8 @@ class TabularGAN:
             "device": self.device,
             "seed": self.seed,
             "verbose": self.verbose,
+            "epsilon": self.epsilon,
+            "delta": self.delta,
         }
 
 

@@ -78,7 +78,10 @@ class AdversarialTrainer:
         batch_size: int,
         generator: torch.Generator,
         replicas: Replicas | None = None,
+        category_counts: list[torch.Tensor] | None = None,
     ) -> None:
+        """`category_counts` replaces the real count of each category slot, which the
+        conditions are drawn by (a DP fit passes noisy counts)."""
         device = encoded.device
         self.data = encoded
         self.config = config
@@ -95,7 +98,8 @@ class AdversarialTrainer:
         self.random = generator
         category_spans = [span for span in spans if span.kind == "category"]
         self.real_rows = RealRowIndex(encoded, category_spans)
-        self.sampler = ConditionSampler(category_spans, self.real_rows.counts, device)
+        self.category_counts = category_counts if category_counts is not None else self.real_rows.counts
+        self.sampler = ConditionSampler(category_spans, self.category_counts, device)
         self.activation = OutputActivation(spans, device)
         data_dim = encoded.shape[1]
         self.generator = Generator(

@@ -90,6 +90,7 @@ class DatabaseSynthesizer:
         device: DeviceName = "auto",
         random_seed: int = 0,
         verbose: bool = True,
+        epsilon: float | None = None,
     ) -> None:
         self.epochs = epochs
         self.batch_size = batch_size
@@ -107,6 +108,7 @@ class DatabaseSynthesizer:
         self.device = device
         self.random_seed = random_seed
         self.verbose = verbose
+        self.epsilon = epsilon
 
     # -- fitting -----------------------------------------------------------------
 
@@ -120,6 +122,11 @@ class DatabaseSynthesizer:
         multi-table schema file or mapping (`tables` and `foreign_keys`, `mode` per
         table), or a Schema per table. Returns self.
         """
+        if self.epsilon is not None:
+            raise SynthDataError(
+                "Differential privacy (epsilon) is single-table for now: a row of a parent table reaches its "
+                "children too. Fit each table with TabularGAN(epsilon=...) or `synthdata fit URL --table T --epsilon E`."
+            )
         frames, layout = self._read(data, schema)
         if schema is None and self.infer_references:
             layout = infer_references(layout, frames)
@@ -437,6 +444,7 @@ class DatabaseSynthesizer:
             "device": self.device,
             "random_seed": self.random_seed,
             "verbose": self.verbose,
+            "epsilon": self.epsilon,
         }
 
     def _fitted(self) -> DatabaseSynthesizer:

@@ -186,3 +186,10 @@ def _within_integer_range(values: np.ndarray, dtype: str) -> np.ndarray:
     if high > info.max:
         high = np.nextafter(high, -np.inf)
     return np.clip(values, low, high)
+
+
+def declared_bounds(column: Column) -> tuple[float, float] | None:
+    """The column's declared min and max on the model's number line (seconds for
+    datetimes), or None when either is missing."""
+    low, high = _bounds(column)
+    return None if low is None else (float(low), float(high))

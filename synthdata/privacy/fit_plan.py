@@ -1,0 +1,169 @@
+"""A DP fit planned before training: budget split, noise levels, epochs, releases.
+
+The budget is split in Rényi DP, where Gaussian mechanisms add up: a single Gaussian
+mechanism that spends all of (epsilon, delta) has noise multiplier s, i.e. RDP
+alpha / (2 s^2); the k preprocessing releases get STATISTICS_SHARE of that curve
+(noise s * sqrt(k / share) each), and DP-SGD gets the smallest noise that keeps all
+mechanisms together, in one accountant, within epsilon. The record then reports the
+shares the accountant actually computed. Half of delta goes to the
+unknown-domain category release when there is one (see noisy_statistics).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from synthdata.errors import SynthDataError
+from synthdata.privacy.accountant import Mechanism, noise_for
+from synthdata.privacy.budget import PrivacyBudget
+from synthdata.privacy.dp_sgd import MAX_GRAD_NORM
+from synthdata.privacy.preprocessing import (
+    PrivateStatistics,
+    conform,
+    needs_threshold,
+    planned_mechanisms,
+    release,
+)
+from synthdata.privacy.record import privacy_record
+from synthdata.privacy.schema import private_schema
+from synthdata.schema import Schema
+from synthdata.schema.column import Column
+
+STATISTICS_SHARE = 0.15
+# Above this noise multiplier the noise on a batch's summed gradient outweighs the
+# clipped gradients of hundreds of rows by an order of magnitude: the critic would
+# learn noise. A budget that needs more for one epoch is refused.
+MAX_NOISE_MULTIPLIER = 4.0
+# Without `epochs`, a DP fit runs the most epochs (up to the plain default) whose
+# noise multiplier stays at or below this.
+TARGET_NOISE_MULTIPLIER = 2.5
+
+
+@dataclass
+class PrivateFit:
+    """Everything a DP fit decides before it reads a row, and the releases after."""
+
+    budget: PrivacyBudget
+    schema: Schema
+    public: str
+    columns: list[Column]
+    delta_threshold: float
+    statistics_noise: float
+    sample_rate: float
+    epochs: int
+    sgd_noise: float
+    steps_per_epoch: int
+    statistics_mechanisms: list[Mechanism] = field(default_factory=list)
+    statistics: PrivateStatistics | None = None
+    pseudo: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @classmethod
+    def plan(
+        cls,
+        data: pd.DataFrame,
+        declared: Schema | None,
+        *,
+        epsilon: float,
+        delta: float | None,
+        batch_size: int,
+        epochs: int | None,
+        default_epochs: int,
+        steps_per_epoch: int,
+    ) -> PrivateFit:
+        budget = PrivacyBudget.for_table(epsilon, delta, len(data))
+        schema, public = private_schema(data, None if declared is None else Schema.from_dict(declared.to_dict()))
+        columns = [c for c in schema.columns.values() if c.is_modelled]
+        delta_threshold = budget.delta / 2 if needs_threshold(columns) else 0.0
+        accountant_delta = budget.delta - delta_threshold
+        whole = noise_for(budget.epsilon, accountant_delta, lambda s: [Mechanism("whole budget", s)])
+        releases = len(planned_mechanisms(columns, whole))
+        statistics_noise = whole * math.sqrt(releases / STATISTICS_SHARE)
+        sample_rate = min(batch_size / len(data), 1.0)
+
+        def sgd_noise(run: int) -> float:
+            return noise_for(
+                budget.epsilon,
+                accountant_delta,
+                lambda s: [
+                    *planned_mechanisms(columns, statistics_noise),
+                    _sgd(s, sample_rate, run * steps_per_epoch),
+                ],
+            )
+
+        noise = sgd_noise(epochs or 1)
+        if noise > MAX_NOISE_MULTIPLIER:
+            raise SynthDataError(
+                f"epsilon={budget.epsilon:g} is too small for {len(data)} rows: even {epochs or 1} epoch(s) of DP-SGD "
+                f"need a noise multiplier of {noise:.1f} (above {MAX_NOISE_MULTIPLIER:g}, where the critic learns "
+                f"only noise); raise epsilon, fit more rows, or use fewer epochs."
+            )
+        chosen = epochs or 1
+        if epochs is None:
+            candidate = default_epochs
+            while candidate > 1:
+                candidate_noise = sgd_noise(candidate)
+                if candidate_noise <= TARGET_NOISE_MULTIPLIER:
+                    chosen, noise = candidate, candidate_noise
+                    break
+                candidate = max(1, candidate * 2 // 3)
+        return cls(
+            budget=budget,
+            schema=schema,
+            public=public,
+            columns=columns,
+            delta_threshold=delta_threshold,
+            statistics_noise=statistics_noise,
+            sample_rate=sample_rate,
+            epochs=chosen,
+            sgd_noise=noise,
+            steps_per_epoch=steps_per_epoch,
+            statistics_mechanisms=planned_mechanisms(columns, statistics_noise),
+        )
+
+    def release_statistics(self, data: pd.DataFrame, random: np.random.Generator) -> pd.DataFrame:
+        """Run the preprocessing releases, set the columns' facts from them, draw the
+        pseudo table the transformer is fitted on, and return the conformed rows.
+
+        The noise comes from the operating system's entropy, not from `random` (the
+        fit's seed, stored in the model file): noise an attacker can regenerate
+        protects nothing. `random` draws only what follows from the releases."""
+        self.statistics = release(
+            data,
+            self.columns,
+            noise_multiplier=self.statistics_noise,
+            delta_threshold=self.delta_threshold,
+            random=np.random.default_rng(),
+        )
+        self.columns = self.statistics.columns_with_facts(self.columns)
+        for column in self.columns:
+            self.schema.columns[column.name] = column
+        self.pseudo = self.statistics.pseudo_table(self.columns, random)
+        return conform(data, self.columns, self.pseudo, random)
+
+    def category_counts(self, transformer: Any, spans: list[Any], rows: int) -> list[torch.Tensor]:
+        """Noisy counts of each category slot (the transformer's shares, learned from
+        the pseudo table, times the public row count): what conditions are drawn by."""
+        return [
+            torch.as_tensor(transformer.category_frequencies(span.column) * rows, dtype=torch.float32) for span in spans
+        ]
+
+    def record(self, steps: int) -> dict[str, Any]:
+        """The privacy record for a fit that ran `steps` DP-SGD steps."""
+        mechanisms = [*self.statistics_mechanisms, _sgd(self.sgd_noise, self.sample_rate, steps)]
+        return privacy_record(self.budget, mechanisms, delta_threshold=self.delta_threshold, public=self.public)
+
+
+def _sgd(noise_multiplier: float, sample_rate: float, steps: int) -> Mechanism:
+    return Mechanism(
+        "DP-SGD (critic)",
+        noise_multiplier,
+        sample_rate,
+        steps,
+        description=f"Poisson-sampled rows, per-row gradients clipped to {MAX_GRAD_NORM:g}, Gaussian noise",
+    )

@@ -1,0 +1,108 @@
+"""The Gaussian mechanisms of DP preprocessing: noisy bounds and noisy histograms.
+
+Each release counts every column at once and one row adds 1 to at most one bin of
+each column, so the L2 sensitivity of a release is sqrt(columns) and its noise
+standard deviation is `noise_multiplier * sqrt(columns)`; the accountant charges it
+as one Gaussian mechanism of that noise multiplier.
+
+Bins come from public facts only (a fixed grid of magnitudes, declared bounds,
+declared category lists, bounds released by the previous mechanism), except for the
+categories of a column whose list was not declared: their bins are the values seen,
+and a value is released only when its noisy count passes a threshold set so that a
+value held by one row is released with probability at most delta_threshold / columns
+(the stability argument for histograms over an unknown domain; that probability is
+added to the fit's delta).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+# Magnitude grid for columns without declared bounds: +-2^k for k in [-8, 64], so the
+# bins between consecutive edges cover every float a table holds at a relative
+# resolution of 2 (values beyond are clipped onto the outer edges).
+_EXPONENTS = np.arange(-8, 65)
+MAGNITUDE_EDGES = np.concatenate([-(2.0 ** _EXPONENTS[::-1]), 2.0**_EXPONENTS])
+# Equal-width bins of a numeric column between its bounds; integer columns narrower
+# than this get one bin per integer, so their point masses survive.
+VALUE_BINS = 64
+
+
+@dataclass(frozen=True)
+class NoisyHistogram:
+    """One column's released bins: labels (numbers: left edges, or values) and counts."""
+
+    labels: list[Any]
+    counts: np.ndarray  # noisy, clipped at 0; the last entry counts nulls
+    edges: np.ndarray | None = None  # numeric bins: len(labels) + 1 edges
+
+
+def gaussian(counts: np.ndarray, std: float, random: np.random.Generator) -> np.ndarray:
+    return counts + random.normal(0.0, std, size=counts.shape)
+
+
+def noisy_bounds(values: np.ndarray, std: float, random: np.random.Generator) -> tuple[float, float]:
+    """The lowest and highest magnitude bins whose noisy count passes its noise: bounds
+    that leave out values few rows hold (the rows outside are clipped onto them)."""
+    finite = values[np.isfinite(values)]
+    counts = np.histogram(np.clip(finite, MAGNITUDE_EDGES[0], MAGNITUDE_EDGES[-1]), bins=MAGNITUDE_EDGES)[0]
+    noisy = gaussian(counts.astype(float), std, random)
+    # a bin no row holds passes with probability 0.05 / bins: few false bounds
+    kept = np.flatnonzero(noisy > std * float(norm.isf(0.05 / len(counts))))
+    if kept.size == 0:
+        kept = np.array([int(np.argmax(noisy))])
+    return float(MAGNITUDE_EDGES[kept[0]]), float(MAGNITUDE_EDGES[kept[-1] + 1])
+
+
+def numeric_bins(low: float, high: float, integral: bool) -> np.ndarray:
+    """Bin edges between public (declared or released) bounds."""
+    high = max(high, low + 1.0)  # a declared min equal to the max still gets one bin
+    if integral and math.ceil(low) <= math.floor(high) and math.floor(high) - math.ceil(low) < VALUE_BINS:
+        return np.arange(math.ceil(low), math.floor(high) + 2, dtype=float) - 0.5
+    return np.linspace(low, high, VALUE_BINS + 1)
+
+
+def numeric_histogram(values: np.ndarray, edges: np.ndarray, std: float, random: np.random.Generator) -> NoisyHistogram:
+    """Noisy counts of values (clipped into the bins) and of nulls."""
+    finite = values[np.isfinite(values)]
+    counts = np.histogram(np.clip(finite, edges[0], edges[-1]), bins=edges)[0].astype(float)
+    counts = np.append(counts, float(np.isnan(values).sum()))
+    return NoisyHistogram(list(edges[:-1]), denoised(gaussian(counts, std, random), std), edges)
+
+
+def denoised(noisy: np.ndarray, std: float) -> np.ndarray:
+    """Counts under the noise set to 0 (post-processing): without, every empty bin
+    (and the null bin of a column without nulls) keeps a share of noise. The bar is
+    the count an empty bin passes with probability 0.05 / bins, so that few empty
+    bins of a wide histogram survive."""
+    kept = np.where(noisy > std * float(norm.isf(0.05 / len(noisy))), noisy, 0.0)
+    return kept if kept.sum() > 0 else np.clip(noisy, 0.0, None)
+
+
+def category_histogram(
+    values: pd.Series, declared: list[Any] | None, std: float, threshold: float, random: np.random.Generator
+) -> NoisyHistogram:
+    """Noisy counts of each category and of nulls. With a declared list the bins are
+    that list; without, the values seen, each released only above `threshold`."""
+    present = values.dropna()
+    seen = present.value_counts()
+    labels = list(declared) if declared is not None else list(seen.index)
+    counts = np.array([float(seen.get(label, 0)) for label in labels] + [float(values.isna().sum())])
+    noisy = gaussian(counts, std, random)
+    if declared is None:
+        keep = np.append(noisy[:-1] > threshold, True)
+        labels = [label for label, kept in zip(labels, keep[:-1], strict=True) if kept]
+        noisy = noisy[keep]
+    return NoisyHistogram(labels, denoised(noisy, std))
+
+
+def release_threshold(std: float, delta_threshold: float, columns: int) -> float:
+    """The noisy count a value seen in the data must pass to be released: a value one
+    row holds (count 1) passes it with probability delta_threshold / columns."""
+    return 1.0 + std * float(norm.isf(delta_threshold / max(columns, 1)))

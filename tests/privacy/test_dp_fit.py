@@ -1,0 +1,152 @@
+"""A DP fit on a small real table: the record, its accounting, the rows, the model file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from opacus.accountants import RDPAccountant
+from opacus.optimizers import DPOptimizer
+
+from synthdata import Schema, TabularGAN
+from synthdata.privacy import noisy_statistics
+from synthdata.privacy.accountant import ORDERS
+
+EPSILON = 10.0
+
+
+@pytest.fixture(scope="module")
+def patients(synthea) -> pd.DataFrame:
+    return pd.read_csv(synthea / "ne_111" / "patients.csv", parse_dates=["BIRTHDATE", "DEATHDATE"])
+
+
+@pytest.fixture(scope="module")
+def fitted(patients):
+    """The fit, with every Gaussian release and every DP-SGD step it ran recorded."""
+    released, steps = [], []
+    monkey = pytest.MonkeyPatch()
+    gaussian, pre_step = noisy_statistics.gaussian, DPOptimizer.pre_step
+
+    def spied_gaussian(counts, std, random):
+        released.append(std)
+        return gaussian(counts, std, random)
+
+    def spied_pre_step(self, *args, **kwargs):
+        steps.append(self.noise_multiplier)
+        return pre_step(self, *args, **kwargs)
+
+    monkey.setattr(noisy_statistics, "gaussian", spied_gaussian)
+    monkey.setattr(DPOptimizer, "pre_step", spied_pre_step)
+    try:
+        model = TabularGAN(epsilon=EPSILON, epochs=4, batch_size=40, verbose=False).fit(patients)
+    finally:
+        monkey.undo()
+    return model, released, steps
+
+
+def test_reported_epsilon_is_opacus_own_for_the_same_noise_rate_and_steps(fitted, patients):
+    model, _, _ = fitted
+    record = model.privacy_
+    accountant = RDPAccountant()
+    accountant.history = [(m["noise_multiplier"], m["sample_rate"], m["steps"]) for m in record["mechanisms"]]
+    assert record["epsilon"] == pytest.approx(
+        accountant.get_epsilon(record["accountant_delta"], alphas=ORDERS), rel=1e-5
+    )
+    # Opacus' full list of orders can only do better: the reported epsilon is an upper bound, and a tight one.
+    default = accountant.get_epsilon(record["accountant_delta"])
+    assert default <= record["epsilon"] <= default * 1.02
+    assert record["epsilon"] <= EPSILON
+    sgd = record["mechanisms"][-1]
+    assert sgd["sample_rate"] == pytest.approx(40 / len(patients))
+    assert sgd["steps"] == 4 * (len(patients) // 40)
+
+
+def test_every_mechanism_the_fit_ran_is_listed_and_charged(fitted):
+    model, released, steps = fitted
+    record = model.privacy_
+    names = [m["name"] for m in record["mechanisms"]]
+    assert names == ["noisy bounds", "noisy histograms", "DP-SGD (critic)"]
+    assert sum(m["epsilon"] for m in record["mechanisms"]) == pytest.approx(record["epsilon"], abs=1e-5)
+    assert all(m["epsilon"] > 0 for m in record["mechanisms"])
+    # each release adds noise of std = noise multiplier * sqrt(columns counted), the same for every column
+    modelled = [c for c in model.schema_.columns.values() if c.is_modelled]
+    bounded = [c for c in modelled if c.type in ("integer", "numerical", "datetime")]
+    expected = [record["mechanisms"][0]["noise_multiplier"] * np.sqrt(len(bounded))] * len(bounded)
+    expected += [record["mechanisms"][1]["noise_multiplier"] * np.sqrt(len(modelled))] * len(modelled)
+    assert released == pytest.approx(expected, rel=1e-5)
+    assert steps == pytest.approx([record["mechanisms"][2]["noise_multiplier"]] * record["mechanisms"][2]["steps"])
+    assert record["delta"] == pytest.approx(record["accountant_delta"] + record["threshold_delta"])
+    assert record["delta"] < 1 / 111
+
+
+def test_dp_rows_keep_the_columns_types_and_null_shares(fitted, patients):
+    model, _, _ = fitted
+    rows = model.sample(2000)
+    assert list(rows.columns) == list(patients.columns)
+    for name in patients.columns:
+        # the noise may release a few nulls for an integer column: pandas' nullable Int64 then
+        widened = str(patients[name].dtype) == "int64" and str(rows[name].dtype) == "Int64"
+        assert rows[name].dtype == patients[name].dtype or widened, name
+    # personal columns are generated from their names, never learned
+    assert not set(rows["SSN"]) & set(patients["SSN"])
+    assert model.schema_.columns["SSN"].type == "faker"
+    assert model.schema_.columns["Id"].type == "id"
+    # a column without nulls has none released, so none sampled; the released null share of
+    # one with nulls is the real share up to the noise (std 6 rows of 111 here)
+    assert rows["GENDER"].notna().all() and rows["HEALTHCARE_EXPENSES"].notna().all()
+    assert rows["DEATHDATE"].isna().any()
+    for name in ("DEATHDATE", "BIRTHDATE", "GENDER"):
+        assert model.schema_.columns[name].nullable == pytest.approx(patients[name].isna().mean(), abs=0.15)
+    # released bounds hold every sampled value
+    expenses = model.schema_.columns["HEALTHCARE_EXPENSES"]
+    assert rows["HEALTHCARE_EXPENSES"].between(expenses.min, expenses.max).all()
+    assert set(rows["GENDER"]) <= set(patients["GENDER"])
+
+
+def test_a_model_without_epsilon_has_no_privacy_record(patients):
+    model = TabularGAN(epochs=1, verbose=False, calibrate=False, refine=False, redraw=False).fit(patients)
+    assert model.privacy_ is None
+    assert model.info()["privacy"] is None
+
+
+def test_dp_model_round_trips_with_its_record_and_info_shows_it(fitted, tmp_path):
+    model, _, _ = fitted
+    path = model.save(tmp_path / "patients.synth")
+    loaded = TabularGAN.load(path, device="cpu")
+    assert loaded.privacy_ == model.privacy_
+    assert loaded.epsilon == EPSILON
+    assert loaded.sample(50, seed=3).equals(model.sample(50, seed=3))
+    shown = subprocess.run(
+        [sys.executable, "-m", "synthdata_cli", "info", str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert f"({model.privacy_['epsilon']:g}, 1e-05)-differential privacy" in shown.stdout
+    assert "DP-SGD (critic)" in shown.stdout and "noisy histograms" in shown.stdout
+    assert "public:" in shown.stdout
+
+
+def test_a_declared_schema_is_public_and_its_bounds_need_no_release(patients):
+    frame = patients[["GENDER", "HEALTHCARE_EXPENSES"]]
+    schema = Schema.from_dict(
+        {
+            "columns": {
+                "GENDER": {"type": "categorical", "values": ["F", "M"]},
+                "HEALTHCARE_EXPENSES": {"type": "numerical", "min": 0, "max": 2_000_000},
+            }
+        }
+    )
+    model = TabularGAN(epsilon=5, epochs=1, batch_size=40, verbose=False).fit(frame, schema=schema)
+    assert [m["name"] for m in model.privacy_["mechanisms"]] == ["noisy histograms", "DP-SGD (critic)"]
+    assert model.privacy_["threshold_delta"] == 0.0
+    assert "declared schema" in model.privacy_["public"]
+
+
+def test_the_noise_is_not_the_seed_s(patients):
+    """The seed is in the model file: noise it regenerates would protect nothing."""
+    frame = patients[["GENDER", "HEALTHCARE_EXPENSES", "INCOME"]]
+    first, second = (TabularGAN(epsilon=5, epochs=1, batch_size=40, verbose=False).fit(frame) for _ in range(2))
+    assert first.seed == second.seed
+    assert first.transformer_.state() != second.transformer_.state()

@@ -14,9 +14,9 @@ tables and each sample and prints one table:
 - entity-level detection AUC of patients with their encounter histories
   (`synthdata.evaluate_database`), with the real hold-out as the ceiling.
 
-    /work/main/.venv/bin/python benchmarks/database_histories.py sample --out before --epochs 20
-    .venv/bin/python benchmarks/database_histories.py sample --out after --epochs 20
-    .venv/bin/python benchmarks/database_histories.py measure before after
+    /work/main/.venv/bin/python benchmarks/database_histories.py --patients 400 sample --out before --epochs 10
+    .venv/bin/python benchmarks/database_histories.py --patients 400 sample --out after --epochs 10
+    .venv/bin/python benchmarks/database_histories.py --patients 400 measure before after
 """
 
 from __future__ import annotations
@@ -32,19 +32,25 @@ import pandas as pd
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "synthea" / "ma_1462"
 
 
-def real_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], dict]:
+def real_tables(folder: Path, patients: int | None = None) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The export's tables; with `patients`, those of that many random patients (seed 0)."""
     schema = json.loads((folder / "schema.json").read_text())
     frames = {
         name: pd.read_csv(folder / spec["file"], dtype=str, keep_default_na=False, na_values=[""])
         for name, spec in schema["tables"].items()
     }
+    if patients is not None:
+        kept = frames["patients"]["ID"].sample(n=patients, random_state=0)
+        for name, frame in frames.items():
+            column = "ID" if name == "patients" else "PATIENT"
+            frames[name] = frame[frame[column].isin(kept)].reset_index(drop=True)
     return frames, schema
 
 
 def sample(args: argparse.Namespace) -> None:
     from synthdata import DatabaseSynthesizer
 
-    frames, schema = real_tables(args.data)
+    frames, schema = real_tables(args.data, args.patients)
     model = DatabaseSynthesizer(epochs=args.epochs, verbose=False, random_seed=args.seed)
     start = time.perf_counter()
     model.fit(frames, schema=schema)
@@ -103,7 +109,7 @@ def rule_share(tables: dict[str, pd.DataFrame], rule: dict, keys: dict[str, str]
 def measure(args: argparse.Namespace) -> None:
     from synthdata import evaluate, evaluate_database
 
-    real, schema = real_tables(args.data)
+    real, schema = real_tables(args.data, args.patients)
     keys = {name: spec["primary_key"] for name, spec in schema["tables"].items()}
     samples = {str(folder): read_sample(folder) for folder in args.samples}
     fits = {str(folder): json.loads((folder / "fit.json").read_text()) for folder in args.samples}
@@ -142,6 +148,7 @@ def measure(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--patients", type=int, default=None, help="only this many random patients' rows")
     steps = parser.add_subparsers(dest="step", required=True)
     fit = steps.add_parser("sample", help="fit the database and write a sample at scale 1")
     fit.add_argument("--out", type=Path, required=True)

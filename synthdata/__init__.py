@@ -4,7 +4,7 @@ The public API, and nothing else: everything not imported here may change.
 """
 
 from synthdata.errors import SynthDataError
-from synthdata.evaluate import Report, evaluate
+from synthdata.evaluate import EntityRealism, Report, evaluate, evaluate_database
 from synthdata.io import open_sink, read_table, write_table
 from synthdata.models.tabular_gan import TabularGAN
 from synthdata.output_files import check_output_path
@@ -14,6 +14,7 @@ from synthdata.version import __version__
 
 __all__ = [
     "DatabaseSynthesizer",
+    "EntityRealism",
     "Report",
     "Schema",
     "SynthDataError",
@@ -22,6 +23,7 @@ __all__ = [
     "check_output_path",
     "constraints",
     "evaluate",
+    "evaluate_database",
     "open_sink",
     "read_table",
     "write_table",

@@ -14,7 +14,8 @@ Besides the declared foreign keys, a layout may hold references found in the dat
 a seeded database, since some of their values point nowhere. Each table has a mode,
 `keep` (copied as it is, see `reference_tables`) or `synthesize`; both the modes and
 the inferred references are written in the schema document (`schema_document`) the
-user can edit and fit with again.
+user can edit and fit with again, and so are the date rules found across the foreign
+keys (`date_rules`).
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ class DatabaseLayout:
     catalogs: dict[str, TableCatalog] = field(default_factory=dict)
     schemas: dict[str, Schema] = field(default_factory=dict)
     modes: dict[str, TableMode] = field(default_factory=dict)
+    # The date rules across foreign keys, as the schema document writes them (see `date_rules`);
+    # None until found in the data or read from a document that has them.
+    date_rules: list[dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         self._check()
@@ -115,6 +119,14 @@ class DatabaseLayout:
         links = [_link_from_entry(entry, where) for entry in document.get("foreign_keys") or []]
         layout = cls._from_schemas(schemas, keys, names, links)
         layout.modes = {name: mode for name, mode in modes.items() if name in names}
+        rules = document.get("date_rules")
+        if rules is not None and not isinstance(rules, list):
+            raise SchemaError(f"{where}: `date_rules` must be a list of rules (or left out to find them).")
+        layout.date_rules = (
+            [rule for rule in rules if not isinstance(rule, Mapping) or rule.get("table") in names]
+            if rules is not None
+            else None
+        )
         return layout
 
     @classmethod
@@ -186,7 +198,10 @@ class DatabaseLayout:
             if not link.declared:
                 entry.update(inferred=True, resolves=link.resolves)
             references.append(entry)
-        return {"tables": tables, "foreign_keys": references}
+        document: dict[str, Any] = {"tables": tables, "foreign_keys": references}
+        if self.date_rules is not None:
+            document["date_rules"] = [dict(rule) for rule in self.date_rules]
+        return document
 
     # -- the model file ------------------------------------------------------------
 
@@ -197,6 +212,7 @@ class DatabaseLayout:
             "links": [asdict(link) for link in self.links],
             "catalogs": {name: catalog.to_dict() for name, catalog in self.catalogs.items()},
             "modes": self.modes,
+            "date_rules": self.date_rules,
         }
 
     @classmethod
@@ -207,6 +223,7 @@ class DatabaseLayout:
             [Link(**link) for link in data["links"]],
             catalogs={name: TableCatalog.from_dict(catalog) for name, catalog in data["catalogs"].items()},
             modes=dict(data.get("modes", {})),
+            date_rules=data.get("date_rules"),
         )
 
 

@@ -9,7 +9,9 @@ are (`reference_tables`), and references the database does not declare are found
 the data first (`inferred_references`). Sampling walks the tables parents first:
 kept tables as they are, root tables (and tables whose parents are all kept) by row
 count times `scale`, every other child table as the children of the parents just
-generated, keys made afresh and references pointing at them.
+generated, keys made afresh and references pointing at them. Dates follow the
+rules found across the foreign keys (`date_rules`): a child's dates are learned
+against its parents' and rebuilt on the generated parents (`child_dates`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from synthdata.io import DatabaseSink, open_database_sink, read_database_catalog
 from synthdata.io.sink import IfExists
 from synthdata.models.tabular_gan import TabularGAN
 from synthdata.relational.binning import Cells, coded_columns
+from synthdata.relational.child_dates import ChildDates, WindowEnds
+from synthdata.relational.date_rules import DateRule, find_date_rules
 from synthdata.relational.inferred_references import infer_references
 from synthdata.relational.layout import DatabaseLayout, SchemaSource, TableMode
 from synthdata.relational.model_file import load_database_model, network_member, save_database_model
@@ -69,6 +73,8 @@ class DatabaseSynthesizer:
     reference-table rule (see `reference_tables`), and `infer_references` finds the
     references a database holds without declaring them (see `inferred_references`);
     both show in `database_schema()`, a schema document to edit and fit with.
+    So do the date rules found across the foreign keys (`date_rules`, see
+    `date_rules`): seeded rows keep every one of them.
     """
 
     def __init__(
@@ -87,6 +93,7 @@ class DatabaseSynthesizer:
         parent_columns: Mapping[str, Sequence[str]] | None = None,
         table_modes: Mapping[str, TableMode] | None = None,
         infer_references: bool = True,
+        date_rules: bool = True,
         device: DeviceName = "auto",
         random_seed: int = 0,
         verbose: bool = True,
@@ -105,6 +112,7 @@ class DatabaseSynthesizer:
         self.parent_columns = {table: list(columns) for table, columns in (parent_columns or {}).items()}
         self.table_modes = dict(table_modes or {})
         self.infer_references = infer_references
+        self.date_rules = date_rules
         self.device = device
         self.random_seed = random_seed
         self.verbose = verbose
@@ -131,7 +139,11 @@ class DatabaseSynthesizer:
         if schema is None and self.infer_references:
             layout = infer_references(layout, frames)
         rng = np.random.default_rng(self.random_seed)
+        self.date_rules_ = self._find_date_rules(layout, frames)
+        layout.date_rules = [rule.to_entry() for rule in self.date_rules_]
         self.layout_ = layout
+        self.dates_: dict[str, ChildDates | None] = {}
+        self.windows_: dict[str, WindowEnds | None] = {}
         self.models_: dict[str, TableModel] = {}
         self.relations_: dict[str, ChildRelation] = {}
         self.references_: dict[str, list[SecondaryReference]] = {}
@@ -144,6 +156,12 @@ class DatabaseSynthesizer:
                 schemas[name] = self._fit_table(name, frames, schemas, parent_codes, rule, rng)
         layout.modes = rule.modes
         return self
+
+    def _find_date_rules(self, layout: DatabaseLayout, frames: Mapping[str, pd.DataFrame]) -> list[DateRule]:
+        """The date rules a schema document gives, else those found in the data (none when off)."""
+        if layout.date_rules is not None:
+            return [DateRule.from_entry(entry, layout.links) for entry in layout.date_rules]
+        return find_date_rules(layout.links, frames) if self.date_rules else []
 
     def _fit_table(
         self,
@@ -166,12 +184,16 @@ class DatabaseSynthesizer:
         secondary = learn_references(name, primary, layout, frames, kept)
         categories = [reference.link.column for reference in secondary if reference.mode == "learned"]
         keys = ([primary_key] if primary_key else []) + references
+        self.windows_[name] = WindowEnds.learn(name, frame, self.date_rules_)
+        dates = ChildDates.learn(name, frame, self.date_rules_, links, frames, reparametrize=declared is None)
+        real_columns, frame = frame.columns, dates.learned_frame(frame, frames) if dates is not None else frame
         schema = learned_schema(
             name, frame, keys=keys, declared=declared, catalog=layout.catalogs.get(name), categories=categories
         )
         if rule.decide(name, schema) == "keep":
             # A kept table is copied: no network, no relation, and its references stay as they are.
-            self.models_[name], self.references_[name] = TableModel.keep(frame), []
+            self.models_[name], self.references_[name] = TableModel.keep(frames[name]), []
+            self.dates_[name] = None
             return schema
         groups = None
         if primary is not None:
@@ -181,7 +203,7 @@ class DatabaseSynthesizer:
                 )
             relation, groups = ChildRelation.learn(
                 primary,
-                frames,
+                {**frames, name: frame},
                 parent_schema=schemas[primary.parent],
                 child_schema=schema,
                 context_columns=self.context_columns,
@@ -192,7 +214,8 @@ class DatabaseSynthesizer:
             self.relations_[name] = relation
             groups = groups if len(set(groups)) > 1 else None
         self.references_[name] = secondary
-        self.models_[name] = TableModel.learn(
+        self.dates_[name] = dates
+        model = self.models_[name] = TableModel.learn(
             name,
             frame,
             schema=schema,
@@ -204,6 +227,8 @@ class DatabaseSynthesizer:
             max_rows=self.max_rows,
             rng=rng,
         )
+        # The seeded table has the real columns; the date indicators stay with the network.
+        model.columns = {column: dtype for column, dtype in model.columns.items() if column in real_columns}
         return schema
 
     def _network(self) -> TabularGAN:
@@ -338,6 +363,12 @@ class DatabaseSynthesizer:
             else:
                 found[link.column] = reference.positions(found, made, len(rows), rng)
                 outside[link] = reference.outside
+        dates = self.dates_.get(name)
+        if dates is not None:
+            rows = dates.restore(rows, found, made)
+        windows = self.windows_.get(name)
+        if windows is not None:
+            rows = windows.repair(rows)
         for link in self.layout_.parents_of(name):
             if link not in outside:
                 continue
@@ -370,6 +401,8 @@ class DatabaseSynthesizer:
                 "network": member,
                 "relation": self.relations_[name].to_dict() if name in self.relations_ else None,
                 "references": [reference.to_dict() for reference in self.references_[name]],
+                "dates": dates.to_dict() if (dates := self.dates_.get(name)) is not None else None,
+                "windows": windows.to_dict() if (windows := self.windows_.get(name)) is not None else None,
             }
         meta = {"options": self.get_params(), "layout": self.layout_.to_dict(), "tables": tables}
         return save_database_model(path, meta, networks)
@@ -382,12 +415,18 @@ class DatabaseSynthesizer:
             model = cls(**{**meta["options"], "device": device})
             model.layout_ = DatabaseLayout.from_dict(meta["layout"])
             model.models_, model.relations_, model.references_ = {}, {}, {}
+            model.dates_, model.windows_ = {}, {}
             for name, table in meta["tables"].items():
                 network = networks[table["network"]] if table["network"] is not None else None
                 model.models_[name] = TableModel.from_dict(table["model"], network)
                 if table["relation"] is not None:
                     model.relations_[name] = ChildRelation.from_dict(table["relation"])
                 model.references_[name] = [SecondaryReference.from_dict(item) for item in table["references"]]
+                dates = table.get("dates")
+                links = model.layout_.parents_of(name)
+                model.dates_[name] = ChildDates.from_dict(dates, links) if dates is not None else None
+                windows = table.get("windows")
+                model.windows_[name] = WindowEnds.from_dict(windows) if windows is not None else None
             missing = [name for name in model.layout_.tables if name not in model.models_]
             if missing:
                 raise KeyError(f"tables {missing}")
@@ -412,6 +451,7 @@ class DatabaseSynthesizer:
                 "groups": len(relation.context.groups) if relation is not None else 0,
                 "mode": self.layout_.modes.get(name, "synthesize"),
                 "references": {str(item.link): item.mode for item in self.references_[name]},
+                "date_rules": [rule.describe() for rule in dates.rules] if (dates := self.dates_.get(name)) else [],
                 "inferred_references": {
                     str(link): link.resolves for link in self.layout_.parents_of(name) if not link.declared
                 },
@@ -420,8 +460,11 @@ class DatabaseSynthesizer:
 
     def database_schema(self) -> dict[str, Any]:
         """The database as this model sees it, as a schema document: each table's primary key and
-        mode (`keep` or `synthesize`), and every reference, those found in the data marked
-        `inferred: true` with the share of real rows they resolve in. Edit it (change a mode,
+        mode (`keep` or `synthesize`), every reference, those found in the data marked
+        `inferred: true` with the share of real rows they resolve in, and the date rules across
+        the references (`date_rules`: `rule` on_or_after, on_or_before or equal_share, the child
+        `table.column`, the foreign key `via` and the parent date it `references`, with the real
+        `share`). Edit it (change a mode,
         delete a reference) and pass it to `fit(..., schema=...)` to fit again on your terms."""
         return self._fitted().layout_.schema_document()
 
@@ -441,6 +484,7 @@ class DatabaseSynthesizer:
             "parent_columns": self.parent_columns,
             "table_modes": self.table_modes,
             "infer_references": self.infer_references,
+            "date_rules": self.date_rules,
             "device": self.device,
             "random_seed": self.random_seed,
             "verbose": self.verbose,

@@ -1,0 +1,294 @@
+"""A child table's dates learned against its parents' dates, so the date rules hold on every row.
+
+The network of a child table never sees its dates as calendar dates. Where a date
+rule makes one of the child's dates fall on or after a parent's date (an encounter
+on or after its patient's BIRTHDATE), that parent date is the row's anchor: every
+date of the row is learned as its offset from the anchor, written as a date that
+far from `EPOCH` (age at the encounter, in effect). Moving all of a row's dates
+together keeps what the table's own rules learn between them (a condition's STOP
+is still learned as its gap to START). Each `equal_share` rule gets a column of its
+own the network learns, "yes" where the real dates were equal: it says which rows
+take the parent's date, so the share comes back with whatever the rest of the row
+depends on.
+
+Rebuilding the sampled rows: dates are the generated parents' anchors plus the
+offsets; a row whose indicator says "yes" moves its dates so that the column lands on
+the parent's date (the gaps between its dates kept); then every date is clipped into
+its window, on or after each `on_or_after` parent date and on or before each
+`on_or_before` one that is set. The clip is what makes the rules hold by construction;
+learning offsets is what makes it rarely needed. Rows without a parent keep the
+real anchors' median as theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthdata.relational.date_rules import DateRule, rules_of
+from synthdata.relational.date_values import DateForm, date_forms
+from synthdata.relational.layout import Link
+from synthdata.relational.references import parent_positions
+
+EPOCH = np.datetime64("2000-01-01T00:00:00", "ns")
+NAT = np.datetime64("NaT", "ns")
+YES, NO = "yes", "no"
+
+
+class ChildDates:
+    """What a child table's model learns in place of its dates, and how its rows get them back."""
+
+    def __init__(
+        self,
+        rules: Sequence[DateRule],
+        forms: Mapping[str, DateForm],
+        parent_forms: Mapping[str, DateForm],
+        keys: Mapping[str, str],
+        anchor: DateRule | None,
+        fallback: np.datetime64 | None,
+    ) -> None:
+        self.rules = list(rules)
+        self.forms = dict(forms)  # the child's date columns, all moved with the anchor
+        self.parent_forms = dict(parent_forms)  # by "parent.column"
+        self.keys = dict(keys)  # each `via` column's parent key column
+        self.anchor = anchor
+        self.fallback = fallback
+
+    @classmethod
+    def learn(
+        cls,
+        table: str,
+        frame: pd.DataFrame,
+        rules: Sequence[DateRule],
+        links: Sequence[Link],
+        frames: Mapping[str, pd.DataFrame],
+        *,
+        reparametrize: bool = True,
+    ) -> ChildDates | None:
+        """The dates of `table` against its parents by `rules` (None when it has none).
+
+        `reparametrize` False keeps the dates and adds no column (a table whose schema
+        the user declared): the rows are then only clipped into their windows."""
+        forms = date_forms(frame)
+        keys = {link.column: link.parent_column for link in links}
+        parent_forms: dict[str, DateForm] = {}
+        kept = []
+        for rule in rules_of(table, rules):
+            form = DateForm.of(frames[rule.parent][rule.parent_column]) if rule.parent in frames else None
+            if rule.column in forms and rule.via in keys and form is not None:
+                parent_forms[f"{rule.parent}.{rule.parent_column}"] = form
+                kept.append(rule)
+        if not kept:
+            return None
+        dates = cls(kept, forms, parent_forms, keys, None, None)
+        if not reparametrize:
+            dates.rules = [rule for rule in kept if rule.kind != "equal_share"]
+            return dates if dates.rules else None
+        positions = dates._positions(frame, frames)
+        anchors = [rule for rule in kept if rule.kind == "on_or_after"]
+        if anchors:
+            dates.anchor = max(anchors, key=lambda rule: dates._anchor_quality(rule, frame, positions, frames))
+            moments = dates._referenced(dates.anchor, positions, frames)
+            present = moments[~np.isnat(moments)]
+            dates.fallback = np.sort(present)[len(present) // 2] if len(present) else EPOCH
+        return dates
+
+    # -- what the network learns ------------------------------------------------------
+
+    def indicator(self, rule: DateRule) -> str:
+        """The column saying, per row, whether `rule.column` takes the parent's date."""
+        return f"{rule.column} == {rule.parent}.{rule.parent_column}"
+
+    @property
+    def indicators(self) -> list[str]:
+        return [self.indicator(rule) for rule in self.rules if rule.kind == "equal_share"]
+
+    def learned_frame(self, frame: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+        """The real rows as the network learns them: dates as offsets from the anchor, and
+        an indicator column per `equal_share` rule."""
+        positions = self._positions(frame, frames)
+        learned = frame.copy()
+        moments = {column: form.read(frame[column]) for column, form in self.forms.items()}
+        for rule in self.rules:
+            if rule.kind == "equal_share":
+                referenced = self._referenced(rule, positions, frames)
+                learned[self.indicator(rule)] = np.where(moments[rule.column] == referenced, YES, NO).astype(object)
+        if self.anchor is not None:
+            offset = self._with_fallback(self._referenced(self.anchor, positions, frames)) - EPOCH
+            for column, form in self.forms.items():
+                learned[column] = form.write(moments[column] - offset).to_numpy()
+        return learned
+
+    # -- rebuilding sampled rows ------------------------------------------------------
+
+    def restore(
+        self, rows: pd.DataFrame, found: Mapping[str, np.ndarray], made: Mapping[str, pd.DataFrame]
+    ) -> pd.DataFrame:
+        """Sampled `rows` with their dates rebuilt against the generated parents: `found` holds
+        each foreign key column's parent rows (-1: none), `made` the generated tables."""
+        moments = {column: form.read(rows[column]) for column, form in self.forms.items()}
+        if self.anchor is not None:
+            anchor = self._with_fallback(self._referenced(self.anchor, found, made))
+            moments = {column: values - EPOCH + anchor for column, values in moments.items()}
+        for rule in self.rules:
+            if rule.kind == "equal_share" and self.indicator(rule) in rows:
+                self._take_parent_dates(rule, rows[self.indicator(rule)].to_numpy() == YES, moments, found, made)
+        for column, values in moments.items():
+            moments[column] = self._clipped(column, values, found, made)
+        restored = rows.drop(columns=self.indicators, errors="ignore")
+        for column, values in moments.items():
+            restored[column] = self.forms[column].write(values).to_numpy()
+        return restored
+
+    def _take_parent_dates(
+        self,
+        rule: DateRule,
+        chosen: np.ndarray,
+        moments: dict[str, np.ndarray],
+        found: Mapping[str, np.ndarray],
+        made: Mapping[str, pd.DataFrame],
+    ) -> None:
+        """Move the dates of the `chosen` rows so that `rule.column` is the parent's date."""
+        referenced = self._referenced(rule, found, made)
+        chosen = chosen & ~np.isnat(referenced)
+        own = moments[rule.column]
+        shift = np.where(chosen & ~np.isnat(own), referenced - own, np.timedelta64(0, "ns"))
+        for column in moments:
+            moments[column] = moments[column] + shift
+        moments[rule.column] = np.where(chosen, referenced, moments[rule.column])
+
+    def _clipped(
+        self, column: str, values: np.ndarray, found: Mapping[str, np.ndarray], made: Mapping[str, pd.DataFrame]
+    ) -> np.ndarray:
+        days = self.forms[column].days
+        clipped = values.copy()
+        for kind, bound in (("on_or_after", np.maximum), ("on_or_before", np.minimum)):
+            for rule in self.rules:
+                if rule.column != column or rule.kind != kind:
+                    continue
+                limit = self._referenced(rule, found, made)
+                if days:
+                    # A date without a time stays within the window once its time is dropped.
+                    floor = limit.astype("datetime64[D]").astype("datetime64[ns]")
+                    limit = np.where((floor < limit) & (kind == "on_or_after"), floor + np.timedelta64(1, "D"), floor)
+                limited = ~np.isnat(limit) & ~np.isnat(clipped)
+                clipped[limited] = bound(clipped[limited], limit[limited])
+        return clipped
+
+    # -- parents' dates ---------------------------------------------------------------
+
+    def _positions(self, frame: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> dict[str, np.ndarray]:
+        parents = {rule.via: rule.parent for rule in self.rules}
+        return {via: parent_positions(frame[via], frames[parent][self.keys[via]]) for via, parent in parents.items()}
+
+    def _referenced(
+        self, rule: DateRule, positions: Mapping[str, np.ndarray], frames: Mapping[str, pd.DataFrame]
+    ) -> np.ndarray:
+        """The parent date of `rule` for each child row (NaT where there is no parent)."""
+        where = positions[rule.via]
+        values = self.parent_forms[f"{rule.parent}.{rule.parent_column}"].read(frames[rule.parent][rule.parent_column])
+        if not len(values):
+            return np.full(len(where), NAT)
+        return np.where(where >= 0, values[np.maximum(where, 0)], NAT)
+
+    def _with_fallback(self, anchors: np.ndarray) -> np.ndarray:
+        fallback = EPOCH if self.fallback is None else self.fallback
+        return np.where(np.isnat(anchors), fallback, anchors)
+
+    def _anchor_quality(
+        self,
+        rule: DateRule,
+        frame: pd.DataFrame,
+        positions: Mapping[str, np.ndarray],
+        frames: Mapping[str, pd.DataFrame],
+    ) -> tuple[float, float]:
+        """How good an anchor `rule`'s parent date is: set for most rows, then close to the child's dates."""
+        referenced = self._referenced(rule, positions, frames)
+        own = self.forms[rule.column].read(frame[rule.column])
+        both = ~np.isnat(referenced) & ~np.isnat(own)
+        spread = float(np.std((own[both] - referenced[both]).astype(np.int64) / 86_400e9)) if both.any() else 0.0
+        return float(both.mean()), -spread
+
+    # -- the model file ---------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rules": [rule.to_entry() for rule in self.rules],
+            "forms": {column: form.to_dict() for column, form in self.forms.items()},
+            "parent_forms": {column: form.to_dict() for column, form in self.parent_forms.items()},
+            "keys": self.keys,
+            "anchor": self.rules.index(self.anchor) if self.anchor is not None else None,
+            "fallback": str(self.fallback) if self.fallback is not None else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], links: Sequence[Link]) -> ChildDates:
+        rules = [DateRule.from_entry(entry, links, "model file") for entry in data["rules"]]
+        return cls(
+            rules,
+            {column: DateForm.from_dict(form) for column, form in data["forms"].items()},
+            {column: DateForm.from_dict(form) for column, form in data["parent_forms"].items()},
+            data["keys"],
+            rules[data["anchor"]] if data["anchor"] is not None else None,
+            np.datetime64(data["fallback"], "ns") if data["fallback"] is not None else None,
+        )
+
+
+class WindowEnds:
+    """Two dates of a parent that bound its children's window, kept in order in the parent's rows.
+
+    An encounter on or after its patient's BIRTHDATE and on or before the DEATHDATE says
+    the two are the ends of a span: a generated patient who died before being born
+    would leave no day for any encounter. Where the real parents always hold the ends
+    in order, generated parents whose ends come the wrong way round get the two values
+    swapped (each stays a value its column can hold, and no bound gets a pile-up).
+    """
+
+    def __init__(self, pairs: Sequence[tuple[str, str]], forms: Mapping[str, DateForm]) -> None:
+        self.pairs = [tuple(pair) for pair in pairs]
+        self.forms = dict(forms)
+
+    @classmethod
+    def learn(cls, table: str, frame: pd.DataFrame, rules: Sequence[DateRule]) -> WindowEnds | None:
+        """The ends of windows `rules` make of `table`'s dates, where the real rows keep them in order."""
+        lows = {(rule.table, rule.column, rule.via, rule.parent_column) for rule in rules if rule.kind == "on_or_after"}
+        pairs = {
+            (low, rule.parent_column)
+            for rule in rules
+            if rule.parent == table and rule.kind == "on_or_before"
+            for (child, column, via, low) in lows
+            if (child, column, via) == (rule.table, rule.column, rule.via) and low != rule.parent_column
+        }
+        forms = date_forms(frame[[column for pair in pairs for column in pair if column in frame]])
+        ordered = []
+        for low, high in sorted(pairs):
+            if low in forms and high in forms:
+                early, late = forms[low].read(frame[low]), forms[high].read(frame[high])
+                both = ~np.isnat(early) & ~np.isnat(late)
+                if (early[both] <= late[both]).all():
+                    ordered.append((low, high))
+        return cls(ordered, forms) if ordered else None
+
+    def repair(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """`rows` with each pair of ends in order."""
+        repaired = rows.copy()
+        for low, high in self.pairs:
+            early, late = self.forms[low].read(repaired[low]), self.forms[high].read(repaired[high])
+            broken = ~np.isnat(early) & ~np.isnat(late) & (early > late)
+            if broken.any():
+                repaired[low] = self.forms[low].write(np.where(broken, late, early)).to_numpy()
+                repaired[high] = self.forms[high].write(np.where(broken, early, late)).to_numpy()
+        return repaired
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pairs": [list(pair) for pair in self.pairs], "forms": {c: f.to_dict() for c, f in self.forms.items()}}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WindowEnds:
+        return cls(
+            [(low, high) for low, high in data["pairs"]],
+            {column: DateForm.from_dict(form) for column, form in data["forms"].items()},
+        )

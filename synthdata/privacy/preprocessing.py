@@ -28,7 +28,7 @@ from synthdata.privacy.noisy_statistics import (
     release_threshold,
 )
 from synthdata.schema.column import Column
-from synthdata.transform.numbers import declared_bounds, to_floats
+from synthdata.schema.float_values import declared_bounds, to_floats
 from synthdata.transform.table import DISCRETE_TYPES
 
 # Rows of the pseudo table the transformer is fitted on: a fixed number, so that its

@@ -22,7 +22,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from synthdata.evaluate.features import FeatureEncoder, ModelName, make_classifier
 from synthdata.evaluate.kinds import MetricKind
-from synthdata.evaluate.sampling import sample_positions
+from synthdata.evaluate.subsample import sample_positions
 
 DETECTION_ROWS = 50_000
 _FOLDS = 5

@@ -19,13 +19,13 @@ from tqdm.auto import tqdm
 
 from synthdata.device import resolve_device
 from synthdata.errors import SynthDataError
+from synthdata.evaluate.column_shapes import column_shapes
 from synthdata.evaluate.detection import DETECTION_ROWS, MIN_DETECTION_ROWS, detect
 from synthdata.evaluate.kinds import MetricKind, evaluated_columns, metric_kinds, prepare_table
 from synthdata.evaluate.pairs import PAIR_SUBSAMPLE_ROWS, column_pair_trends, trend_averages
 from synthdata.evaluate.privacy import QUERY_ROWS, REFERENCE_ROWS, exact_copy_rate, measure_privacy
 from synthdata.evaluate.profiles import profile_columns
 from synthdata.evaluate.report import Report
-from synthdata.evaluate.shapes import column_shapes
 from synthdata.evaluate.utility import UTILITY_ROWS, Utility, train_synthetic_test_real
 from synthdata.schema import Schema
 from synthdata.version import __version__

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from synthdata.evaluate.kinds import CONTINUOUS_KINDS, MetricKind, as_float
-from synthdata.evaluate.sampling import sample_positions
+from synthdata.evaluate.subsample import sample_positions
 
 CORRELATION_THRESHOLD = 0.5
 ASSOCIATION_THRESHOLD = 0.3

@@ -28,7 +28,7 @@ import torch
 
 from synthdata.evaluate.distance import distance_to_closest_record
 from synthdata.evaluate.kinds import CONTINUOUS_KINDS, MetricKind, as_float
-from synthdata.evaluate.sampling import sample_positions
+from synthdata.evaluate.subsample import sample_positions
 
 QUERY_ROWS = 10_000
 REFERENCE_ROWS = 100_000

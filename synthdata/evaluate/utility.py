@@ -22,7 +22,7 @@ from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_sc
 from synthdata.errors import SynthDataError
 from synthdata.evaluate.features import FeatureEncoder, make_classifier, make_regressor
 from synthdata.evaluate.kinds import MetricKind
-from synthdata.evaluate.sampling import sample_positions
+from synthdata.evaluate.subsample import sample_positions
 
 UTILITY_ROWS = 100_000
 Task = Literal["classification", "regression"]

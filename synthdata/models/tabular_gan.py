@@ -29,7 +29,8 @@ from synthdata.models.pipeline import SamplingPipeline, SamplingStage
 from synthdata.models.progress import Phase, show_progress, train_with_progress
 from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
-from synthdata.models.stages import STAGE_OPTIONS, STAGES, checked_stage_names, loaded_stages, stage_tensors
+from synthdata.models.saved_model import prefixed, restore_fitted_fields, saved_contents
+from synthdata.models.stages import STAGE_OPTIONS, STAGES, checked_stage_names, loaded_stages
 from synthdata.models.training import AdversarialTrainer, default_epochs, epoch_steps
 from synthdata.models.user_conditions import ResolvedConditions
 from synthdata.persist import FORMAT_VERSION, load_model, save_model
@@ -374,20 +375,8 @@ class TabularGAN:
         self._row_sampler()
         if self.replica_rank_ != 0:
             return Path(path)
-        meta = {
-            "synthdata_version": __version__,
-            "options": self.get_params(),
-            "schema": self.schema_.to_dict(),
-            "transformer": self.transformer_.state(),
-            "columns": self.columns_,
-            "n_rows": self.n_rows_,
-            "training": self.training_,
-            "privacy": self.privacy_,
-        }
-        tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
-        tensors.update({f"category_counts.{i}": c for i, c in enumerate(self.category_counts_)})
-        tensors.update(stage_tensors(self.pipeline_.stages))
-        return save_model(path, {**meta, "stages": list(self.pipeline_.names)}, tensors)
+        meta, tensors = saved_contents(self)
+        return save_model(path, meta, tensors)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, device: DeviceName = "auto") -> TabularGAN:
@@ -395,24 +384,13 @@ class TabularGAN:
         meta, tensors = load_model(path)
         try:
             model = cls(**{**meta["options"], "device": device})
-            model.schema_ = Schema.from_dict(meta["schema"])
-            model.transformer_ = DataTransformer.from_state(meta["transformer"])
-            model.columns_ = list(meta["columns"])
-            model.n_rows_ = int(meta["n_rows"])
-            model.history_ = []
-            model.training_ = meta["training"]
-            # files written before DP existed hold no privacy record: fitted without DP
-            model.privacy_ = meta.get("privacy")
-            model.file_versions_ = (meta["synthdata_version"], meta["format_version"])
+            restore_fitted_fields(model, meta, tensors)
             model.device_ = resolve_device(device)
             model.replica_rank_ = 0
-            model.category_counts_ = [
-                tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))
-            ]
             model.generator_ = restored_generator(
-                model._network_config(), model.transformer_, _prefixed(tensors, "generator."), model.device_
+                model._network_config(), model.transformer_, prefixed(tensors, "generator."), model.device_
             )
-            stages = loaded_stages(meta["stages"], _prefixed(tensors, "stages."), model.transformer_, model.device_)
+            stages = loaded_stages(meta["stages"], prefixed(tensors, "stages."), model.transformer_, model.device_)
             model.pipeline_ = model._raw_pipeline(stages)
             # Decode two rows now: a hand-edited meta.json with values of the wrong type
             # fails here, as one clear error, instead of deep inside a later sample.
@@ -468,8 +446,3 @@ class TabularGAN:
 def _declared(constraint: dict[str, Any]) -> dict[str, Any]:
     """A constraint as its schema file declares it, without the state learned by fitting."""
     return {key: value for key, value in constraint.items() if key != "fitted"}
-
-
-def _prefixed(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
-    """The tensors stored under `prefix`, named without it."""
-    return {name[len(prefix) :]: value for name, value in tensors.items() if name.startswith(prefix)}

@@ -26,7 +26,7 @@ import pandas as pd
 from synthdata.errors import SchemaError
 from synthdata.schema import Column, Schema
 from synthdata.schema.ids import PatternGenerator
-from synthdata.schema.shapes import learn_pattern, sample_strings
+from synthdata.schema.string_shapes import learn_pattern, sample_strings
 
 SPARE = 4
 _CLASSES = (

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from synthdata.relational.calibration import GroupCalibration
+from synthdata.relational.group_quotas import GroupCalibration
 from synthdata.relational.table_model import GROUP_COLUMN, TableModel
 
 # Candidates per child wanted in a first round, and at most in a later one; rounds of each kind.

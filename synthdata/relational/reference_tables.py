@@ -34,7 +34,7 @@ from synthdata.errors import SchemaError
 from synthdata.relational.layout import DatabaseLayout, TableMode
 from synthdata.schema import Schema
 from synthdata.schema.names import name_words, provider_for_name
-from synthdata.schema.shapes import UUID, share_matching
+from synthdata.schema.string_shapes import UUID, share_matching
 
 MAX_KEPT_ROWS = 10_000
 MAX_CODE_LENGTH = 16

@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from synthdata.relational.binning import Cells, coded_columns
-from synthdata.relational.calibration import GroupCalibration
 from synthdata.relational.context import ParentContext
 from synthdata.relational.counts import ChildCounts, matched_total
+from synthdata.relational.group_quotas import GroupCalibration
 from synthdata.relational.layout import Link
 from synthdata.relational.matching import draw_children
 from synthdata.relational.references import parent_positions

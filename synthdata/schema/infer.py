@@ -33,7 +33,7 @@ from synthdata.schema.names import (
     name_words,
     provider_for_name,
 )
-from synthdata.schema.shapes import (
+from synthdata.schema.string_shapes import (
     UUID,
     alphabet_pattern,
     format_of_values,

@@ -51,7 +51,7 @@ from synthdata.schema.ids import PatternGenerator
 from synthdata.schema.infer import choose_primary_key, infer_columns
 from synthdata.schema.orderings import ordered_date_pairs
 from synthdata.schema.rules import discover_rules
-from synthdata.schema.sampling import sample_table
+from synthdata.schema.table_from_schema import sample_table
 from synthdata.schema.validate import ValidationReport, validate_table
 
 FORMAT_VERSION = 1

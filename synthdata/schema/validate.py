@@ -21,7 +21,7 @@ from synthdata.schema.constraints import Constraint, ConstraintChain, constraint
 from synthdata.schema.constraints.values import NumberView
 from synthdata.schema.dates import parse_one
 from synthdata.schema.patterns import bounded_pattern, fullmatches
-from synthdata.schema.shapes import UUID
+from synthdata.schema.string_shapes import UUID
 from synthdata.wording import plural
 
 if TYPE_CHECKING:

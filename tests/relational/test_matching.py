@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from synthdata.relational.binning import coded_columns
-from synthdata.relational.calibration import GroupCalibration
+from synthdata.relational.group_quotas import GroupCalibration
 from synthdata.relational.matching import draw_children
 from synthdata.relational.table_model import GROUP_COLUMN
 from synthdata.schema import Schema

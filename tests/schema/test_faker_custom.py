@@ -10,7 +10,7 @@ import numpy as np
 from synthdata.schema.faker_draw import draw
 from synthdata.schema.faker_recipes import provider_object, recipe_for
 from synthdata.schema.row_random import RowRandom
-from synthdata.schema.shapes import passes_luhn
+from synthdata.schema.string_shapes import passes_luhn
 
 N = 20_000
 

@@ -7,7 +7,7 @@ with the rest of the row; every rarer value becomes one marker category, so the
 model learns how often a row has a rare title (and with what), and each sampled
 marker is replaced by a fresh value: from a Faker provider when the schema names
 one (inferred from the column's name: job, company), otherwise from the tail's
-shape when its values share one (codes: a pattern, see `shapes`), otherwise from a
+shape when its values share one (codes: a pattern, see `string_shapes`), otherwise from a
 word model built on the kept values only (their words, and the tail's count of
 words per value), and Faker's words when nothing is kept. The model file holds the
 kept values, the pattern and the word model, never a rare value.
@@ -29,7 +29,7 @@ from synthdata.schema.faker_recipes import recipe_for
 from synthdata.schema.ids import PatternGenerator
 from synthdata.schema.names import name_words
 from synthdata.schema.row_random import RowRandom
-from synthdata.schema.shapes import learn_pattern, sample_strings
+from synthdata.schema.string_shapes import learn_pattern, sample_strings
 
 # The category that stands for "a rare value" while the model learns.
 MARKER = "<rare value>"

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from synthdata.schema.shapes import format_of_values, learn_pattern, passes_luhn, sample_strings
+from synthdata.schema.string_shapes import format_of_values, learn_pattern, passes_luhn, sample_strings
 
 
 def test_fixed_width_codes_keep_constant_letters_and_separators_only():

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from synthdata.relational.binning import coded_columns
-from synthdata.relational.calibration import GroupCalibration, Quota
+from synthdata.relational.group_quotas import GroupCalibration, Quota
 from synthdata.schema import Schema
 
 

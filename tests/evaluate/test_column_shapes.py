@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from synthdata import Schema, evaluate
-from synthdata.evaluate.shapes import column_shapes, ks_complement, tv_complement
+from synthdata.evaluate.column_shapes import column_shapes, ks_complement, tv_complement
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", FutureWarning)

@@ -1,0 +1,58 @@
+"""What a saved TabularGAN holds: the fields of meta.json and the names of its tensors.
+
+`TabularGAN.save` and `load` decide when a file is written and how a bad one is
+refused; the layout of its contents (model file format 2, see `synthdata.persist`)
+is kept here, where writing and reading it sit side by side and cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+from synthdata.models.stages import stage_tensors
+from synthdata.schema import Schema
+from synthdata.transform.table import DataTransformer
+from synthdata.version import __version__
+
+if TYPE_CHECKING:
+    from synthdata.models.tabular_gan import TabularGAN
+
+
+def saved_contents(model: TabularGAN) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    """meta.json's fields and the named tensors of a fitted model, as its file stores them."""
+    meta = {
+        "synthdata_version": __version__,
+        "options": model.get_params(),
+        "schema": model.schema_.to_dict(),
+        "transformer": model.transformer_.state(),
+        "columns": model.columns_,
+        "n_rows": model.n_rows_,
+        "training": model.training_,
+        "privacy": model.privacy_,
+        "stages": list(model.pipeline_.names),
+    }
+    tensors = {f"generator.{k}": v for k, v in model.generator_.state_dict().items()}
+    tensors.update({f"category_counts.{i}": c for i, c in enumerate(model.category_counts_)})
+    tensors.update(stage_tensors(model.pipeline_.stages))
+    return meta, tensors
+
+
+def restore_fitted_fields(model: TabularGAN, meta: dict[str, Any], tensors: dict[str, torch.Tensor]) -> None:
+    """Set the fitted attributes read straight from a file; the networks are rebuilt by the caller."""
+    model.schema_ = Schema.from_dict(meta["schema"])
+    model.transformer_ = DataTransformer.from_state(meta["transformer"])
+    model.columns_ = list(meta["columns"])
+    model.n_rows_ = int(meta["n_rows"])
+    model.history_ = []
+    model.training_ = meta["training"]
+    # a file of a fit without DP holds None; one written before DP existed holds no record
+    model.privacy_ = meta.get("privacy")
+    model.file_versions_ = (meta["synthdata_version"], meta["format_version"])
+    model.category_counts_ = [tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))]
+
+
+def prefixed(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
+    """The tensors stored under `prefix`, named without it."""
+    return {name[len(prefix) :]: value for name, value in tensors.items() if name.startswith(prefix)}

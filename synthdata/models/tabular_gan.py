@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,11 +35,12 @@ from synthdata.models.training import AdversarialTrainer, default_epochs, epoch_
 from synthdata.models.user_conditions import ResolvedConditions
 from synthdata.persist import FORMAT_VERSION, load_model, save_model
 from synthdata.privacy.budget import check_epsilon
-from synthdata.privacy.dp_sgd import PrivateAdversarialTrainer
-from synthdata.privacy.fit_plan import PrivateFit
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer
 from synthdata.version import __version__
+
+if TYPE_CHECKING:
+    from synthdata.privacy.fit_plan import PrivateFit
 
 
 class TabularGAN:
@@ -158,6 +159,8 @@ class TabularGAN:
             "replicas": replicas,
         }
         if private is not None:
+            from synthdata.privacy.dp_sgd import PrivateAdversarialTrainer  # Opacus, checked by the plan
+
             spans = [span for span in self.transformer_.spans_ if span.kind == "category"]
             trainer: AdversarialTrainer = PrivateAdversarialTrainer(
                 encoded,
@@ -231,6 +234,14 @@ class TabularGAN:
             raise SynthDataError(
                 "A DP fit (epsilon) runs in one process without checkpoints for now; drop --distributed/--checkpoint."
             )
+        try:  # Opacus is the `dp` extra: imported only by a DP fit
+            from synthdata.privacy.fit_plan import PrivateFit
+        except ModuleNotFoundError as error:
+            if (error.name or "").partition(".")[0] != "opacus":
+                raise
+            raise SynthDataError(
+                "A DP fit (epsilon) needs Opacus, which is not installed: pip install 'synthdata[dp]'."
+            ) from None
         return PrivateFit.plan(
             data,
             schema,

@@ -64,3 +64,25 @@ def test_bad_budgets_are_one_line_errors_on_the_cli(adult_rows, tmp_path):
         assert message in result.stderr
         assert "Traceback" not in result.stderr
         assert not (tmp_path / "adult.synth").exists()
+
+
+def test_without_opacus_synthdata_works_and_a_dp_fit_says_what_to_install(tmp_path):
+    """Opacus is the `dp` extra: a plain install imports, fits and samples without it,
+    and only a DP fit needs it, with a message naming the extra."""
+    script = """
+import sys
+sys.modules["opacus"] = None  # what an install without the extra looks like to import
+import numpy as np, pandas as pd
+from synthdata import SynthDataError, TabularGAN
+table = pd.DataFrame({"x": np.arange(200) % 7, "y": np.linspace(0, 1, 200)})
+rows = TabularGAN(epochs=1, calibrate=False, refine=False, redraw=False, verbose=False).fit(table).sample(20)
+assert list(rows.columns) == ["x", "y"] and len(rows) == 20
+try:
+    TabularGAN(epsilon=1, epochs=1, verbose=False).fit(table)
+except SynthDataError as error:
+    print(error)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert (
+        done.stdout.strip() == "A DP fit (epsilon) needs Opacus, which is not installed: pip install 'synthdata[dp]'."
+    )

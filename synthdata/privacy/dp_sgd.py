@@ -16,9 +16,14 @@ Why the choices differ from a plain fit:
   with one row per critic input, clipping per input bounds one row's contribution.
 - The gradient penalty is taken between generated rows only (pairs of generated
   rows, not real-fake mixes): the real-fake penalty reads real rows through a double
-  backward, which Opacus' per-sample hooks do not support. The generated-row terms
-  (their scores and the penalty) read no real row: their gradient is a function of
-  the current critic, itself already private, so it is added unclipped.
+  backward, which Opacus' per-sample hooks do not support. The penalty reads no real
+  row: its gradient is a function of the current critic, itself already private, so
+  it is added unclipped.
+- The generated rows' scores, though they read no real row either, are clipped per
+  row like the real rows' (one Opacus pass over both): the two halves of the
+  Wasserstein loss must keep their balance, and clipping only one of them tilts the
+  critic towards scoring where generated rows lie. Their clipped gradients join the
+  noised sum; one real row still moves that sum by at most C.
 - The critic loss reported per epoch is the generated-row part only: the real rows'
   mean score would be a read of the rows without noise.
 - Row sampling and noise come from a generator seeded by the operating system, never
@@ -75,22 +80,30 @@ class PrivateAdversarialTrainer(AdversarialTrainer):
     def _critic_step(self) -> torch.Tensor:
         self.private_optimizer.zero_grad(set_to_none=True)
         parameters = [p for p in self.critic.parameters() if p.requires_grad]
-        public_loss, public_gradients = self._generated_terms(parameters)
+        fake_input, penalty, penalty_gradients = self._generated_rows(parameters)
         drawn = torch.rand(self.data.shape[0], device=self.data.device, generator=self.secret) < self.sample_rate
         real = self.data[drawn]
         real_input = torch.cat([real, self._conditions_of(drawn.nonzero().squeeze(1))], dim=1)
-        real_scores = self.private_critic(real_input)
-        (-real_scores.sum()).backward()
+        # Generated and real rows go through the same per-row clipping: clipping only the
+        # real rows' gradients would shrink the "raise real scores" half of the
+        # Wasserstein loss against an unclipped "lower generated scores" half, and the
+        # critic would learn where generated rows are rather than where real ones are.
+        scores = self.private_critic(torch.cat([fake_input, real_input], dim=0))
+        fake_scores, real_scores = scores[: len(fake_input)], scores[len(fake_input) :]
+        (fake_scores.sum() - real_scores.sum()).backward()
         if self.private_optimizer.pre_step():
-            for parameter, gradient in zip(parameters, public_gradients, strict=True):
+            for parameter, gradient in zip(parameters, penalty_gradients, strict=True):
                 parameter.grad = gradient if parameter.grad is None else parameter.grad + gradient
             self.critic_optimizer.step()
         # The loss reported (progress, `training_["losses"]` in the model file) leaves out the
         # real rows' scores: their mean is an unnoised read of the batch.
-        return public_loss.detach()
+        return (fake_scores.mean() + penalty).detach()
 
-    def _generated_terms(self, parameters: list[torch.nn.Parameter]) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        """The critic loss terms that read no real row, and their gradient."""
+    def _generated_rows(
+        self, parameters: list[torch.nn.Parameter]
+    ) -> tuple[torch.Tensor, torch.Tensor, list[torch.Tensor]]:
+        """A batch of generated critic inputs, and the gradient penalty between pairs of
+        them with its gradient: terms that read no real row."""
         self.private_critic.disable_hooks()
         try:
             conditions = self.sampler.sample_for_training(self.batch_size, self.random, real_share=1.0)
@@ -101,10 +114,11 @@ class PrivateAdversarialTrainer(AdversarialTrainer):
             )
             fake_input = torch.cat([fake, conditions.vectors], dim=1).detach()
             partner = fake_input[torch.randperm(len(fake_input), device=fake_input.device, generator=self.random)]
-            loss = self.critic(fake_input).mean() + gradient_penalty(
-                self.critic, partner, fake_input, self.config.gradient_penalty, self.random
-            )
-            return loss, list(torch.autograd.grad(loss, parameters))
+            penalty = gradient_penalty(self.critic, partner, fake_input, self.config.gradient_penalty, self.random)
+            # the output layer's bias does not change the critic's slope: no penalty gradient
+            gradients = torch.autograd.grad(penalty, parameters, allow_unused=True)
+            zeros = [torch.zeros_like(p) if g is None else g for p, g in zip(parameters, gradients, strict=True)]
+            return fake_input, penalty, zeros
         finally:
             self.private_critic.enable_hooks()
 

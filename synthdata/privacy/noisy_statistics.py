@@ -32,6 +32,8 @@ MAGNITUDE_EDGES = np.concatenate([-(2.0 ** _EXPONENTS[::-1]), 2.0**_EXPONENTS])
 # Equal-width bins of a numeric column between its bounds; integer columns narrower
 # than this get one bin per integer, so their point masses survive.
 VALUE_BINS = 64
+# Half-width of the bin of 0 in a float column: the magnitude grid's own zero bin.
+ZERO_HALF_WIDTH = 2.0**-8
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,13 @@ def numeric_bins(low: float, high: float, integral: bool) -> np.ndarray:
     high = max(high, low + 1.0)  # a declared min equal to the max still gets one bin
     if integral and math.ceil(low) <= math.floor(high) and math.floor(high) - math.ceil(low) < VALUE_BINS:
         return np.arange(math.ceil(low), math.floor(high) + 2, dtype=float) - 0.5
-    return np.linspace(low, high, VALUE_BINS + 1)
+    edges = np.linspace(low, high, VALUE_BINS + 1)
+    # Zero gets a bin of its own (a public choice, like the grid): a column mostly 0
+    # (amounts, counts) keeps its point mass instead of smearing it over a wide bin.
+    half = 0.5 if integral else ZERO_HALF_WIDTH
+    if low <= 0.0 and half < high:
+        edges = np.unique(np.concatenate([edges[np.abs(edges) > half], [max(low, -half), half]]))
+    return edges
 
 
 def numeric_histogram(values: np.ndarray, edges: np.ndarray, std: float, random: np.random.Generator) -> NoisyHistogram:

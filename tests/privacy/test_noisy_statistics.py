@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synthdata.privacy.noisy_statistics import category_histogram, noisy_bounds, release_threshold
+from synthdata.privacy.noisy_statistics import (
+    category_histogram,
+    noisy_bounds,
+    numeric_bins,
+    numeric_histogram,
+    release_threshold,
+)
 
 
 def test_a_value_one_row_holds_is_not_released_and_common_ones_are(adult):
@@ -28,3 +34,21 @@ def test_noisy_bounds_cover_the_bulk_and_leave_out_a_lone_outlier(adult):
     assert low <= np.quantile(ages, 0.01) and high >= np.quantile(ages, 0.99)
     assert high < 1e9
     assert pd.Series(ages).between(low, high).mean() > 0.99
+
+
+def test_a_column_mostly_zero_keeps_its_point_mass_in_the_released_bins(adult):
+    gains = adult["capital-gain"].to_numpy(dtype=float)
+    low, high = noisy_bounds(gains, std=5.0, random=np.random.default_rng(0))
+    edges = numeric_bins(low, high, integral=True)
+    histogram = numeric_histogram(gains, edges, std=5.0, random=np.random.default_rng(1))
+    zero_bin = int(np.searchsorted(edges, 0.0, side="right")) - 1
+    assert edges[zero_bin] >= -0.5 and edges[zero_bin + 1] <= 0.5  # the bin holds 0 and no other integer
+    share = histogram.counts[zero_bin] / histogram.counts.sum()
+    assert abs(share - (gains == 0).mean()) < 0.01
+    assert edges[0] == low or edges[0] == -0.5  # still starts at the released bound
+    assert edges[-1] == high
+
+
+def test_bins_without_zero_inside_are_the_equal_width_grid():
+    edges = numeric_bins(16.0, 128.0, integral=False)
+    assert np.allclose(np.diff(edges), (128.0 - 16.0) / 64)

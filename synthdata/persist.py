@@ -198,3 +198,9 @@ def json_default(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def prefixed(tensors: Mapping[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
+    """The tensors stored under `prefix`, named without it: how a model file nests the
+    tensors of its parts (`generator.`, `stages.<i>.`, a checkpoint's modules)."""
+    return {name[len(prefix) :]: value for name, value in tensors.items() if name.startswith(prefix)}

@@ -15,7 +15,7 @@ from typing import Any
 import torch
 
 from synthdata.errors import ModelFileError, SynthDataError
-from synthdata.persist import load_model, save_model
+from synthdata.persist import load_model, prefixed, save_model
 
 
 def checkpoint_state(
@@ -47,8 +47,7 @@ def restore_state(
     """Load what `checkpoint_state` produced back into live objects."""
     random.set_state(tensors["random"])
     for name, module in modules.items():
-        prefix = f"{name}."
-        module.load_state_dict({k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)})
+        module.load_state_dict(prefixed(tensors, f"{name}."))
     for name, optimizer in optimizers.items():
         prefix = f"{name}.state."
         state: dict[int, dict[str, torch.Tensor]] = {}

@@ -51,8 +51,3 @@ def restore_fitted_fields(model: TabularGAN, meta: dict[str, Any], tensors: dict
     model.privacy_ = meta.get("privacy")
     model.file_versions_ = (meta["synthdata_version"], meta["format_version"])
     model.category_counts_ = [tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))]
-
-
-def prefixed(tensors: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
-    """The tensors stored under `prefix`, named without it."""
-    return {name[len(prefix) :]: value for name, value in tensors.items() if name.startswith(prefix)}

@@ -15,6 +15,7 @@ from synthdata.models.calibrate import Calibrate
 from synthdata.models.pipeline import SamplingStage
 from synthdata.models.redraw import Redraw
 from synthdata.models.reject import Reject
+from synthdata.persist import prefixed
 from synthdata.transform.table import DataTransformer
 
 STAGES: dict[str, type[Calibrate] | type[Reject] | type[Redraw]] = {
@@ -51,7 +52,5 @@ def loaded_stages(
     writes them, less the `stages.` prefix); an unknown name is a KeyError."""
     stages: list[SamplingStage] = []
     for index, name in enumerate(names):
-        prefix = f"{index}."
-        own = {key[len(prefix) :]: value for key, value in tensors.items() if key.startswith(prefix)}
-        stages.append(STAGES[name].from_tensors(own, transformer, device))
+        stages.append(STAGES[name].from_tensors(prefixed(tensors, f"{index}."), transformer, device))
     return stages

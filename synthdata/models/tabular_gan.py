@@ -29,11 +29,11 @@ from synthdata.models.pipeline import SamplingPipeline, SamplingStage
 from synthdata.models.progress import Phase, show_progress, train_with_progress
 from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
-from synthdata.models.saved_model import prefixed, restore_fitted_fields, saved_contents
+from synthdata.models.saved_model import restore_fitted_fields, saved_contents
 from synthdata.models.stages import STAGE_OPTIONS, STAGES, checked_stage_names, loaded_stages
 from synthdata.models.training import AdversarialTrainer, default_epochs, epoch_steps
 from synthdata.models.user_conditions import ResolvedConditions
-from synthdata.persist import FORMAT_VERSION, load_model, save_model
+from synthdata.persist import FORMAT_VERSION, load_model, prefixed, save_model
 from synthdata.privacy.budget import check_epsilon
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer

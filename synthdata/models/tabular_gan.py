@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,16 +31,14 @@ from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
 from synthdata.models.saved_model import restore_fitted_fields, saved_contents
 from synthdata.models.stages import STAGE_OPTIONS, STAGES, checked_stage_names, loaded_stages
-from synthdata.models.training import AdversarialTrainer, default_epochs, epoch_steps
+from synthdata.models.training import AdversarialTrainer, default_epochs
 from synthdata.models.user_conditions import ResolvedConditions
 from synthdata.persist import FORMAT_VERSION, load_model, prefixed, save_model
 from synthdata.privacy.budget import check_epsilon
+from synthdata.privacy.request import POST_PROCESSING_STAGES, plan_private_fit
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer
 from synthdata.version import __version__
-
-if TYPE_CHECKING:
-    from synthdata.privacy.fit_plan import PrivateFit
 
 
 class TabularGAN:
@@ -130,7 +128,15 @@ class TabularGAN:
         rng = np.random.default_rng(self.seed)
         torch_random = torch.Generator(device=device).manual_seed(self.seed)
 
-        private = self._plan_private_fit(data, schema, distributed or checkpoint is not None)
+        private = plan_private_fit(
+            data,
+            schema,
+            epsilon=self.epsilon,
+            delta=self.delta,
+            batch_size=self.batch_size,
+            epochs=self.epochs,
+            resumable=distributed or checkpoint is not None,
+        )
         if private is not None:
             self.schema_ = private.schema
         else:
@@ -158,20 +164,11 @@ class TabularGAN:
             "generator": torch_random,
             "replicas": replicas,
         }
-        if private is not None:
-            from synthdata.privacy.dp_sgd import PrivateAdversarialTrainer  # Opacus, checked by the plan
-
-            spans = [span for span in self.transformer_.spans_ if span.kind == "category"]
-            trainer: AdversarialTrainer = PrivateAdversarialTrainer(
-                encoded,
-                self.transformer_.spans_,
-                noise_multiplier=private.sgd_noise,
-                sample_rate=private.sample_rate,
-                category_counts=private.category_counts(self.transformer_, spans, len(data)),
-                **trainer_options,
-            )
-        else:
-            trainer = AdversarialTrainer(encoded, self.transformer_.spans_, **trainer_options)
+        trainer: AdversarialTrainer = (
+            private.trainer(encoded, self.transformer_, len(data), **trainer_options)
+            if private is not None
+            else AdversarialTrainer(encoded, self.transformer_.spans_, **trainer_options)
+        )
         self.epochs_ = self.epochs if self.epochs is not None else default_epochs(len(encoded), self.batch_size)
         if private is not None:
             self.epochs_ = private.epochs
@@ -218,40 +215,14 @@ class TabularGAN:
         self.columns_ = list(data.columns)
         self.device_ = device
         self.pipeline_ = self._raw_pipeline()
-        # the sampling stages read the real rows: off under DP (see synthdata.privacy.record)
+        # under DP a stage may read only the released statistics (synthdata.privacy.record)
+        targets = encoded if private is None else private.encoded_releases(self.transformer_, rng).to(device)
         for name, stage_type in STAGES.items():
-            if getattr(self, STAGE_OPTIONS[name]) and private is None:
+            if getattr(self, STAGE_OPTIONS[name]) and (private is None or name in POST_PROCESSING_STAGES):
                 stage = stage_type(self.transformer_, device)
                 with Phase(stage.description, verbose):
-                    self.pipeline_.fit(stage, encoded, self.seed)
+                    self.pipeline_.fit(stage, targets, self.seed)
         return self
-
-    def _plan_private_fit(self, data: pd.DataFrame, schema: Schema | None, resumable: bool) -> PrivateFit | None:
-        """The DP plan (schema, budget split, noise, epochs) when `epsilon` is set."""
-        if self.epsilon is None:
-            return None
-        if resumable:
-            raise SynthDataError(
-                "A DP fit (epsilon) runs in one process without checkpoints for now; drop --distributed/--checkpoint."
-            )
-        try:  # Opacus is the `dp` extra: imported only by a DP fit
-            from synthdata.privacy.fit_plan import PrivateFit
-        except ModuleNotFoundError as error:
-            if (error.name or "").partition(".")[0] != "opacus":
-                raise
-            raise SynthDataError(
-                "A DP fit (epsilon) needs Opacus, which is not installed: pip install 'synthdata[dp]'."
-            ) from None
-        return PrivateFit.plan(
-            data,
-            schema,
-            epsilon=self.epsilon,
-            delta=self.delta,
-            batch_size=self.batch_size,
-            epochs=self.epochs,
-            default_epochs=default_epochs(len(data), self.batch_size),
-            steps_per_epoch=epoch_steps(len(data), self.batch_size),
-        )
 
     def _raw_pipeline(self, stages: Sequence[SamplingStage] = ()) -> SamplingPipeline:
         return SamplingPipeline(

@@ -22,7 +22,7 @@ import torch
 from synthdata.errors import SynthDataError
 from synthdata.privacy.accountant import Mechanism, noise_for
 from synthdata.privacy.budget import PrivacyBudget
-from synthdata.privacy.dp_sgd import MAX_GRAD_NORM
+from synthdata.privacy.dp_sgd import MAX_GRAD_NORM, PrivateAdversarialTrainer
 from synthdata.privacy.preprocessing import (
     PrivateStatistics,
     conform,
@@ -145,6 +145,24 @@ class PrivateFit:
             self.schema.columns[column.name] = column
         self.pseudo = self.statistics.pseudo_table(self.columns, random)
         return conform(data, self.columns, self.pseudo, random)
+
+    def encoded_releases(self, transformer: Any, random: np.random.Generator) -> torch.Tensor:
+        """The pseudo table, encoded: rows whose one-column shares and quantiles are the
+        released histograms', what a stage in POST_PROCESSING_STAGES is fitted on."""
+        return transformer.transform(self.pseudo, rng=random)
+
+    def trainer(self, encoded: torch.Tensor, transformer: Any, rows: int, **options: Any) -> PrivateAdversarialTrainer:
+        """The DP-SGD trainer for the planned noise and sampling rate, its conditions
+        drawn by the released category counts."""
+        spans = [span for span in transformer.spans_ if span.kind == "category"]
+        return PrivateAdversarialTrainer(
+            encoded,
+            transformer.spans_,
+            noise_multiplier=self.sgd_noise,
+            sample_rate=self.sample_rate,
+            category_counts=self.category_counts(transformer, spans, rows),
+            **options,
+        )
 
     def category_counts(self, transformer: Any, spans: list[Any], rows: int) -> list[torch.Tensor]:
         """Noisy counts of each category slot (the transformer's shares, learned from

@@ -9,9 +9,10 @@ from synthdata.privacy.budget import PrivacyBudget
 
 # What a DP fit leaves out, stated in the record so that nobody assumes otherwise.
 SWITCHED_OFF = (
-    "calibration, realness rejection and the categorical redraw (they read the real rows; off under DP); "
+    "realness rejection and the categorical redraw (they train on the real rows; off under DP); "
     "schema rule and dependency discovery (off unless declared, and declared constraints are refused)"
 )
+POST_PROCESSING = "calibration to the released histograms (reads only what the releases published)"
 UNIT = "one row of the table (add/remove one row)"
 
 
@@ -44,4 +45,5 @@ def privacy_record(
         ],
         "public": public,
         "switched_off": SWITCHED_OFF,
+        "post_processing": POST_PROCESSING,
     }

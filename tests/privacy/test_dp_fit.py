@@ -12,8 +12,10 @@ from opacus.accountants import RDPAccountant
 from opacus.optimizers import DPOptimizer
 
 from synthdata import Schema, TabularGAN
+from synthdata.models.calibrate import Calibrate
 from synthdata.privacy import noisy_statistics
 from synthdata.privacy.accountant import ORDERS
+from synthdata.privacy.preprocessing import PSEUDO_ROWS
 
 EPSILON = 10.0
 
@@ -25,10 +27,11 @@ def patients(synthea) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def fitted(patients):
-    """The fit, with every Gaussian release and every DP-SGD step it ran recorded."""
-    released, steps = [], []
+    """The fit, with every Gaussian release, every DP-SGD step and the rows each
+    sampling stage was fitted on recorded."""
+    released, steps, stage_rows = [], [], []
     monkey = pytest.MonkeyPatch()
-    gaussian, pre_step = noisy_statistics.gaussian, DPOptimizer.pre_step
+    gaussian, pre_step, calibrate = noisy_statistics.gaussian, DPOptimizer.pre_step, Calibrate.fit
 
     def spied_gaussian(counts, std, random):
         released.append(std)
@@ -38,17 +41,22 @@ def fitted(patients):
         steps.append(self.noise_multiplier)
         return pre_step(self, *args, **kwargs)
 
+    def spied_calibrate(self, earlier, real, random):
+        stage_rows.append(len(real))
+        return calibrate(self, earlier, real, random)
+
     monkey.setattr(noisy_statistics, "gaussian", spied_gaussian)
     monkey.setattr(DPOptimizer, "pre_step", spied_pre_step)
+    monkey.setattr(Calibrate, "fit", spied_calibrate)
     try:
         model = TabularGAN(epsilon=EPSILON, epochs=4, batch_size=40, verbose=False).fit(patients)
     finally:
         monkey.undo()
-    return model, released, steps
+    return model, released, steps, stage_rows
 
 
 def test_reported_epsilon_is_opacus_own_for_the_same_noise_rate_and_steps(fitted, patients):
-    model, _, _ = fitted
+    model, *_ = fitted
     record = model.privacy_
     accountant = RDPAccountant()
     accountant.history = [(m["noise_multiplier"], m["sample_rate"], m["steps"]) for m in record["mechanisms"]]
@@ -65,7 +73,7 @@ def test_reported_epsilon_is_opacus_own_for_the_same_noise_rate_and_steps(fitted
 
 
 def test_every_mechanism_the_fit_ran_is_listed_and_charged(fitted):
-    model, released, steps = fitted
+    model, released, steps, _ = fitted
     record = model.privacy_
     names = [m["name"] for m in record["mechanisms"]]
     assert names == ["noisy bounds", "noisy histograms", "DP-SGD (critic)"]
@@ -82,8 +90,20 @@ def test_every_mechanism_the_fit_ran_is_listed_and_charged(fitted):
     assert record["delta"] < 1 / 111
 
 
+def test_only_calibration_runs_under_dp_and_it_reads_the_releases_not_the_rows(fitted, patients):
+    model, _, _, stage_rows = fitted
+    assert model.stages_ == ("calibrate",)
+    # fitted once, on the pseudo table drawn from the released histograms, never on the 111 real rows
+    assert stage_rows == [PSEUDO_ROWS]
+    assert "calibration to the released histograms" in model.privacy_["post_processing"]
+    assert "realness rejection" in model.privacy_["switched_off"]
+    # calibrated to the releases: the sampled shares are the released ones up to sampling error
+    released = model.schema_.columns["DEATHDATE"].nullable
+    assert model.sample(4000, seed=1)["DEATHDATE"].isna().mean() == pytest.approx(released, abs=0.03)
+
+
 def test_dp_rows_keep_the_columns_types_and_null_shares(fitted, patients):
-    model, _, _ = fitted
+    model, *_ = fitted
     rows = model.sample(2000)
     assert list(rows.columns) == list(patients.columns)
     for name in patients.columns:
@@ -113,7 +133,7 @@ def test_a_model_without_epsilon_has_no_privacy_record(patients):
 
 
 def test_dp_model_round_trips_with_its_record_and_info_shows_it(fitted, tmp_path):
-    model, _, _ = fitted
+    model, *_ = fitted
     path = model.save(tmp_path / "patients.synth")
     loaded = TabularGAN.load(path, device="cpu")
     assert loaded.privacy_ == model.privacy_
@@ -125,7 +145,7 @@ def test_dp_model_round_trips_with_its_record_and_info_shows_it(fitted, tmp_path
     assert shown.returncode == 0, shown.stderr
     assert f"({model.privacy_['epsilon']:g}, 1e-05)-differential privacy" in shown.stdout
     assert "DP-SGD (critic)" in shown.stdout and "noisy histograms" in shown.stdout
-    assert "public:" in shown.stdout
+    assert "public:" in shown.stdout and "post-processing: calibration" in shown.stdout
 
 
 def test_a_declared_schema_is_public_and_its_bounds_need_no_release(patients):

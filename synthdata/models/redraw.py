@@ -115,9 +115,10 @@ class Conditionals:
         if len(rows) == 0:
             return rows
         with torch.no_grad():
+            sweep = Sweep(self, rows)
             for number in range(len(self.spans)):
                 if number not in keep:
-                    self._draw(rows, number, self._column_logits(rows, number), random)
+                    sweep.draw(number, sweep.logits(number), random)
         return rows
 
     def balance(self, rows: torch.Tensor, real_rows: torch.Tensor, random: torch.Generator) -> None:
@@ -132,23 +133,14 @@ class Conditionals:
         offset = self.network.slot_offset
         offset.zero_()
         with torch.no_grad():
+            sweep = Sweep(self, rows)
             for number, span in enumerate(self.spans):
-                logits = self._column_logits(rows, number)
-                target = real_rows[:, self.row_index[number]].mean(dim=0).masked_fill(~self.mask[number], 0.0)
-                shift = softmax_shift(logits[:, None], self.mask[number : number + 1], target[None], MAX_BIAS)[0]
-                offset[self.output_index[number, : span.width]] = shift[: span.width]
-                self._draw(rows, number, logits + shift, random)
-
-    def _column_logits(self, rows: torch.Tensor, number: int) -> torch.Tensor:
-        columns = torch.full((len(rows),), number, dtype=torch.long, device=rows.device)
-        return self.logits(rows, columns)
-
-    def _draw(self, rows: torch.Tensor, number: int, logits: torch.Tensor, random: torch.Generator) -> None:
-        """Set the category of span `number` in `rows`, in place, to a draw from `logits`."""
-        span = self.spans[number]
-        slots = torch.multinomial(torch.softmax(logits, dim=1), 1, generator=random).squeeze(1)
-        rows[:, span.start : span.stop] = 0.0
-        rows[torch.arange(len(rows), device=rows.device), span.start + slots] = 1.0
+                logits = sweep.logits(number)
+                target = real_rows[:, span.start : span.stop].mean(dim=0)
+                every_slot = torch.ones(1, span.width, dtype=torch.bool, device=rows.device)
+                shift = softmax_shift(logits[:, None], every_slot, target[None], MAX_BIAS)[0]
+                offset[self.output_index[number, : span.width]] = shift
+                sweep.draw(number, logits + shift, random)
 
     def tensors(self) -> dict[str, torch.Tensor]:
         """What the model file stores: the network's state and the value bins it reads."""
@@ -163,6 +155,63 @@ class Conditionals:
         network = ConditionalNetwork(features.dim, len(spans), sum(span.width for span in spans))
         network.load_state_dict(tensors, strict=True)
         return cls(transformer, features, network.to(device))
+
+
+class Sweep:
+    """One Gibbs sweep over rows, the network's first layer updated, not recomputed.
+
+    The network reads a row with the asked column's slots cleared. A row is one-hot
+    in that column, so clearing it changes one standardized feature, and the first
+    layer's pre-activation of the cleared row is that of the whole row less one
+    weight column: computed once per sweep, then moved by two weight columns each time
+    a category is redrawn. What is left per column is the hidden layer and the asked
+    column's outputs. Adult, 100,000 rows: the sweep of 9 columns took X s, against
+    Y s recomputing features and every layer for each column."""
+
+    def __init__(self, conditionals: Conditionals, rows: torch.Tensor) -> None:
+        self.conditionals = conditionals
+        self.rows = rows
+        network = conditionals.network
+        layers = list(network.net)
+        first, last = layers[0], layers[-1]
+        assert isinstance(first, torch.nn.Linear) and isinstance(last, torch.nn.Linear)
+        self.last = last
+        self.hidden = torch.nn.Sequential(*layers[1:-1])
+        features = conditionals.features
+        n_features = features.dim
+        # the first layer on standardized features: W (x - center) / scale + b
+        self.feature_weights = (first.weight[:, :n_features] / network.scale).T.contiguous()  # (features, hidden)
+        self.asked_weights = first.weight[:, n_features:].T.contiguous()  # (columns, hidden)
+        centered = features(rows) - network.center
+        self.first = torch.addmm(first.bias, centered, self.feature_weights)
+        # each encoded category slot's feature number
+        self.feature_of_slot = torch.full((rows.shape[1],), -1, dtype=torch.long, device=rows.device)
+        self.feature_of_slot[features.kept_slots] = torch.arange(len(features.kept_slots), device=rows.device)
+        self.slots = torch.stack([rows[:, span.start : span.stop].argmax(dim=1) for span in conditionals.spans], 1)
+
+    def logits(self, number: int) -> torch.Tensor:
+        """Each row's logits for the slots of span `number` given the rest of its row,
+        (rows, the span's width), as `Conditionals.logits` computes them (which pads
+        them to the widest span: one column of thousands of categories would make
+        every column's output that wide)."""
+        conditionals, span = self.conditionals, self.conditionals.spans[number]
+        held = self.feature_weights[self.feature_of_slot[span.start + self.slots[:, number]]]
+        hidden = self.hidden(self.first - held + self.asked_weights[number])
+        outputs = conditionals.output_index[number, : span.width]
+        weights, bias = self.last.weight[outputs], self.last.bias[outputs] + conditionals.network.slot_offset[outputs]
+        return torch.addmm(bias, hidden, weights.T)
+
+    def draw(self, number: int, logits: torch.Tensor, random: torch.Generator) -> None:
+        """Set span `number`'s category in the rows, in place, to a draw from `logits`,
+        and move the first layer with it."""
+        span = self.conditionals.spans[number]
+        slots = torch.multinomial(torch.softmax(logits, dim=1), 1, generator=random).squeeze(1)
+        before = self.feature_of_slot[span.start + self.slots[:, number]]
+        after = self.feature_of_slot[span.start + slots]
+        self.first += self.feature_weights[after] - self.feature_weights[before]
+        self.slots[:, number] = slots
+        self.rows[:, span.start : span.stop] = 0.0
+        self.rows[torch.arange(len(self.rows), device=self.rows.device), span.start + slots] = 1.0
 
 
 def fit_conditionals(

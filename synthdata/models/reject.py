@@ -309,15 +309,22 @@ class Reject(FittedStage[Realness]):
     name = "reject"
     description = "Fitting the realness classifier"
 
-    def __init__(self, transformer: DataTransformer, device: torch.device, realness: Realness | None = None) -> None:
+    def __init__(
+        self,
+        transformer: DataTransformer,
+        device: torch.device,
+        realness: Realness | None = None,
+        caps: tuple[float, ...] = STAGE_CAPS,
+    ) -> None:
         super().__init__(realness)
         self.transformer = transformer
+        self.caps = caps  # each classifier's cap quantile, for `fit` (see STAGE_CAPS)
 
     def fit(self, earlier: EarlierStages, real: torch.Tensor, random: torch.Generator) -> bool:
         """Train the classifiers on the rows of the stages before, have those stages
         reweigh their rows by the acceptance, then fit the slot biases on what they
         draw then; False for a table too small to train on (see MIN_REAL_ROWS)."""
-        realness = fit_realness(real, lambda rows: earlier.rows(rows, random), self.transformer, random)
+        realness = fit_realness(real, lambda rows: earlier.rows(rows, random), self.transformer, random, self.caps)
         if realness is None:
             return False
         earlier.reweight(realness.acceptance)

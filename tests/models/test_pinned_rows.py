@@ -1,8 +1,9 @@
-"""The sampling pipeline gives the rows it gave before it was a pipeline.
+"""A seeded fit samples the rows it sampled when they were pinned, byte for byte.
 
-The fixtures were sampled at commit 7ead7d1 (tests/models/fixtures/README.md): the same
-seeded fit must sample them byte for byte, and the format-1 file saved then must load
-and sample its rows. CPU float32 only: another device or thread count may round apart.
+The fixtures and when each was written are in tests/models/fixtures/README.md: the
+same seeded fit must sample them, and the format-1 file saved at commit 7ead7d1 must
+load and sample its rows. CPU float32 only: another device or thread count may round
+apart.
 """
 
 from __future__ import annotations

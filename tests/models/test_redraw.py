@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from synthdata import TabularGAN
-from synthdata.models.redraw import fit_conditionals
+from synthdata.models.redraw import Sweep, fit_conditionals
 from synthdata.models.row_features import RowFeatures, value_edges
 from synthdata.models.small_network import MIN_REAL_ROWS
 from synthdata.schema import Column
@@ -47,6 +47,30 @@ def test_redraw_mends_rows_whose_categories_disagree_with_the_rest(fitted):
     assert impossible_share(redrawn) < 0.03, (before, impossible_share(redrawn))
     # numbers are not redrawn
     assert np.allclose(redrawn["age"], transformer.inverse_transform(encoded, rng=rng)["age"], atol=0.5)
+
+
+def test_the_sweep_gives_the_network_s_own_logits_as_categories_change(fitted):
+    real_frame, transformer, conditionals = fitted
+    rng = np.random.default_rng(5)
+    broken = real_frame.apply(lambda column: rng.permutation(column.to_numpy()))
+    rows = transformer.transform(broken, rng=rng)[:500]
+    conditionals.network.slot_offset.normal_(generator=torch.Generator().manual_seed(4))
+    try:
+        with torch.no_grad():
+            sweep = Sweep(conditionals, rows.clone())
+            for _ in range(2):  # the second pass reads rows whose every category was redrawn
+                for number in range(len(conditionals.spans)):
+                    asked = torch.full((len(rows),), number, dtype=torch.long)
+                    width = conditionals.spans[number].width
+                    expected = conditionals.logits(sweep.rows, asked)
+                    got = sweep.logits(number)
+                    assert got.shape == (len(rows), width)
+                    assert torch.isinf(expected[:, width:]).all()
+                    assert torch.allclose(got, expected[:, :width], atol=1e-4), number
+                    sweep.draw(number, got, torch.Generator().manual_seed(number))
+        assert not torch.equal(sweep.rows, rows)
+    finally:
+        conditionals.network.slot_offset.zero_()  # the module's fixture is shared
 
 
 def test_redrawn_real_rows_keep_the_real_shares(fitted):

@@ -109,3 +109,16 @@ def as_numbers(series: pd.Series, column: Column) -> pd.Series:
         return pd.to_numeric(series, errors="coerce").astype(float)
     dates = pd.to_datetime(series, format=column.format, errors="coerce")
     return (dates - pd.Timestamp("1970-01-01")) / np.timedelta64(1, "D")
+
+
+def in_dtype(values: pd.Series, dtype: np.dtype) -> pd.Series:
+    """Sampled numbers in the training column's dtype: rounded to whole numbers when
+    that column holds integers and none is missing (an integer column holds no null)."""
+    values = pd.to_numeric(values, errors="coerce")
+    whole = pd.api.types.is_integer_dtype(dtype) and values.notna().all()
+    return values.round().astype(dtype) if whole else values
+
+
+def dates_as_text(dates: pd.Series, date_format: str | None) -> pd.Series:
+    """Sampled dates written the way the real column writes them (ISO when it has no format), nulls kept."""
+    return dates.dt.strftime(date_format or "%Y-%m-%d").where(dates.notna(), None)

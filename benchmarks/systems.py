@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import torch
 from ctgan_frame import CtganFrame
-from data_split import sdv_metadata
+from data_split import dates_as_text, in_dtype, sdv_metadata
 from machine import peak_rss_mb
 
 from synthdata import Schema, TabularGAN
@@ -184,14 +184,38 @@ class MostlyAISystem:
 
     def fit(self, train: pd.DataFrame) -> dict:
         from mostlyai.engine import TabularARGN
+        from mostlyai.engine.domain import DifferentialPrivacyConfig
 
         self.dtypes = train[self.columns].dtypes
         encodings = {name: self.ENCODINGS[kind] for name, kind in self.kinds.items()}
+        settings = dict(self.settings)
+        if "differential_privacy" in settings:  # the engine's analysis step reads its fields, which a dict lacks
+            settings["differential_privacy"] = DifferentialPrivacyConfig(**settings["differential_privacy"])
         self.model = TabularARGN(
-            **self.settings, tgt_encoding_types=encodings, device=self.device, random_state=self.seed, verbose=0
+            **settings, tgt_encoding_types=encodings, device=self.device, random_state=self.seed, verbose=0
         )
         self.model.fit(self._frame(train))
-        return {}
+        return self._training_record()
+
+    def _training_record(self) -> dict:
+        """Epochs and, under differential privacy, the epsilon and delta of the weights kept.
+
+        The engine keeps the checkpoint with the best validation loss whose epsilon
+        (training plus value protection) is within max_epsilon; its progress
+        messages are the only place it says what that checkpoint spent."""
+        progress = Path(self.model.workspace_path_, "ModelStore", "model-data", "progress-messages.csv")
+        if not progress.exists():
+            return {}
+        messages = pd.read_csv(progress)
+        kept = messages.loc[messages["is_checkpoint"] == 1].iloc[-1]
+        return {
+            "epochs": float(kept["epoch"]),
+            "privacy": (
+                {"epsilon": float(kept["dp_eps"]), "delta": float(kept["dp_delta"])}
+                if pd.notna(kept.get("dp_eps"))
+                else None
+            ),
+        }
 
     def sample(self, rows: int) -> pd.DataFrame:
         return self.model.sample(n_samples=rows)
@@ -200,13 +224,9 @@ class MostlyAISystem:
         sampled = sampled[self.columns].copy()
         for name in self.columns:
             if name in self.date_formats:
-                dates = pd.to_datetime(sampled[name], errors="coerce")
-                text = dates.dt.strftime(self.date_formats[name] or "%Y-%m-%d")
-                sampled[name] = text.where(dates.notna(), None)
+                sampled[name] = dates_as_text(pd.to_datetime(sampled[name], errors="coerce"), self.date_formats[name])
             elif pd.api.types.is_numeric_dtype(self.dtypes[name]):
-                values = pd.to_numeric(sampled[name], errors="coerce")
-                whole = pd.api.types.is_integer_dtype(self.dtypes[name]) and values.notna().all()
-                sampled[name] = values.round().astype(self.dtypes[name]) if whole else values
+                sampled[name] = in_dtype(sampled[name], self.dtypes[name])
         return sampled
 
 

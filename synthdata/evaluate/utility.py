@@ -133,7 +133,7 @@ def _regression_scores(
     test_features: np.ndarray,
     test_target: np.ndarray,
 ) -> dict[str, float]:
-    predicted = model.fit(features, target).predict(test_features)
+    predicted = model.fit(without_empty_columns(features), target).predict(test_features)
     return {
         "r2": float(r2_score(test_target, predicted)),
         "mae": float(mean_absolute_error(test_target, predicted)),
@@ -156,7 +156,7 @@ def _classification_scores(
         predicted = np.full(len(test_labels), seen[0])
         probabilities[:, seen[0]] = 1.0
     else:
-        model.fit(features, labels)
+        model.fit(without_empty_columns(features), labels)
         predicted = model.predict(test_features)
         probabilities[:, model.classes_] = model.predict_proba(test_features)
     return {
@@ -164,6 +164,19 @@ def _classification_scores(
         "f1_macro": float(f1_score(test_labels, predicted, average="macro")),
         "roc_auc": _roc_auc(test_labels, probabilities),
     }
+
+
+def without_empty_columns(features: np.ndarray) -> np.ndarray:
+    """`features` with every column that holds no value at all (a synthetic table
+    whose model generated only nulls there) set to 0: HistGradientBoosting cannot bin
+    a column of nothing but NaN, and a constant column gives it nothing to split on,
+    which is what such a column tells a model trained on those rows."""
+    empty = np.isnan(features).all(axis=0)
+    if not empty.any():
+        return features
+    filled = features.copy()
+    filled[:, empty] = 0.0
+    return filled
 
 
 def _roc_auc(labels: np.ndarray, probabilities: np.ndarray) -> float:

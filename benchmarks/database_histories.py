@@ -51,7 +51,9 @@ def sample(args: argparse.Namespace) -> None:
     from synthdata import DatabaseSynthesizer
 
     frames, schema = real_tables(args.data, args.patients)
-    model = DatabaseSynthesizer(epochs=args.epochs, verbose=False, random_seed=args.seed)
+    model = DatabaseSynthesizer(
+        epochs=args.epochs, verbose=False, random_seed=args.seed, date_rules=not args.no_date_rules
+    )
     start = time.perf_counter()
     model.fit(frames, schema=schema)
     fitted = time.perf_counter() - start
@@ -154,6 +156,7 @@ def main() -> None:
     fit.add_argument("--out", type=Path, required=True)
     fit.add_argument("--epochs", type=int, default=None)
     fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--no-date-rules", action="store_true", help="fit with DatabaseSynthesizer(date_rules=False)")
     compare = steps.add_parser("measure", help="compare samples with the real tables")
     compare.add_argument("samples", type=Path, nargs="+")
     args = parser.parse_args()

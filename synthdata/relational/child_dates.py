@@ -6,23 +6,26 @@ on or after its patient's BIRTHDATE), that parent date opens the row's window, a
 the window closes at the earliest of the column's `on_or_before` parent dates that
 is set (DEATHDATE) and the latest date the real table holds (the export's date: no
 real row lies after it, so a seeded one must not either). That column is learned as
-its share of the window (`window_shares`), written as a date that share of the
-longest real window after `EPOCH`; the row's other dates move with it, so what the
-table's own rules learn between them stays as it was (a condition's STOP is still
-learned as its gap to START, in days). Each `equal_share` rule gets a column of its
-own the network learns, "yes" where the real dates were equal: it says which rows
-take the parent's date, so the share comes back with whatever the rest of the row
-depends on.
+its place in the window (`window_positions`: its share of the window, or its time
+before the window's end, whichever rebuilds the real dates better), written as a
+date between `EPOCH` and `EPOCH` plus the longest real window; the row's other dates
+move with it, so what the table's own rules learn between them stays as it was (a
+condition's STOP is still learned as its gap to START, in days). Each `equal_share`
+rule gets a column of its own the network learns, "yes" where the real dates were
+equal: it says which rows take the parent's date, so the share comes back with
+whatever the rest of the row depends on.
 
-Rebuilding the sampled rows: the anchored column is put at its share of the generated
+Rebuilding the sampled rows: the anchored column is put at its place in the generated
 parent's window, which it cannot leave, and the row's other dates keep their gaps to
 it; a row whose indicator says "yes" moves its dates so that the column lands on the
 parent's date (the gaps kept, except to a date an earlier indicator already set on a
-parent's date, which stays there); then every date is clipped into its window, on or
-after each `on_or_after` parent date, on or before each `on_or_before` one that is set
-and the table's latest real date (one bound for all, so it keeps a row's dates in order). The clip is what makes the rules hold by
-construction; learning shares is what makes it rarely needed (no pile-up of dates on
-a DEATHDATE). Rows without a parent keep the real anchors' median as theirs.
+parent's date, which stays there); then every date is clipped into its window: on or
+before the table's latest real date (one bound for all, so a row's dates stay in
+order), then on or after each `on_or_after` parent date and on or before each
+`on_or_before` one that is set. The clip is what makes the rules hold by
+construction; placing the dates in their windows is what makes it rarely needed (no
+pile-up of dates on a DEATHDATE). Rows without a parent keep the real anchors'
+median as theirs.
 """
 
 from __future__ import annotations
@@ -37,9 +40,15 @@ from synthdata.relational.date_rules import DateRule, rules_of
 from synthdata.relational.date_values import DateForm, date_forms
 from synthdata.relational.layout import Link
 from synthdata.relational.references import parent_positions
-from synthdata.relational.window_shares import moment_at, window_share
+from synthdata.relational.window_positions import (
+    EPOCH,
+    Placement,
+    best_placement,
+    learned_position,
+    nearest_day,
+    placed_moment,
+)
 
-EPOCH = np.datetime64("2000-01-01T00:00:00", "ns")
 NAT = np.datetime64("NaT", "ns")
 DAY = np.timedelta64(1, "D")
 YES, NO = "yes", "no"
@@ -58,6 +67,7 @@ class ChildDates:
         fallback: np.datetime64 | None,
         latest: np.datetime64,
         span: np.timedelta64,
+        placement: Placement = "share",
     ) -> None:
         self.rules = list(rules)
         self.forms = dict(forms)  # the child's date columns, all moved with the anchor
@@ -66,7 +76,8 @@ class ChildDates:
         self.anchor = anchor
         self.fallback = fallback
         self.latest = latest  # the table's latest real date, past which no row may fall (NaT: none)
-        self.span = span  # the longest real window of the anchored column: a share of 1 lies that far from EPOCH
+        self.span = span  # the longest real window of the anchored column: the learned line's length
+        self.placement = placement  # how the anchored column is placed in its window (`window_positions`)
 
     @classmethod
     def learn(
@@ -108,8 +119,11 @@ class ChildDates:
             present = moments[~np.isnat(moments)]
             dates.fallback = np.sort(present)[len(present) // 2] if len(present) else EPOCH
             start = dates._with_fallback(moments)
-            lengths = dates._window_end(dates.anchor.column, positions, frames) - start
+            end = dates._window_end(dates.anchor.column, positions, frames)
+            lengths = end - start
             dates.span = max(lengths[~np.isnat(lengths)].max(initial=DAY), DAY)
+            own = dates.forms[dates.anchor.column].read(frame[dates.anchor.column])
+            dates.placement = best_placement(own, start, end, dates.span, np.random.default_rng(0))
         return dates
 
     # -- what the network learns ------------------------------------------------------
@@ -135,9 +149,10 @@ class ChildDates:
         if self.anchor is not None:
             start = self._with_fallback(self._referenced(self.anchor, positions, frames))
             own = moments[self.anchor.column]
-            share = window_share(own, start, self._window_end(self.anchor.column, positions, frames))
-            days = self.forms[self.anchor.column].days
-            placed = moment_at(share, np.full(len(own), EPOCH), np.full(len(own), EPOCH + self.span), days=days)
+            end = self._window_end(self.anchor.column, positions, frames)
+            placed = learned_position(self.placement, own, start, end, self.span)
+            if self.forms[self.anchor.column].days:
+                placed = nearest_day(placed)
             shift = np.where(np.isnat(own), EPOCH - start, placed - own)
             for column, form in self.forms.items():
                 learned[column] = form.write(moments[column] + shift).to_numpy()
@@ -154,9 +169,9 @@ class ChildDates:
         if self.anchor is not None:
             start = self._with_fallback(self._referenced(self.anchor, found, made))
             learned = moments[self.anchor.column]
-            share = window_share(learned, np.full(len(learned), EPOCH), np.full(len(learned), EPOCH + self.span))
             end = self._window_end(self.anchor.column, found, made)
-            placed = moment_at(share, start, end, days=self.forms[self.anchor.column].days)
+            days = self.forms[self.anchor.column].days
+            placed = placed_moment(self.placement, learned, start, end, self.span, days=days)
             shift = np.where(np.isnat(learned), start - EPOCH, placed - learned)
             moments = {column: values + shift for column, values in moments.items()}
         pinned = {column: np.zeros(len(rows), dtype=bool) for column in moments}
@@ -272,6 +287,7 @@ class ChildDates:
             "fallback": str(self.fallback) if self.fallback is not None else None,
             "latest": str(self.latest),
             "span_ns": int(self.span.astype("timedelta64[ns]").astype(np.int64)),
+            "placement": self.placement,
         }
 
     @classmethod
@@ -286,6 +302,7 @@ class ChildDates:
             np.datetime64(data["fallback"], "ns") if data["fallback"] is not None else None,
             np.datetime64(data["latest"], "ns"),
             np.timedelta64(data["span_ns"], "ns"),
+            data["placement"],
         )
 
 

@@ -11,6 +11,7 @@ from synthdata.relational.child_dates import ChildDates
 from synthdata.relational.date_rules import find_date_rules
 from synthdata.relational.layout import DatabaseLayout
 from synthdata.relational.references import parent_positions
+from synthdata.relational.window_positions import best_placement
 
 from .conftest import QUICK, synthea_tables
 
@@ -189,3 +190,19 @@ def test_a_stop_marked_equal_to_the_encounter_moves_alone(ma_tables):
     start, stop = pd.to_datetime(rebuilt["START"]).to_numpy(), pd.to_datetime(rebuilt["STOP"]).to_numpy()
     assert (start == on_encounter).all()
     assert (np.isnat(stop) | (stop == on_encounter)).all()
+
+
+def test_dates_are_placed_in_their_window_the_way_that_rebuilds_them_best(ma_tables):
+    """Synthea records the last years before the export (or the death) whoever the patient:
+    its encounters are learned as time before their window's end. Dates spread over their
+    whole windows are learned as shares of them."""
+    frames, schema = ma_tables
+    layout = DatabaseLayout.from_schema(schema, frames)
+    rules = find_date_rules(layout.links, frames)
+    encounters = ChildDates.learn("encounters", frames["encounters"], rules, layout.parents_of("encounters"), frames)
+    assert encounters is not None and encounters.placement == "before_end"
+    rng = np.random.default_rng(0)
+    start = np.datetime64("1930-01-01", "ns") + rng.integers(0, 70 * 365, 2000).astype("timedelta64[D]")
+    end = np.full(2000, np.datetime64("2020-01-01", "ns"))
+    spread = start + ((end - start) * rng.random(2000)).astype("timedelta64[ns]")
+    assert best_placement(spread, start, end, end.max() - start.min(), rng) == "share"

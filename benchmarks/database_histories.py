@@ -17,6 +17,9 @@ tables and each sample and prints one table:
     /work/main/.venv/bin/python benchmarks/database_histories.py --patients 400 sample --out before --epochs 10
     .venv/bin/python benchmarks/database_histories.py --patients 400 sample --out after --epochs 10
     .venv/bin/python benchmarks/database_histories.py --patients 400 measure before after
+
+`sample --no-date-rules` fits with `DatabaseSynthesizer(date_rules=False)`, to see what
+the cross-table date rules cost or gain.
 """
 
 from __future__ import annotations

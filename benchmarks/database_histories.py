@@ -17,6 +17,9 @@ tables and each sample and prints one table:
     /work/main/.venv/bin/python benchmarks/database_histories.py --patients 400 sample --out before --epochs 10
     .venv/bin/python benchmarks/database_histories.py --patients 400 sample --out after --epochs 10
     .venv/bin/python benchmarks/database_histories.py --patients 400 measure before after
+
+`sample --no-date-rules` fits with `DatabaseSynthesizer(date_rules=False)`, to see what
+the cross-table date rules cost or gain.
 """
 
 from __future__ import annotations
@@ -51,7 +54,9 @@ def sample(args: argparse.Namespace) -> None:
     from synthdata import DatabaseSynthesizer
 
     frames, schema = real_tables(args.data, args.patients)
-    model = DatabaseSynthesizer(epochs=args.epochs, verbose=False, random_seed=args.seed)
+    model = DatabaseSynthesizer(
+        epochs=args.epochs, verbose=False, random_seed=args.seed, date_rules=not args.no_date_rules
+    )
     start = time.perf_counter()
     model.fit(frames, schema=schema)
     fitted = time.perf_counter() - start
@@ -154,6 +159,7 @@ def main() -> None:
     fit.add_argument("--out", type=Path, required=True)
     fit.add_argument("--epochs", type=int, default=None)
     fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--no-date-rules", action="store_true", help="fit with DatabaseSynthesizer(date_rules=False)")
     compare = steps.add_parser("measure", help="compare samples with the real tables")
     compare.add_argument("samples", type=Path, nargs="+")
     args = parser.parse_args()

@@ -2,22 +2,30 @@
 
 The network of a child table never sees its dates as calendar dates. Where a date
 rule makes one of the child's dates fall on or after a parent's date (an encounter
-on or after its patient's BIRTHDATE), that parent date is the row's anchor: every
-date of the row is learned as its offset from the anchor, written as a date that
-far from `EPOCH` (age at the encounter, in effect). Moving all of a row's dates
-together keeps what the table's own rules learn between them (a condition's STOP
-is still learned as its gap to START). Each `equal_share` rule gets a column of its
-own the network learns, "yes" where the real dates were equal: it says which rows
-take the parent's date, so the share comes back with whatever the rest of the row
-depends on.
+on or after its patient's BIRTHDATE), that parent date opens the row's window, and
+the window closes at the earliest of the column's `on_or_before` parent dates that
+is set (DEATHDATE) and the latest date the real table holds (the export's date: no
+real row lies after it, so a seeded one must not either). That column is learned as
+its place in the window (`window_positions`: its share of the window, or its time
+before the window's end, whichever rebuilds the real dates better), written as a
+date between `EPOCH` and `EPOCH` plus the longest real window; the row's other dates
+move with it, so what the table's own rules learn between them stays as it was (a
+condition's STOP is still learned as its gap to START, in days). Each `equal_share`
+rule gets a column of its own the network learns, "yes" where the real dates were
+equal: it says which rows take the parent's date, so the share comes back with
+whatever the rest of the row depends on.
 
-Rebuilding the sampled rows: dates are the generated parents' anchors plus the
-offsets; a row whose indicator says "yes" moves its dates so that the column lands on
-the parent's date (the gaps between its dates kept); then every date is clipped into
-its window, on or after each `on_or_after` parent date and on or before each
-`on_or_before` one that is set. The clip is what makes the rules hold by construction;
-learning offsets is what makes it rarely needed. Rows without a parent keep the
-real anchors' median as theirs.
+Rebuilding the sampled rows: the anchored column is put at its place in the generated
+parent's window, which it cannot leave, and the row's other dates keep their gaps to
+it; a row whose indicator says "yes" moves its dates so that the column lands on the
+parent's date (the gaps kept, except to a date an earlier indicator already set on a
+parent's date, which stays there); then every date is clipped into its window: on or
+before the table's latest real date (one bound for all, so a row's dates stay in
+order), then on or after each `on_or_after` parent date and on or before each
+`on_or_before` one that is set. The clip is what makes the rules hold by
+construction; placing the dates in their windows is what makes it rarely needed (no
+pile-up of dates on a DEATHDATE). Rows without a parent keep the real anchors'
+median as theirs.
 """
 
 from __future__ import annotations
@@ -32,9 +40,17 @@ from synthdata.relational.date_rules import DateRule, rules_of
 from synthdata.relational.date_values import DateForm, date_forms
 from synthdata.relational.layout import Link
 from synthdata.relational.references import parent_positions
+from synthdata.relational.window_positions import (
+    EPOCH,
+    Placement,
+    best_placement,
+    learned_position,
+    nearest_day,
+    placed_moment,
+)
 
-EPOCH = np.datetime64("2000-01-01T00:00:00", "ns")
 NAT = np.datetime64("NaT", "ns")
+DAY = np.timedelta64(1, "D")
 YES, NO = "yes", "no"
 
 
@@ -49,6 +65,9 @@ class ChildDates:
         keys: Mapping[str, str],
         anchor: DateRule | None,
         fallback: np.datetime64 | None,
+        latest: np.datetime64,
+        span: np.timedelta64,
+        placement: Placement = "share",
     ) -> None:
         self.rules = list(rules)
         self.forms = dict(forms)  # the child's date columns, all moved with the anchor
@@ -56,6 +75,9 @@ class ChildDates:
         self.keys = dict(keys)  # each `via` column's parent key column
         self.anchor = anchor
         self.fallback = fallback
+        self.latest = latest  # the table's latest real date, past which no row may fall (NaT: none)
+        self.span = span  # the longest real window of the anchored column: the learned line's length
+        self.placement = placement  # how the anchored column is placed in its window (`window_positions`)
 
     @classmethod
     def learn(
@@ -83,7 +105,9 @@ class ChildDates:
                 kept.append(rule)
         if not kept:
             return None
-        dates = cls(kept, forms, parent_forms, keys, None, None)
+        held = np.concatenate([form.read(frame[column]) for column, form in forms.items()])
+        latest = held[~np.isnat(held)].max() if (~np.isnat(held)).any() else NAT
+        dates = cls(kept, forms, parent_forms, keys, None, None, latest, DAY)
         if not reparametrize:
             dates.rules = [rule for rule in kept if rule.kind != "equal_share"]
             return dates if dates.rules else None
@@ -94,6 +118,12 @@ class ChildDates:
             moments = dates._referenced(dates.anchor, positions, frames)
             present = moments[~np.isnat(moments)]
             dates.fallback = np.sort(present)[len(present) // 2] if len(present) else EPOCH
+            start = dates._with_fallback(moments)
+            end = dates._window_end(dates.anchor.column, positions, frames)
+            lengths = end - start
+            dates.span = max(lengths[~np.isnat(lengths)].max(initial=DAY), DAY)
+            own = dates.forms[dates.anchor.column].read(frame[dates.anchor.column])
+            dates.placement = best_placement(own, start, end, dates.span, np.random.default_rng(0))
         return dates
 
     # -- what the network learns ------------------------------------------------------
@@ -117,9 +147,15 @@ class ChildDates:
                 referenced = self._referenced(rule, positions, frames)
                 learned[self.indicator(rule)] = np.where(moments[rule.column] == referenced, YES, NO).astype(object)
         if self.anchor is not None:
-            offset = self._with_fallback(self._referenced(self.anchor, positions, frames)) - EPOCH
+            start = self._with_fallback(self._referenced(self.anchor, positions, frames))
+            own = moments[self.anchor.column]
+            end = self._window_end(self.anchor.column, positions, frames)
+            placed = learned_position(self.placement, own, start, end, self.span)
+            if self.forms[self.anchor.column].days:
+                placed = nearest_day(placed)
+            shift = np.where(np.isnat(own), EPOCH - start, placed - own)
             for column, form in self.forms.items():
-                learned[column] = form.write(moments[column] - offset).to_numpy()
+                learned[column] = form.write(moments[column] + shift).to_numpy()
         return learned
 
     # -- rebuilding sampled rows ------------------------------------------------------
@@ -131,11 +167,18 @@ class ChildDates:
         each foreign key column's parent rows (-1: none), `made` the generated tables."""
         moments = {column: form.read(rows[column]) for column, form in self.forms.items()}
         if self.anchor is not None:
-            anchor = self._with_fallback(self._referenced(self.anchor, found, made))
-            moments = {column: values - EPOCH + anchor for column, values in moments.items()}
+            start = self._with_fallback(self._referenced(self.anchor, found, made))
+            learned = moments[self.anchor.column]
+            end = self._window_end(self.anchor.column, found, made)
+            days = self.forms[self.anchor.column].days
+            placed = placed_moment(self.placement, learned, start, end, self.span, days=days)
+            shift = np.where(np.isnat(learned), start - EPOCH, placed - learned)
+            moments = {column: values + shift for column, values in moments.items()}
+        pinned = {column: np.zeros(len(rows), dtype=bool) for column in moments}
         for rule in self.rules:
             if rule.kind == "equal_share" and self.indicator(rule) in rows:
-                self._take_parent_dates(rule, rows[self.indicator(rule)].to_numpy() == YES, moments, found, made)
+                chosen = rows[self.indicator(rule)].to_numpy() == YES
+                self._take_parent_dates(rule, chosen, moments, pinned, found, made)
         for column, values in moments.items():
             moments[column] = self._clipped(column, values, found, made)
         restored = rows.drop(columns=self.indicators, errors="ignore")
@@ -148,23 +191,31 @@ class ChildDates:
         rule: DateRule,
         chosen: np.ndarray,
         moments: dict[str, np.ndarray],
+        pinned: dict[str, np.ndarray],
         found: Mapping[str, np.ndarray],
         made: Mapping[str, pd.DataFrame],
     ) -> None:
-        """Move the dates of the `chosen` rows so that `rule.column` is the parent's date."""
+        """Move the dates of the `chosen` rows so that `rule.column` is the parent's date.
+
+        Dates an earlier rule set on a parent's date (`pinned`) stay: a medication that
+        starts on its encounter's day and is marked as stopping on it too stops that day,
+        rather than having its START pushed back off the encounter by its usual length."""
         referenced = self._referenced(rule, found, made)
         chosen = chosen & ~np.isnat(referenced)
         own = moments[rule.column]
         shift = np.where(chosen & ~np.isnat(own), referenced - own, np.timedelta64(0, "ns"))
         for column in moments:
-            moments[column] = moments[column] + shift
+            moments[column] = moments[column] + np.where(pinned[column], np.timedelta64(0, "ns"), shift)
         moments[rule.column] = np.where(chosen, referenced, moments[rule.column])
+        pinned[rule.column] |= chosen
 
     def _clipped(
         self, column: str, values: np.ndarray, found: Mapping[str, np.ndarray], made: Mapping[str, pd.DataFrame]
     ) -> np.ndarray:
+        """`values` on or before the table's latest real date, then within each rule's bound: a
+        parent born after that date still has its children on or after its birth (rules first)."""
         days = self.forms[column].days
-        clipped = values.copy()
+        clipped = np.where(values > self.latest, self.latest, values)
         for kind, bound in (("on_or_after", np.maximum), ("on_or_before", np.minimum)):
             for rule in self.rules:
                 if rule.column != column or rule.kind != kind:
@@ -194,6 +245,18 @@ class ChildDates:
             return np.full(len(where), NAT)
         return np.where(where >= 0, values[np.maximum(where, 0)], NAT)
 
+    def _window_end(
+        self, column: str, positions: Mapping[str, np.ndarray], frames: Mapping[str, pd.DataFrame]
+    ) -> np.ndarray:
+        """Where `column`'s window closes on each row: the earliest of its `on_or_before` parent
+        dates that is set and the table's latest real date (NaT where neither is known)."""
+        end = np.full(len(next(iter(positions.values()))), self.latest)
+        for rule in self.rules:
+            if (rule.column, rule.kind) == (column, "on_or_before"):
+                bound = self._referenced(rule, positions, frames)
+                end = np.where(np.isnat(end) | (bound < end), bound, end)
+        return end
+
     def _with_fallback(self, anchors: np.ndarray) -> np.ndarray:
         fallback = EPOCH if self.fallback is None else self.fallback
         return np.where(np.isnat(anchors), fallback, anchors)
@@ -222,6 +285,9 @@ class ChildDates:
             "keys": self.keys,
             "anchor": self.rules.index(self.anchor) if self.anchor is not None else None,
             "fallback": str(self.fallback) if self.fallback is not None else None,
+            "latest": str(self.latest),
+            "span_ns": int(self.span.astype("timedelta64[ns]").astype(np.int64)),
+            "placement": self.placement,
         }
 
     @classmethod
@@ -234,6 +300,9 @@ class ChildDates:
             data["keys"],
             rules[data["anchor"]] if data["anchor"] is not None else None,
             np.datetime64(data["fallback"], "ns") if data["fallback"] is not None else None,
+            np.datetime64(data["latest"], "ns"),
+            np.timedelta64(data["span_ns"], "ns"),
+            data["placement"],
         )
 
 

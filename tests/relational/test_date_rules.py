@@ -7,8 +7,11 @@ import pandas as pd
 import pytest
 
 from synthdata import DatabaseSynthesizer, SynthDataError
+from synthdata.relational.child_dates import ChildDates
 from synthdata.relational.date_rules import find_date_rules
 from synthdata.relational.layout import DatabaseLayout
+from synthdata.relational.references import parent_positions
+from synthdata.relational.window_positions import best_placement
 
 from .conftest import QUICK, synthea_tables
 
@@ -101,3 +104,105 @@ def test_rules_are_written_in_the_database_schema_and_edited_there(ma_model, ma_
     unknown = {**schema, "date_rules": [{**edited["date_rules"][0], "rule": "after"}]}
     with pytest.raises(SynthDataError, match="use one of on_or_after, on_or_before, equal_share"):
         DatabaseSynthesizer(**QUICK).fit(frames, schema=unknown)
+
+
+def rebuilt_on(
+    name: str, ma_tables, parents: dict[str, pd.DataFrame], *, indicators: str | None = None
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The real rows of `name` as its network learns them, rebuilt on `parents` in place of the
+    real ones (every indicator set to `indicators` when given): what sampling does, without a fit."""
+    frames, schema = ma_tables
+    layout = DatabaseLayout.from_schema(schema, frames)
+    links = layout.parents_of(name)
+    dates = ChildDates.learn(name, frames[name], find_date_rules(layout.links, frames), links, frames)
+    assert dates is not None
+    learned = dates.learned_frame(frames[name], frames)
+    if indicators is not None:
+        learned[dates.indicators] = indicators
+    made = {**frames, **parents}
+    found = {
+        link.column: parent_positions(frames[name][link.column], frames[link.parent][link.parent_column])
+        for link in links
+    }
+    return dates.restore(learned, found, made), made
+
+
+def latest_date(frame: pd.DataFrame, columns: list[str]) -> pd.Timestamp:
+    return max(pd.to_datetime(frame[column]).max() for column in columns)
+
+
+def test_the_learned_dates_rebuild_the_real_ones_on_the_real_parents(ma_tables):
+    frames = ma_tables[0]
+    for name in ("encounters", "conditions", "medications"):
+        rebuilt, _ = rebuilt_on(name, ma_tables, {})
+        # Nulls are written as None, read from the CSV as NaN: the same missing date.
+        pd.testing.assert_frame_equal(rebuilt[frames[name].columns].fillna("-"), frames[name].fillna("-"))
+
+
+def test_no_child_date_falls_after_the_latest_real_one_when_the_parents_are_born_later(ma_tables):
+    """A patient born 30 years later than a real one has less of a life to be seen in: its
+    history is fitted into it, not pushed past the export's date. One born after that date
+    still has its history on or after its birth: the rules come first."""
+    patients = ma_tables[0]["patients"].copy()
+    birth = pd.to_datetime(patients["BIRTHDATE"]) + pd.DateOffset(years=30)
+    death = pd.to_datetime(patients["DEATHDATE"])
+    patients["BIRTHDATE"] = birth.where(death.isna() | (birth < death), death).dt.strftime("%Y-%m-%d")
+    unborn = set(patients.loc[birth > latest_date(ma_tables[0]["encounters"], ["DATE"]), "ID"])
+    for name, columns in (
+        ("encounters", ["DATE"]),
+        ("conditions", ["START", "STOP"]),
+        ("careplans", ["START", "STOP"]),
+    ):
+        rebuilt, _ = rebuilt_on(name, ma_tables, {"patients": patients})
+        seen = rebuilt[~rebuilt["PATIENT"].isin(unborn)]
+        assert len(seen) > 100 and latest_date(seen, columns) <= latest_date(ma_tables[0][name], columns)
+        born = pd.to_datetime(patients.set_index("ID").loc[rebuilt["PATIENT"], "BIRTHDATE"]).to_numpy()
+        assert (pd.to_datetime(rebuilt[columns[0]]).to_numpy() >= born).all()
+
+
+def share_on_deathdate(rows: pd.DataFrame, patients: pd.DataFrame, column: str) -> float:
+    """Share of the rows of patients who died dated on the day they died."""
+    died = referenced_dates(rows, "PATIENT", patients, "DEATHDATE")
+    dead = ~np.isnat(died)
+    return float((pd.to_datetime(rows[column]).to_numpy()[dead] == died[dead]).mean())
+
+
+def test_dead_patients_events_are_not_piled_onto_their_deathdate(ma_tables):
+    """Patients who die 20 years sooner than the real ones: their events spread over the shorter
+    life as the real ones spread over theirs, not clipped onto the day of death."""
+    frames = ma_tables[0]
+    patients = frames["patients"].copy()
+    birth, death = pd.to_datetime(patients["BIRTHDATE"]), pd.to_datetime(patients["DEATHDATE"])
+    sooner = (death - pd.DateOffset(years=20)).where(death - pd.DateOffset(years=20) > birth, death)
+    patients["DEATHDATE"] = sooner.dt.strftime("%Y-%m-%d")
+    # Conditions not on their encounter's day: those on it follow the encounters, rebuilt first.
+    for name, column in (("encounters", "DATE"), ("conditions", "START")):
+        rebuilt, _ = rebuilt_on(name, ma_tables, {"patients": patients}, indicators="no")
+        real_share = share_on_deathdate(frames[name], frames["patients"], column)
+        assert share_on_deathdate(rebuilt, patients, column) <= real_share + 0.03
+
+
+def test_a_stop_marked_equal_to_the_encounter_moves_alone(ma_tables):
+    """A medication that starts and stops on its encounter's day does both: the STOP taking the
+    encounter's date does not push START back off it."""
+    rebuilt, made = rebuilt_on("medications", ma_tables, {}, indicators="yes")
+    on_encounter = referenced_dates(rebuilt, "ENCOUNTER", made["encounters"], "DATE")
+    start, stop = pd.to_datetime(rebuilt["START"]).to_numpy(), pd.to_datetime(rebuilt["STOP"]).to_numpy()
+    assert (start == on_encounter).all()
+    assert (np.isnat(stop) | (stop == on_encounter)).all()
+
+
+def test_dates_are_placed_in_their_window_the_way_that_rebuilds_them_best(ma_tables):
+    """Synthea records the last years before the export (or the death) whoever the patient:
+    its encounters are learned as time before their window's end. Dates spread over their
+    whole windows are learned as shares of them."""
+    frames, schema = ma_tables
+    layout = DatabaseLayout.from_schema(schema, frames)
+    rules = find_date_rules(layout.links, frames)
+    encounters = ChildDates.learn("encounters", frames["encounters"], rules, layout.parents_of("encounters"), frames)
+    assert encounters is not None and encounters.placement == "before_end"
+    rng = np.random.default_rng(0)
+    start = np.datetime64("1930-01-01", "ns") + rng.integers(0, 70 * 365, 2000).astype("timedelta64[D]")
+    end = np.full(2000, np.datetime64("2020-01-01", "ns"))
+    spread = start + ((end - start) * rng.random(2000)).astype("timedelta64[ns]")
+    assert best_placement(spread, start, end, end.max() - start.min(), rng) == "share"

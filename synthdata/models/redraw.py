@@ -38,7 +38,7 @@ import torch
 from torch.nn import functional as F
 
 from synthdata.models.ctgan import padded_index
-from synthdata.models.pipeline import FIT_ROWS, EarlierStages, FittedStage
+from synthdata.models.pipeline import FIT_ROWS, FORWARD_ROWS, EarlierStages, FittedStage
 from synthdata.models.row_features import RowFeatures, value_edges
 from synthdata.models.share_matching import MAX_BIAS, softmax_shift
 from synthdata.models.small_network import (
@@ -112,13 +112,13 @@ class Conditionals:
         conditional given the rest of the row; the spans numbered in `keep` (a value
         the caller fixed) stay as they are."""
         rows = rows.clone()
-        if len(rows) == 0:
-            return rows
         with torch.no_grad():
-            sweep = Sweep(self, rows)
-            for number in range(len(self.spans)):
-                if number not in keep:
-                    sweep.draw(number, sweep.logits(number), random)
+            # rows are redrawn independently of each other: a block's activations stay in cache
+            for block in rows.split(FORWARD_ROWS):
+                sweep = Sweep(self, block)
+                for number in range(len(self.spans)):
+                    if number not in keep:
+                        sweep.draw(number, sweep.logits(number), random)
         return rows
 
     def balance(self, rows: torch.Tensor, real_rows: torch.Tensor, random: torch.Generator) -> None:
@@ -193,22 +193,22 @@ class Sweep:
         """Each row's logits for the slots of span `number` given the rest of its row,
         (rows, the span's width), as `Conditionals.logits` computes them (which pads
         them to the widest span: one column of thousands of categories would make
-        every column's output that wide)."""
+        every column's output that wide). Until `draw`, the first layer is held
+        without the column's slot."""
         conditionals, span = self.conditionals, self.conditionals.spans[number]
-        held = self.feature_weights[self.feature_of_slot[span.start + self.slots[:, number]]]
-        hidden = self.hidden(self.first - held + self.asked_weights[number])
+        self.first -= self.feature_weights[self.feature_of_slot[span.start + self.slots[:, number]]]
+        hidden = self.hidden(self.first + self.asked_weights[number])
         outputs = conditionals.output_index[number, : span.width]
         weights, bias = self.last.weight[outputs], self.last.bias[outputs] + conditionals.network.slot_offset[outputs]
         return torch.addmm(bias, hidden, weights.T)
 
     def draw(self, number: int, logits: torch.Tensor, random: torch.Generator) -> None:
-        """Set span `number`'s category in the rows, in place, to a draw from `logits`,
-        and move the first layer with it."""
+        """Set span `number`'s category in the rows, in place, to a draw from `logits`
+        (those `logits(number)` just gave, possibly shifted), and put the drawn slot
+        back into the first layer."""
         span = self.conditionals.spans[number]
         slots = torch.multinomial(torch.softmax(logits, dim=1), 1, generator=random).squeeze(1)
-        before = self.feature_of_slot[span.start + self.slots[:, number]]
-        after = self.feature_of_slot[span.start + slots]
-        self.first += self.feature_weights[after] - self.feature_weights[before]
+        self.first += self.feature_weights[self.feature_of_slot[span.start + slots]]
         self.slots[:, number] = slots
         self.rows[:, span.start : span.stop] = 0.0
         self.rows[torch.arange(len(self.rows), device=self.rows.device), span.start + slots] = 1.0

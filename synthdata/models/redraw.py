@@ -165,8 +165,10 @@ class Sweep:
     layer's pre-activation of the cleared row is that of the whole row less one
     weight column: computed once per sweep, then moved by two weight columns each time
     a category is redrawn. What is left per column is the hidden layer and the asked
-    column's outputs. Adult, 100,000 rows: the sweep of 9 columns took X s, against
-    Y s recomputing features and every layer for each column."""
+    column's outputs, in blocks of rows small enough for the cache. Adult, 100,000
+    rows, one thread on a shared 2-core machine, three runs each, interleaved: the
+    sweep of 9 columns took 5.6-6.9 s, against 17.5-18.7 s recomputing the features
+    and every layer for each column on all rows at once."""
 
     def __init__(self, conditionals: Conditionals, rows: torch.Tensor) -> None:
         self.conditionals = conditionals

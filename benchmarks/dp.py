@@ -27,6 +27,7 @@ import json
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from synthdata import SynthDataError, TabularGAN
 from synthdata.privacy.budget import default_delta
 
 SNSYNTH_PYTHON = "/work/snsynthenv/bin/python"
+SYSTEMS = ("synthdata", "mostlyai", "mst")
 MST_SCRIPT = Path(__file__).resolve().parent / "mst_fit.py"
 # MOSTLY AI's DP-SGD defaults, written out so that the Markdown states what ran
 MOSTLYAI_NOISE_MULTIPLIER = 1.5
@@ -60,36 +62,47 @@ def main() -> None:
     )
     parser.add_argument("--mst-bins", type=int, default=20, help="bins of each continuous column for MST")
     parser.add_argument("--snsynth-python", default=SNSYNTH_PYTHON, help="python of the smartnoise-synth environment")
+    parser.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated subset of {', '.join(SYSTEMS)}")
     arguments = parser.parse_args()
     split = load_split(arguments.data, target=arguments.target, max_rows=arguments.max_rows)
     machine = describe_machine("cpu")
     delta = default_delta(len(split.train))
-    systems = synthdata_fits(split, arguments.epsilons, arguments.epochs)
-    notes = []
-    with tempfile.TemporaryDirectory(prefix="synthdata-dp-") as workdir:
-        lineup = Lineup(split, device="cpu", workdir=Path(workdir))
-        for epsilon in arguments.epsilons:
-            settings = mostlyai_settings(epsilon, delta, arguments.bounds_share, arguments.mostlyai_epochs)
-            systems[f"MOSTLY AI engine eps={epsilon:g}"] = lineup.run(f"mostlyai-eps{epsilon:g}", "mostlyai", settings)
-        if Path(arguments.snsynth_python).exists():
-            systems |= mst_fits(split, arguments, delta, Path(workdir))
-        else:
-            notes.append(f"smartnoise-synth MST was skipped: {arguments.snsynth_python} does not exist.")
-            print(notes[-1], flush=True)
+    wanted = set(arguments.systems.split(","))
     results = {
         "split": split.summary(),
         "holdout_ceiling": score_holdout(split),
-        "systems": systems,
+        "systems": {},
         "dp_settings": dp_settings(arguments, delta),
-        "notes": notes,
-        "machine": finish(machine),
+        "notes": [],
+        "machine": machine,
     }
-    write_results(f"dp-{split.name}", results, _markdown(split.sentence(), results))
+    name = f"dp-{split.name}" + ("" if wanted == set(SYSTEMS) else "-" + "-".join(sorted(wanted)))
+
+    def save(systems: dict[str, dict]) -> None:
+        """Write what has run so far: a long run stopped early still leaves its rows."""
+        results["systems"] |= systems
+        results["machine"] = finish(machine)
+        write_results(name, results, _markdown(split.sentence(), results))
+
+    if "synthdata" in wanted:
+        synthdata_fits(split, arguments.epsilons, arguments.epochs, save)
+    with tempfile.TemporaryDirectory(prefix="synthdata-dp-") as workdir:
+        lineup = Lineup(split, device="cpu", workdir=Path(workdir))
+        for epsilon in arguments.epsilons if "mostlyai" in wanted else []:
+            settings = mostlyai_settings(epsilon, delta, arguments.bounds_share, arguments.mostlyai_epochs)
+            save({f"MOSTLY AI engine eps={epsilon:g}": lineup.run(f"mostlyai-eps{epsilon:g}", "mostlyai", settings)})
+        if "mst" in wanted and Path(arguments.snsynth_python).exists():
+            save(mst_fits(split, arguments, delta, Path(workdir)))
+        elif "mst" in wanted:
+            results["notes"].append(f"smartnoise-synth MST was skipped: {arguments.snsynth_python} does not exist.")
+            print(results["notes"][-1], flush=True)
+    save({})
 
 
-def synthdata_fits(split: Split, epsilons: list[float], epochs: int | None) -> dict[str, dict]:
-    """synthdata's TabularGAN at each epsilon and without DP, in this process."""
-    systems: dict[str, dict] = {}
+def synthdata_fits(
+    split: Split, epsilons: list[float], epochs: int | None, save: Callable[[dict[str, dict]], None]
+) -> None:
+    """synthdata's TabularGAN at each epsilon and without DP, in this process, each saved as it ends."""
     for epsilon in [*epsilons, None]:
         fit_epochs = epochs
         while True:
@@ -104,14 +117,14 @@ def synthdata_fits(split: Split, epsilons: list[float], epochs: int | None) -> d
         seconds = time.perf_counter() - started
         synthetic = model.sample(len(split.train))
         name = f"synthdata eps={epsilon:g}" if epsilon is not None else "synthdata no DP"
-        systems[name] = {
+        system = {
             "fit_seconds": round(seconds, 1),
             "epochs": model.epochs_,
             "privacy": model.privacy_,
             "scores": score_synthetic(split, synthetic),
         }
-        print(name, systems[name]["scores"]["sdmetrics"], flush=True)
-    return systems
+        save({name: system})
+        print(name, system["scores"]["sdmetrics"], flush=True)
 
 
 def mostlyai_settings(epsilon: float, delta: float, bounds_share: float, max_epochs: int | None) -> dict:

@@ -99,3 +99,16 @@ def foreign_key_problems(url: str) -> list:
 
 def unique_keys(tables: dict[str, pd.DataFrame], column: str) -> set:
     return set(np.concatenate([frame[column].dropna().to_numpy() for frame in tables.values() if column in frame]))
+
+
+def enforced_foreign_keys(url: str) -> int:
+    """The FOREIGN KEY constraints a PostgreSQL or MariaDB database declares in its own schema."""
+    engine = sa.create_engine(url)
+    here = "current_schema()" if engine.dialect.name == "postgresql" else "DATABASE()"
+    with engine.connect() as connection:
+        count = connection.exec_driver_sql(
+            "SELECT count(*) FROM information_schema.table_constraints "
+            f"WHERE constraint_type = 'FOREIGN KEY' AND table_schema = {here}"
+        ).scalar()
+    engine.dispose()
+    return int(count or 0)

@@ -68,6 +68,7 @@ class ChildDates:
         latest: np.datetime64,
         span: np.timedelta64,
         placement: Placement = "share",
+        orderings: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.rules = list(rules)
         self.forms = dict(forms)  # the child's date columns, all moved with the anchor
@@ -78,6 +79,7 @@ class ChildDates:
         self.latest = latest  # the table's latest real date, past which no row may fall (NaT: none)
         self.span = span  # the longest real window of the anchored column: the learned line's length
         self.placement = placement  # how the anchored column is placed in its window (`window_positions`)
+        self.orderings = [tuple(pair) for pair in orderings]  # (earlier, later) on every real row
 
     @classmethod
     def learn(
@@ -107,7 +109,7 @@ class ChildDates:
             return None
         held = np.concatenate([form.read(frame[column]) for column, form in forms.items()])
         latest = held[~np.isnat(held)].max() if (~np.isnat(held)).any() else NAT
-        dates = cls(kept, forms, parent_forms, keys, None, None, latest, DAY)
+        dates = cls(kept, forms, parent_forms, keys, None, None, latest, DAY, orderings=row_orderings(frame, forms))
         if not reparametrize:
             dates.rules = [rule for rule in kept if rule.kind != "equal_share"]
             return dates if dates.rules else None
@@ -179,12 +181,24 @@ class ChildDates:
             if rule.kind == "equal_share" and self.indicator(rule) in rows:
                 chosen = rows[self.indicator(rule)].to_numpy() == YES
                 self._take_parent_dates(rule, chosen, moments, pinned, found, made)
-        for column, values in moments.items():
-            moments[column] = self._clipped(column, values, found, made)
+        clipped = {column: self._clipped(column, values, found, made) for column, values in moments.items()}
         restored = rows.drop(columns=self.indicators, errors="ignore")
-        for column, values in moments.items():
+        for column, values in self._in_order(moments, clipped).items():
             restored[column] = self.forms[column].write(values).to_numpy()
         return restored
+
+    def _in_order(self, before: Mapping[str, np.ndarray], clipped: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """`clipped` with every ordering of the real rows kept (a medication stops on or
+        after it starts). Each date is clipped into its own window, and a rule may bound
+        one date of a pair and not the other (STOP before a death, START not): where the
+        clip carried one across the other, the other follows it to the same day."""
+        for earlier, later in self.orderings:
+            first, last = clipped[earlier], clipped[later]
+            crossed = ~np.isnat(first) & ~np.isnat(last) & (first > last)
+            raised = crossed & (first > before[earlier])  # the earlier date was pushed up past the later
+            clipped[later] = np.where(raised, first, last)
+            clipped[earlier] = np.where(crossed & ~raised, last, first)
+        return clipped
 
     def _take_parent_dates(
         self,
@@ -288,6 +302,7 @@ class ChildDates:
             "latest": str(self.latest),
             "span_ns": int(self.span.astype("timedelta64[ns]").astype(np.int64)),
             "placement": self.placement,
+            "orderings": [list(pair) for pair in self.orderings],
         }
 
     @classmethod
@@ -303,7 +318,26 @@ class ChildDates:
             np.datetime64(data["latest"], "ns"),
             np.timedelta64(data["span_ns"], "ns"),
             data["placement"],
+            [tuple(pair) for pair in data["orderings"]],
         )
+
+
+def row_orderings(frame: pd.DataFrame, forms: Mapping[str, DateForm]) -> list[tuple[str, str]]:
+    """Pairs (earlier, later) of the table's date columns in that order on every real row
+    holding both, and holding it apart on at least one (equal columns are no ordering)."""
+    moments = {column: form.read(frame[column]) for column, form in forms.items()}
+    pairs = []
+    for earlier, first in moments.items():
+        for later, last in moments.items():
+            both = ~np.isnat(first) & ~np.isnat(last)
+            if (
+                earlier != later
+                and both.any()
+                and (first[both] <= last[both]).all()
+                and (first[both] < last[both]).any()
+            ):
+                pairs.append((earlier, later))
+    return pairs
 
 
 class WindowEnds:

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from synthdata import DatabaseSynthesizer, SynthDataError
-from synthdata.relational.child_dates import ChildDates
+from synthdata.relational.child_dates import ChildDates, row_orderings
 from synthdata.relational.date_rules import find_date_rules
+from synthdata.relational.date_values import date_forms
 from synthdata.relational.layout import DatabaseLayout
 from synthdata.relational.references import parent_positions
 from synthdata.relational.window_positions import best_placement
@@ -206,3 +207,33 @@ def test_dates_are_placed_in_their_window_the_way_that_rebuilds_them_best(ma_tab
     end = np.full(2000, np.datetime64("2020-01-01", "ns"))
     spread = start + ((end - start) * rng.random(2000)).astype("timedelta64[ns]")
     assert best_placement(spread, start, end, end.max() - start.min(), rng) == "share"
+
+
+def test_a_clip_that_carries_one_date_across_another_takes_the_other_with_it(ma_tables):
+    frames, schema = ma_tables
+    medications = frames["medications"]
+    forms = date_forms(medications)
+    assert row_orderings(medications, forms) == [("START", "STOP")]
+    links = DatabaseLayout.from_schema(schema, frames).links
+    dates = ChildDates.learn("medications", medications, find_date_rules(links, frames), links, frames)
+    start = np.array(["2001-01-01", "2001-01-01", "2001-01-01"], dtype="datetime64[ns]")
+    stop = np.array(["2000-06-01", "2002-01-01", "NaT"], dtype="datetime64[ns]")
+    # the first row's STOP was clipped to a death before START; the second row is in order
+    ordered = dates._in_order(
+        {"START": start, "STOP": np.array(["2003-01-01", "2002-01-01", "NaT"], dtype="datetime64[ns]")},
+        {"START": start.copy(), "STOP": stop.copy()},
+    )
+    assert list(ordered["START"]) == list(np.array(["2000-06-01", "2001-01-01", "2001-01-01"], dtype="datetime64[ns]"))
+    assert list(ordered["STOP"][:2]) == list(stop[:2]) and np.isnat(ordered["STOP"][2])
+    # a START pushed up past its STOP (by a birth after it) takes the STOP up with it
+    raised = dates._in_order(
+        {
+            "START": np.array(["1999-01-01"], dtype="datetime64[ns]"),
+            "STOP": np.array(["2000-06-01"], dtype="datetime64[ns]"),
+        },
+        {
+            "START": np.array(["2001-01-01"], dtype="datetime64[ns]"),
+            "STOP": np.array(["2000-06-01"], dtype="datetime64[ns]"),
+        },
+    )
+    assert raised["STOP"][0] == np.datetime64("2001-01-01", "ns")

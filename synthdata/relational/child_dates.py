@@ -25,7 +25,9 @@ order), then on or after each `on_or_after` parent date and on or before each
 `on_or_before` one that is set. The clip is what makes the rules hold by
 construction; placing the dates in their windows is what makes it rarely needed (no
 pile-up of dates on a DEATHDATE). Rows without a parent keep the real anchors'
-median as theirs.
+median as theirs. The two steps are apart (`placed`, then `settled`) so that a reference
+a rule ties to the row's date can be pointed, in between, at the parent row whose date
+fits the placed one (`dated_references`).
 """
 
 from __future__ import annotations

@@ -10,11 +10,12 @@ encounter decades earlier. So once a row's dates are placed in their window, and
 before any of them takes a parent's date, such a reference is pointed again at a
 parent row of the row's owner (an encounter of the row's patient) whose date fits:
 
-- for every row, on the rule's side of the row's date where an ordering rule binds
-  the two (an allergy starts on or before its encounter), the nearest such;
-- else for the rows whose indicator puts them on the parent's date, the nearest;
-- else for no row, but one pointing at another owner's parent row: the nearest of
-  its owner's, so the reference and the owner always agree.
+- for the rows whose indicator puts them on the parent's date, the nearest (on the
+  ordering rule's side, if one binds the two);
+- for every other row where an ordering rule binds the two (an allergy starts on or
+  before its encounter), the nearest on the rule's side but not on the row's date;
+- for no other row, but one pointing at another owner's parent row: the nearest of
+  its owner's not on the row's date, so the reference and the owner always agree.
 
 Where the reference is the one the row was generated from, only parent rows of the
 group it was generated for qualify (the drawn one always does), so what the row
@@ -26,6 +27,7 @@ parent's window already. One `merge_asof` per reference, by owner and group.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -48,14 +50,15 @@ class DatedReference:
     """The child's `link` chosen by `rule`'s dates among the parent rows of the row's owner.
 
     `owner` is the child's reference to the owning table, `parent_owner` the parent's
-    reference to it; `indicator` the column whose YES rows are tied to the parent's
-    date (None: every row is, by an ordering rule)."""
+    reference to it; `indicator` the column whose YES rows are on the parent's date (None:
+    no `equal_share` rule), `ordered` whether `rule` is an ordering rule binding every row."""
 
     rule: DateRule
     link: Link
     owner: Link
     parent_owner: Link
     indicator: str | None
+    ordered: bool
 
     def positions(
         self,
@@ -79,8 +82,9 @@ class DatedReference:
         at = moments[self.rule.column]
         held = current >= 0
         foreign = held & (parent_owner[np.maximum(current, 0)] != owner)
-        tied = rows[self.indicator].to_numpy() == YES if self.indicator is not None else np.ones(len(rows), dtype=bool)
-        movable = held & (owner >= 0) & ~np.isnat(at)
+        marked = self.indicator is not None and self.indicator in rows
+        tied = rows[self.indicator].to_numpy() == YES if marked else np.zeros(len(rows), dtype=bool)
+        movable = held & (owner >= 0) & ~np.isnat(at) & (tied | self.ordered | foreign)
         group = codes[np.maximum(current, 0)]
         parent_at = dates.parent_moments(self.rule, made)
         candidates = pd.DataFrame(
@@ -90,12 +94,9 @@ class DatedReference:
         chosen = current.copy()
         # A row pointed at another owner's parent row has no group among its owner's rows to keep;
         # one not tied to its parent's date is not put on it.
-        for wanted, by, exact in (
-            (movable & tied & ~foreign, ["owner", "group"], True),
-            (movable & tied & foreign, ["owner"], True),
-            (movable & ~tied & foreign, ["owner"], False),
-        ):
-            rows_moved = np.flatnonzero(wanted)
+        for stray, exact in itertools.product((False, True), (True, False)):
+            rows_moved = np.flatnonzero(movable & (foreign == stray) & (tied == exact))
+            by = ["owner"] if stray else ["owner", "group"]
             left = pd.DataFrame({"at": at[rows_moved], "owner": owner[rows_moved], "group": group[rows_moved]})
             chosen[rows_moved] = _nearest_on_side(
                 left, candidates, by, DIRECTIONS[self.rule.kind], exact, current[rows_moved]
@@ -125,7 +126,8 @@ def _nearest_on_side(
 
 def dated_references(table: str, layout: DatabaseLayout, dates: ChildDates) -> list[DatedReference]:
     """The references of `table` chosen by date: one per link a date rule of `dates` goes through to
-    a parent of the child's owner, by its ordering rule if it has one, else its first `equal_share` rule."""
+    a parent of the child's owner, by its ordering rule if it has one, else its first `equal_share`
+    rule, and on the parent's date for the rows that rule's indicator says are."""
     links = {link.column: link for link in layout.parents_of(table)}
     anchored = dates.anchor.via if dates.anchor is not None else None
     references = []
@@ -135,9 +137,9 @@ def dated_references(table: str, layout: DatabaseLayout, dates: ChildDates) -> l
         if via == anchored or not rules or owned is None:
             continue
         ordering = [rule for rule in rules if rule.kind != "equal_share"]
-        rule = (ordering or rules)[0]
-        indicator = dates.indicator(rule) if rule.kind == "equal_share" else None
-        references.append(DatedReference(rule, link, *owned, indicator))
+        equal = [rule for rule in rules if rule.kind == "equal_share"]
+        indicator = dates.indicator(equal[0]) if equal else None
+        references.append(DatedReference((ordering or equal)[0], link, *owned, indicator, bool(ordering)))
     return references
 
 

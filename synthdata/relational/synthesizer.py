@@ -11,7 +11,9 @@ kept tables as they are, root tables (and tables whose parents are all kept) by 
 count times `scale`, every other child table as the children of the parents just
 generated, keys made afresh and references pointing at them. Dates follow the
 rules found across the foreign keys (`date_rules`): a child's dates are learned
-against its parents' and rebuilt on the generated parents (`child_dates`).
+against its parents' and rebuilt on the generated parents (`child_dates`), a reference
+those rules tie to the child's date pointed at the parent row whose date fits
+(`dated_references`).
 """
 
 from __future__ import annotations

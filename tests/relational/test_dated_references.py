@@ -68,6 +68,7 @@ def test_the_encounter_a_date_rule_ties_is_chosen_by_date_among_the_patients(ma_
         )
         # An allergy starts on or before its encounter on every real row: that side binds every row.
         assert reference.rule.kind == ("equal_share" if name == "procedures" else "on_or_before")
+        assert reference.indicator == f"{reference.rule.column} == encounters.DATE"
     # An encounter's own date anchors its window: its patient is not chosen again.
     encounters = ChildDates.learn("encounters", frames["encounters"], rules, layout.parents_of("encounters"), frames)
     assert encounters is not None and dated_references("encounters", layout, encounters) == []
@@ -93,6 +94,24 @@ def test_dates_taken_from_the_encounter_keep_their_distribution(name, ma_tables)
     assert (pd.to_datetime(rebuilt["DATE"]) < earliest).mean() < 0.02
 
 
-def test_an_ordering_rule_to_the_encounter_holds_on_every_row(ma_tables):
-    _, rebuilt, encounters = repointed("allergies", ma_tables)
-    assert (pd.to_datetime(rebuilt["START"]).to_numpy() <= encounter_dates(rebuilt, encounters)).all()
+def test_an_ordering_rule_to_the_encounter_holds_on_every_row_and_puts_none_on_its_date(ma_tables):
+    """Every allergy is moved to an encounter on or after its START, but only those its indicator
+    marks onto the encounter's very date."""
+    real, rebuilt, encounters = repointed("allergies", ma_tables)
+    start, on = pd.to_datetime(rebuilt["START"]).to_numpy(), encounter_dates(rebuilt, encounters)
+    assert (start <= on).all()
+    real_share = (pd.to_datetime(real["START"]).to_numpy() == encounter_dates(real, encounters)).mean()
+    assert (start == on).mean() == pytest.approx(real_share, abs=0.02)
+
+
+def test_sampled_children_hang_off_their_patients_encounters(ma_model, ma_tables):
+    sampled = ma_model.sample(seed=3)
+    encounters = sampled["encounters"].set_index("ID")
+    for name in ("conditions", "medications", "procedures", "immunizations", "careplans", "allergies"):
+        child = sampled[name]
+        assert len(child) and (encounters.loc[child["ENCOUNTER"], "PATIENT"].to_numpy() == child["PATIENT"]).all()
+    # Procedures on their encounter's date keep to the years Synthea records them in, whatever
+    # the dates of the patient's other encounters.
+    procedures = pd.to_datetime(sampled["procedures"]["DATE"])
+    earliest = pd.to_datetime(ma_tables[0]["procedures"]["DATE"]).min()
+    assert (procedures < earliest).mean() < (pd.to_datetime(encounters["DATE"]) < earliest).mean()

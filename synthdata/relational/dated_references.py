@@ -5,8 +5,8 @@ the encounter's date on 96% of real rows (an `equal_share` rule). The encounter 
 generated row hangs off is handed to it by its relation (how many procedures an
 encounter of its group has) or drawn, with no regard to the date its network gave
 the row: Synthea records procedures only in the export's last ten years, the network
-places them there (`window_positions`), and the row then took the date of an
-encounter decades earlier. So once a row's dates are placed in their window, and
+places them there (`window_positions`), and the row could then take the date of any
+of the patient's encounters, years earlier. So once a row's dates are placed in their window, and
 before any of them takes a parent's date, such a reference is pointed again at a
 parent row of the row's owner (an encounter of the row's patient) whose date fits:
 

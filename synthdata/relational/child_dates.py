@@ -25,7 +25,9 @@ order), then on or after each `on_or_after` parent date and on or before each
 `on_or_before` one that is set. The clip is what makes the rules hold by
 construction; placing the dates in their windows is what makes it rarely needed (no
 pile-up of dates on a DEATHDATE). Rows without a parent keep the real anchors'
-median as theirs.
+median as theirs. The two steps are apart (`placed`, then `settled`) so that a reference
+a rule ties to the row's date can be pointed, in between, at the parent row whose date
+fits the placed one (`dated_references`).
 """
 
 from __future__ import annotations
@@ -167,6 +169,13 @@ class ChildDates:
     ) -> pd.DataFrame:
         """Sampled `rows` with their dates rebuilt against the generated parents: `found` holds
         each foreign key column's parent rows (-1: none), `made` the generated tables."""
+        return self.settled(rows, self.placed(rows, found, made), found, made)
+
+    def placed(
+        self, rows: pd.DataFrame, found: Mapping[str, np.ndarray], made: Mapping[str, pd.DataFrame]
+    ) -> dict[str, np.ndarray]:
+        """The dates of sampled `rows` placed in their windows, before any takes a parent's date:
+        what a reference chosen by date (`dated_references`) is chosen against."""
         moments = {column: form.read(rows[column]) for column, form in self.forms.items()}
         if self.anchor is not None:
             start = self._with_fallback(self._referenced(self.anchor, found, made))
@@ -176,6 +185,18 @@ class ChildDates:
             placed = placed_moment(self.placement, learned, start, end, self.span, days=days)
             shift = np.where(np.isnat(learned), start - EPOCH, placed - learned)
             moments = {column: values + shift for column, values in moments.items()}
+        return moments
+
+    def settled(
+        self,
+        rows: pd.DataFrame,
+        moments: Mapping[str, np.ndarray],
+        found: Mapping[str, np.ndarray],
+        made: Mapping[str, pd.DataFrame],
+    ) -> pd.DataFrame:
+        """`rows` with their `placed` dates, those marked equal to a parent's moved onto it, all clipped
+        into their windows."""
+        moments = dict(moments)
         pinned = {column: np.zeros(len(rows), dtype=bool) for column in moments}
         for rule in self.rules:
             if rule.kind == "equal_share" and self.indicator(rule) in rows:
@@ -254,10 +275,14 @@ class ChildDates:
     ) -> np.ndarray:
         """The parent date of `rule` for each child row (NaT where there is no parent)."""
         where = positions[rule.via]
-        values = self.parent_forms[f"{rule.parent}.{rule.parent_column}"].read(frames[rule.parent][rule.parent_column])
+        values = self.parent_moments(rule, frames)
         if not len(values):
             return np.full(len(where), NAT)
         return np.where(where >= 0, values[np.maximum(where, 0)], NAT)
+
+    def parent_moments(self, rule: DateRule, frames: Mapping[str, pd.DataFrame]) -> np.ndarray:
+        """The dates of `rule`'s parent column, one per parent row."""
+        return self.parent_forms[f"{rule.parent}.{rule.parent_column}"].read(frames[rule.parent][rule.parent_column])
 
     def _window_end(
         self, column: str, positions: Mapping[str, np.ndarray], frames: Mapping[str, pd.DataFrame]

@@ -11,7 +11,9 @@ kept tables as they are, root tables (and tables whose parents are all kept) by 
 count times `scale`, every other child table as the children of the parents just
 generated, keys made afresh and references pointing at them. Dates follow the
 rules found across the foreign keys (`date_rules`): a child's dates are learned
-against its parents' and rebuilt on the generated parents (`child_dates`).
+against its parents' and rebuilt on the generated parents (`child_dates`), a reference
+those rules tie to the child's date pointed at the parent row whose date fits
+(`dated_references`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from synthdata.models.tabular_gan import TabularGAN
 from synthdata.relational.binning import Cells, coded_columns
 from synthdata.relational.child_dates import ChildDates, WindowEnds
 from synthdata.relational.date_rules import DateRule, find_date_rules
+from synthdata.relational.dated_references import dated_references
 from synthdata.relational.inferred_references import infer_references
 from synthdata.relational.layout import DatabaseLayout, SchemaSource, TableMode
 from synthdata.relational.model_file import load_database_model, network_member, save_database_model
@@ -365,7 +368,9 @@ class DatabaseSynthesizer:
                 outside[link] = reference.outside
         dates = self.dates_.get(name)
         if dates is not None:
-            rows = dates.restore(rows, found, made)
+            moments = dates.placed(rows, found, made)
+            self._point_by_date(name, rows, moments, found, made, rng)
+            rows = dates.settled(rows, moments, found, made)
         windows = self.windows_.get(name)
         if windows is not None:
             rows = windows.repair(rows)
@@ -383,6 +388,28 @@ class DatabaseSynthesizer:
         )
         key = self.layout_.declaration(name).primary_key
         return table.drop_duplicates(subset=list(key), ignore_index=True) if len(key) > 1 else table
+
+    def _point_by_date(
+        self,
+        name: str,
+        rows: pd.DataFrame,
+        moments: Mapping[str, np.ndarray],
+        found: dict[str, np.ndarray],
+        made: Mapping[str, pd.DataFrame],
+        rng: np.random.Generator,
+    ) -> None:
+        """Point the references of `name` a date rule ties to the rows' dates at the parent rows whose
+        dates fit (`dated_references`), then copy the derived references from them again."""
+        dates, relation = self.dates_[name], self.relations_.get(name)
+        assert dates is not None  # only tables with date rules have references chosen by date
+        references = dated_references(name, self.layout_, dates)
+        for reference in references:
+            primary = relation if relation is not None and relation.link == reference.link else None
+            groups = primary.context.labels(made[reference.link.parent]) if primary is not None else None
+            found[reference.link.column] = reference.positions(rows, moments, found, made, dates, groups)
+        for secondary in self.references_[name] if references else []:
+            if secondary.mode == "derived":
+                found[secondary.link.column] = secondary.positions(found, made, len(rows), rng)
 
     # -- persistence -------------------------------------------------------------
 

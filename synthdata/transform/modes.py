@@ -57,15 +57,18 @@ class ModeSpecificNormalizer:
     def fit(self, values: np.ndarray, *, rng: np.random.Generator) -> ModeSpecificNormalizer:
         """Learn point masses and mixture modes from `values` (NaN marks nulls)."""
         is_null = np.isnan(values)
-        finite = values[~is_null]
         self.has_null_ = bool(is_null.any())
-        self.points_ = self._find_point_masses(finite, n_rows=len(values))
-        continuous = finite[~np.isin(finite, self.points_)]
+        self.points_ = self._find_point_masses(values[~is_null], n_rows=len(values))
+        continuous = self.continuous(values)
         self.log_shift_ = None
         if len(continuous) > 2 and continuous.min() >= 0 and skew(continuous) > self.log_skewness:
             self.log_shift_ = float(continuous.min())
         self.means_, self.stds_ = self._fit_mixture(self._scale(continuous), rng=rng)
         return self
+
+    def continuous(self, values: np.ndarray) -> np.ndarray:
+        """The values the mixture modes stand for: neither null nor a point mass."""
+        return values[~np.isnan(values) & ~np.isin(values, self.points_)]
 
     def _scale(self, values: np.ndarray) -> np.ndarray:
         return values if self.log_shift_ is None else np.log1p(values - self.log_shift_)

@@ -5,6 +5,8 @@ span (softmax over mixture modes, point masses and null); each categorical or
 boolean column becomes one softmax span. The layout is described by `spans`, which
 the generator uses to pick activations and the condition sampler uses to find the
 discrete columns, so no other module needs to know how a column was encoded.
+A number column also learns how round the values of its modes are (see
+synthdata.schema.round_steps), and values decoded from a mode are rounded the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import torch
 from synthdata.errors import NotFittedError, SynthDataError
 from synthdata.schema.column import Column
 from synthdata.schema.float_values import from_floats, to_floats
+from synthdata.schema.round_steps import RoundSteps, unit_of
 from synthdata.transform.categories import CategoryEncoder
 from synthdata.transform.modes import ModeSpecificNormalizer
 
@@ -65,17 +68,23 @@ class DataTransformer:
         """Learn each column's encoder from `data`; returns self."""
         self.columns_ = list(columns)
         self.encoders_: dict[str, ModeSpecificNormalizer | CategoryEncoder] = {}
+        self.round_steps_: dict[str, RoundSteps] = {}
         for column in self.columns_:
             series = data[column.name]
             encoder: ModeSpecificNormalizer | CategoryEncoder
             if column.type in DISCRETE_TYPES:
                 encoder = CategoryEncoder(max_categories=self.max_categories).fit(series)
             else:
+                values = to_floats(series, column)
                 encoder = ModeSpecificNormalizer(
                     max_modes=self.max_modes,
                     weight_threshold=self.weight_threshold,
                     max_fit_values=self.max_fit_values,
-                ).fit(to_floats(series, column), rng=rng)
+                ).fit(values, rng=rng)
+                unit = _unit(column)
+                steps = None if unit is None else RoundSteps.fit(encoder.continuous(values), unit=unit)
+                if steps is not None and steps.rounds:
+                    self.round_steps_[column.name] = steps
             self.encoders_[column.name] = encoder
         self.spans_ = self._layout()
         return self
@@ -157,6 +166,10 @@ class DataTransformer:
                 width = encoder.n_components
                 component = matrix[:, span.stop : span.stop + width].argmax(axis=1)
                 floats = encoder.inverse_transform(matrix[:, span.start], component)
+                if span.column in self.round_steps_:
+                    # point masses come back exactly; only values drawn from a mode are rounded
+                    modes = component < len(encoder.means_)
+                    floats[modes] = self.round_steps_[span.column].apply(floats[modes], rng=rng)
                 decoded[span.column] = from_floats(floats, column)
         return pd.DataFrame(dict(decoded))
 
@@ -179,6 +192,7 @@ class DataTransformer:
             },
             "columns": [{"name": c.name, **c.to_dict()} for c in self.columns_],
             "encoders": {name: encoder.state() for name, encoder in self.encoders_.items()},
+            "round_steps": {name: steps.state() for name, steps in self.round_steps_.items()},
         }
 
     @classmethod
@@ -192,8 +206,18 @@ class DataTransformer:
             encoder_state = state["encoders"][column.name]
             encoder_class = CategoryEncoder if column.type in DISCRETE_TYPES else ModeSpecificNormalizer
             transformer.encoders_[column.name] = encoder_class.from_state(encoder_state)
+        transformer.round_steps_ = {
+            name: RoundSteps.from_state(steps) for name, steps in state.get("round_steps", {}).items()
+        }
         transformer.spans_ = transformer._layout()
         return transformer
+
+
+def _unit(column: Column) -> float | None:
+    """The unit a number column's roundness is counted in; None for dates and unknown decimals."""
+    if column.type == "datetime":
+        return None
+    return unit_of(integer=column.type == "integer", decimals=column.decimals)
 
 
 def _restore_discrete_dtype(values: np.ndarray, column: Column) -> pd.Series:

@@ -19,16 +19,23 @@ def _round_trip(frame: pd.DataFrame) -> tuple[DataTransformer, pd.DataFrame]:
     return transformer, transformer.inverse_transform(encoded, rng=rng)
 
 
-def test_adult_round_trip_is_exact_for_discrete_and_integer_columns(adult):
+def test_adult_round_trip_is_exact_for_discrete_and_integer_columns_and_keeps_round_numbers(adult):
     transformer, back = _round_trip(adult)
     for column in transformer.columns_:
         name = column.name
         assert back[name].dtype == adult[name].dtype, name
         if column.type == "categorical" and not transformer.encoders_[name].has_pool:
             assert (back[name] == adult[name]).all(), name
-        if column.type == "integer":
+        if column.type == "integer" and name not in transformer.round_steps_:
             # values beyond four standard deviations of their mode are clipped
             assert (back[name] == adult[name]).mean() > 0.99, name
+    # hours are written in fives: decoded from a mode they are rounded to drawn steps, and
+    # the point mass (40 hours, half the rows) comes back exactly
+    assert list(transformer.round_steps_) == ["hours-per-week"]
+    assert (back["hours-per-week"][adult["hours-per-week"] == 40] == 40).all()
+    assert (back["hours-per-week"] % 5 == 0).mean() >= (adult["hours-per-week"] % 5 == 0).mean()
+    again = DataTransformer.from_state(json.loads(json.dumps(transformer.state())))
+    assert again.round_steps_["hours-per-week"].state() == transformer.round_steps_["hours-per-week"].state()
 
 
 def test_one_hot_width_stays_bounded_for_high_cardinality(adult):

@@ -17,6 +17,12 @@ limit on 98.4% of loans) is neither a rule to force nor two free columns: the mo
 learns the size of the gap and, as a yes/no column of its own ("HIGH < LOW"), whether
 the row is one of the exceptions, so sampled rows keep the real share of them. Such a
 constraint is a share, not a rule: every row passes `is_valid`, and nothing is repaired.
+
+The gap carries `low`'s digits into `high`: a loan's amount rebuilt as its balance plus
+a gap has cents where real amounts are round thousands. So `high` learns how round its
+own values are (see synthdata.schema.round_steps) when they are much rounder than
+`low`'s, and rebuilt values are rounded up to drawn steps, which keeps them at or above
+`low`.
 """
 
 from __future__ import annotations
@@ -32,6 +38,12 @@ from synthdata.errors import SchemaError
 from synthdata.schema.column import Column
 from synthdata.schema.constraints.base import Constraint, column_of, column_view, first_rows, with_cells
 from synthdata.schema.constraints.values import NumberView
+from synthdata.schema.round_steps import RoundSteps, unit_of
+
+# `high` is rounded afresh only when its round values are this many times as common as
+# `low`'s: when both are round (incomes, a household's beside one person's) the gap is
+# round too, the model learns it so, and rounding `high` again would overshoot.
+_CARRIED = 2.0
 
 
 class Inequality(Constraint):
@@ -93,9 +105,15 @@ class Inequality(Constraint):
         ]
         self.mode_ = "gap"
         self.max_gap_: float | None = None
+        self.high_steps_: RoundSteps | None = None
         if df is None:
             return
         low, high = self.low_view_.to_numbers(df[self.low]), self.high_view_.to_numbers(df[self.high])
+        high_unit = unit_of(integer=self.high_view_.integer, decimals=self.high_view_.decimals)
+        if self.high_view_.kind != "datetime" and high_unit is not None:
+            steps = RoundSteps.fit(high, unit=high_unit)
+            carried = steps.round_share(high) <= _CARRIED * steps.round_share(low)
+            self.high_steps_ = None if carried or not steps.rounds else steps
         if self.share is not None:
             self._learn_share(low, high)
             return
@@ -177,7 +195,10 @@ class Inequality(Constraint):
             pd.to_numeric(df[self.gap_column], errors="coerce").to_numpy(dtype=np.float64), self._least_gap
         )
         out = df.copy()
-        high = self._raised(low, self._in_range(low + gaps))
+        rebuilt = low + gaps
+        if self.high_steps_ is not None:
+            rebuilt = self.high_steps_.apply(rebuilt, rng=rng, rounding="up")
+        high = self._raised(low, self._in_range(rebuilt))
         if self.mode_ == "share":
             below = df[self.exception_column].fillna(False).astype(bool).to_numpy()
             # an exception lies below `low` by at least one step, so it stays one
@@ -241,6 +262,7 @@ class Inequality(Constraint):
             "high_view": self.high_view_.to_dict(),
             "max_gap": self.max_gap_,
             "high_range": self.high_range_,
+            "high_steps": None if self.high_steps_ is None else self.high_steps_.state(),
         }
 
     def restore(self, state: Mapping[str, Any]) -> None:
@@ -249,3 +271,5 @@ class Inequality(Constraint):
         self.high_view_ = NumberView.from_dict(dict(state["high_view"]))
         self.max_gap_ = state["max_gap"]
         self.high_range_ = list(state.get("high_range", [None, None]))
+        steps = state.get("high_steps")
+        self.high_steps_ = None if steps is None else RoundSteps.from_state(dict(steps))

@@ -9,8 +9,9 @@ marker is replaced by a fresh value: from a Faker provider when the schema names
 one (inferred from the column's name: job, company), otherwise from the tail's
 shape when its values share one (codes: a pattern, see `string_shapes`), otherwise from a
 word model built on the kept values only (their words, and the tail's count of
-words per value), and Faker's words when nothing is kept. The model file holds the
-kept values, the pattern and the word model, never a rare value.
+words per value), and Faker's words when nothing is kept. Fresh values are written in
+the letter case the real values share (see letter_case). The model file holds the
+kept values, the pattern, the word model and the case, never a rare value.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from synthdata.schema.constraints.base import ColumnConstraint, column_of
 from synthdata.schema.faker_draw import draw
 from synthdata.schema.faker_recipes import recipe_for
 from synthdata.schema.ids import PatternGenerator
+from synthdata.schema.letter_case import LetterCase, in_case, letter_case
 from synthdata.schema.names import name_words
 from synthdata.schema.row_random import RowRandom
 from synthdata.schema.string_shapes import learn_pattern, sample_strings
@@ -84,8 +86,10 @@ class RareValues(ColumnConstraint):
         self.word_weights_: list[float] = []
         self.lengths_: list[float] = [1.0]
         self.pattern_: str | None = None
+        self.case_: LetterCase | None = None
         if df is None:
             return
+        self.case_ = letter_case(df[self.column])
         counts = df[self.column].value_counts()
         kept = counts[counts >= self.min_rows]
         self.kept_ = [json_scalar(value) for value in kept.index]
@@ -122,7 +126,7 @@ class RareValues(ColumnConstraint):
         random = RowRandom(int(rng.integers(0, 2**63)), np.flatnonzero(marked).astype(np.uint64))
         out = df.copy()
         values = out[self.column].astype(object)
-        values[marked] = self._fresh(random)
+        values[marked] = in_case(self._fresh(random), self.case_)
         out[self.column] = values
         return out
 
@@ -158,6 +162,7 @@ class RareValues(ColumnConstraint):
             "word_weights": self.word_weights_,
             "lengths": self.lengths_,
             "pattern": self.pattern_,
+            "case": self.case_,
         }
 
     def restore(self, state: Mapping[str, Any]) -> None:
@@ -166,3 +171,4 @@ class RareValues(ColumnConstraint):
         self.word_weights_ = list(state["word_weights"])
         self.lengths_ = list(state["lengths"])
         self.pattern_ = state.get("pattern")
+        self.case_ = state.get("case")

@@ -83,3 +83,30 @@ def test_learned_state_survives_json(patients):
     rule = Inequality(low="BIRTHDATE", high="DEATHDATE").fit(patients)
     copy = constraint_from_dict(json.loads(json.dumps(rule.to_dict())))
     pd.testing.assert_frame_equal(copy.transform(patients), rule.transform(patients))
+
+
+def _multiples(values: pd.Series, step: float) -> float:
+    return float((values % step == 0).mean())
+
+
+def test_a_round_high_rebuilt_from_a_low_with_digits_keeps_its_round_numbers(adult):
+    """Hours worked in fives, above a figure with random digits: the rebuilt hours are round again."""
+    rng = np.random.default_rng(0)
+    hours = adult["hours-per-week"].astype(float)
+    rows = pd.DataFrame({"floor": (hours - rng.uniform(0, 10, len(hours))).round(2), "hours": hours})
+    rule = Inequality(low="floor", high="hours").fit(rows)
+    reshaped = rule.transform(rows)
+    # a model's gaps: the right size, digits anywhere
+    reshaped["hours - floor"] = (reshaped["hours - floor"] + rng.normal(0, 2, len(rows))).clip(0, None)
+    again = constraint_from_dict(json.loads(json.dumps(rule.to_dict())))
+    restored = again.reverse_transform(reshaped, rng=RNG)
+    assert again.is_valid(restored).all()
+    for step in (5.0, 10.0):
+        assert abs(_multiples(restored["hours"], step) - _multiples(hours, step)) < 0.05, step
+
+
+def test_a_high_as_round_as_its_low_is_not_rounded_again(adult):
+    """Both sides in fives: the gap carries the roundness, so `high` learns no steps of its own."""
+    hours = adult["hours-per-week"].astype(float)
+    rows = pd.DataFrame({"hours": hours, "household hours": hours + 5.0 * (adult["age"] % 4)})
+    assert Inequality(low="hours", high="household hours").fit(rows).high_steps_ is None

@@ -63,3 +63,18 @@ def test_the_rule_fits_only_text_categories_and_round_trips():
         RareValues(column="emp_title", min_rows=1)
     with pytest.raises(SchemaError, match="categorical"):
         RareValues(column="income").fit(titles())
+
+
+def test_fresh_values_are_written_in_the_case_the_real_column_shares(synthea):
+    """Synthea writes organisation names in capitals; Faker's companies come capitalised, and are raised."""
+    organizations = pd.read_csv(synthea / "ne_111" / "organizations.csv")
+    rule = RareValues(column="NAME", min_rows=2, provider="company").fit(organizations)
+    again = constraint_from_dict(rule.to_dict())
+    fresh = again.repair(again.transform(organizations), rng=np.random.default_rng(0))["NAME"]
+    made = fresh[~fresh.isin(organizations["NAME"])]
+    assert len(made) > 10 and (made == made.str.upper()).all()
+    # a lower-case column gets lower-case values
+    lower = titles().assign(emp_title=lambda frame: frame["emp_title"].str.lower())
+    rows = RareValues(column="emp_title", provider="job").fit(lower)
+    titled = rows.repair(rows.transform(lower), rng=np.random.default_rng(0))["emp_title"].dropna()
+    assert (titled == titled.str.lower()).all()

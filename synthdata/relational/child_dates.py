@@ -164,18 +164,13 @@ class ChildDates:
 
     # -- rebuilding sampled rows ------------------------------------------------------
 
-    def restore(
-        self, rows: pd.DataFrame, found: Mapping[str, np.ndarray], made: Mapping[str, pd.DataFrame]
-    ) -> pd.DataFrame:
-        """Sampled `rows` with their dates rebuilt against the generated parents: `found` holds
-        each foreign key column's parent rows (-1: none), `made` the generated tables."""
-        return self.settled(rows, self.placed(rows, found, made), found, made)
-
     def placed(
         self, rows: pd.DataFrame, found: Mapping[str, np.ndarray], made: Mapping[str, pd.DataFrame]
     ) -> dict[str, np.ndarray]:
-        """The dates of sampled `rows` placed in their windows, before any takes a parent's date:
-        what a reference chosen by date (`dated_references`) is chosen against."""
+        """The dates of sampled `rows` placed in their windows against the generated parents,
+        before any takes a parent's date: what a reference chosen by date
+        (`dated_references`) is chosen against. `found` holds each foreign key column's
+        parent rows (-1: none), `made` the generated tables; `settled` finishes the rows."""
         moments = {column: form.read(rows[column]) for column, form in self.forms.items()}
         if self.anchor is not None:
             start = self._with_fallback(self._referenced(self.anchor, found, made))

@@ -125,7 +125,7 @@ def rebuilt_on(
         link.column: parent_positions(frames[name][link.column], frames[link.parent][link.parent_column])
         for link in links
     }
-    return dates.restore(learned, found, made), made
+    return dates.settled(learned, dates.placed(learned, found, made), found, made), made
 
 
 def latest_date(frame: pd.DataFrame, columns: list[str]) -> pd.Timestamp:

@@ -3,7 +3,7 @@
 The fixtures and when each was written are in tests/models/fixtures/README.md: the
 same seeded fit must sample them, and the format-1 file saved at commit 7ead7d1 must
 load and sample its rows. CPU float32 only: another device or thread count may round
-apart.
+apart, and the fits' rows are pinned per CPU capability (`pinned_fits.fitted_folder`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import torch
 from safetensors.torch import load as load_tensors
 
 from synthdata import SynthDataError, TabularGAN
-from tests.models.pinned_fits import FITS, FOLDER, SAMPLED_ROWS, SAMPLES, tables
+from tests.models.pinned_fits import CAPABILITY, FITS, FOLDER, SAMPLED_ROWS, SAMPLES, pinned_path, tables
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -28,7 +28,14 @@ def _csv(frame: pd.DataFrame) -> str:
 
 
 def _pinned(name: str, label: str) -> str:
-    return (FOLDER / f"pinned-{name}-{label}.csv").read_text()
+    path = pinned_path(name, label)
+    if not path.exists():
+        pytest.fail(
+            f"No rows are pinned for CPUs of capability {CAPABILITY!r} ({path} is missing): write them "
+            f"with `python -m tests.models.pinned_fits` at a commit whose rows are known to be right "
+            f"(tests/models/fixtures/README.md)."
+        )
+    return path.read_text()
 
 
 @pytest.fixture(scope="module")

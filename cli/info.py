@@ -70,8 +70,7 @@ def _show_privacy(record: dict[str, Any] | None) -> None:
         click.echo(f"  epsilon {mechanism['epsilon']:.4f}  {mechanism['name']} ({noise})")
     click.echo(f"  public:       {record['public']}")
     click.echo(f"  switched off: {record['switched_off']}")
-    if "post_processing" in record:  # records of models fitted before calibration ran under DP lack it
-        click.echo(f"  post-processing: {record['post_processing']}")
+    click.echo(f"  post-processing: {record['post_processing']}")
 
 
 def _show_database(model_path: str, summary: dict[str, Any]) -> None:

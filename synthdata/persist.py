@@ -34,6 +34,17 @@ DATABASE_FORMAT = "synthdata-database-model"  # see synthdata.relational.model_f
 FORMAT_VERSION = 2
 # Format 1's stages: (name in format 2, tensor prefix in format 1), in sampling order.
 FORMAT_1_STAGES = (("calibrate", "calibration."), ("reject", "realness."), ("redraw", "conditionals."))
+# Learned constraint state that format-1 files may lack, by constraint type, with what
+# its absence meant: no declared range for an inequality's rebuilt column and no round
+# steps learned for it, no pattern or letter case shared by a column's rare values, no
+# real share measured for an equality, no fallback value for a refilled null.
+FORMAT_1_CONSTRAINT_STATE: dict[str, dict[str, Any]] = {
+    "inequality": {"high_range": [None, None], "high_steps": None},
+    "rare_values": {"pattern": None, "case": None},
+    "equal_share": {"real_share": None},
+    "null_if": {"fallback": None},
+    "not_null": {"fallback": None},
+}
 META_MEMBER = "meta.json"
 WEIGHTS_MEMBER = "weights.safetensors"
 MAX_META_BYTES = 64 * 1024 * 1024
@@ -70,17 +81,35 @@ def load_model(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, torch
     except (SafetensorError, ValueError, RuntimeError) as error:
         raise ModelFileError(f"The weights in {source} are damaged ({error}); fit the model again.") from None
     if meta["format_version"] == 1:
-        return _from_format_1(meta, tensors)
+        try:
+            return _from_format_1(meta, tensors)
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ModelFileError(
+                f"The model file {source} is inconsistent ({type(error).__name__}: {error}); "
+                "it was damaged or edited. Fit the model again."
+            ) from None
     return meta, tensors
 
 
 def _from_format_1(
     meta: dict[str, Any], tensors: dict[str, torch.Tensor]
 ) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
-    """A format-1 model as format 2 states it: the stages it holds listed and their
-    tensors moved under `stages.<i>.` (`format_version` still says what the file is).
-    Files written before calibration, rejection or the redraw existed name none of
-    those options."""
+    """A format-1 model as format 2 states it (`format_version` still says what the file is).
+
+    Format 2's readers are strict: every field it always writes is read as written,
+    so whatever a format-1 file may lack is filled in here, once, with what its
+    absence meant when the file was written:
+
+    - `stages`: the stages whose tensors it holds, their tensors moved under
+      `stages.<i>.`; the `calibrate`, `refine` and `redraw` options False (files
+      written before those stages existed name none of them);
+    - `privacy`: None (written before DP existed); a DP record's `post_processing`
+      says none ran (calibration was switched off under DP then);
+    - the transformer's `round_steps`: none learned (before round numbers);
+      a category encoder's `dtype_categories` None and `ordered` False (a plain,
+      not a pandas categorical, column);
+    - constraints' learned state: the fields `FORMAT_1_CONSTRAINT_STATE` names.
+    """
     if "options" not in meta:  # a training checkpoint: no sampling stages
         return meta, tensors
     options = {"calibrate": False, "refine": False, "redraw": False, **meta["options"]}
@@ -91,7 +120,29 @@ def _from_format_1(
         if held:
             moved.update({f"stages.{len(stages)}.{key[len(prefix) :]}": value for key, value in held.items()})
             stages.append(name)
-    return {**meta, "options": options, "stages": stages}, moved
+    privacy = meta.get("privacy")
+    if privacy is not None:
+        privacy = {"post_processing": "none", **privacy}
+    transformer = meta["transformer"]
+    encoders = {
+        name: {"dtype_categories": None, "ordered": False, **state} if "categories" in state else state
+        for name, state in transformer["encoders"].items()
+    }
+    schema = meta["schema"]
+    constraints = [
+        {**constraint, "fitted": {**FORMAT_1_CONSTRAINT_STATE.get(constraint["type"], {}), **constraint["fitted"]}}
+        if "fitted" in constraint
+        else constraint
+        for constraint in schema.get("constraints", [])  # a schema without constraints names none
+    ]
+    return {
+        **meta,
+        "options": options,
+        "stages": stages,
+        "privacy": privacy,
+        "transformer": {"round_steps": {}, **transformer, "encoders": encoders},
+        "schema": {**schema, "constraints": constraints} if constraints else schema,
+    }, moved
 
 
 def _refuse_database_model(archive: zipfile.ZipFile, source: Path) -> None:

@@ -76,7 +76,7 @@ class TableCatalog:
     def from_dict(cls, data: dict[str, Any]) -> TableCatalog:
         """The catalog `to_dict` wrote (a model file keeps the tables it was fitted on this way)."""
         columns = {
-            name: ColumnFacts(**{**facts, "values": tuple(facts["values"]) if facts.get("values") else None})
+            name: ColumnFacts(**{**facts, "values": tuple(facts["values"]) if facts["values"] else None})
             for name, facts in data["columns"].items()
         }
         return cls(

@@ -39,16 +39,15 @@ from torch.nn import functional as F
 
 from synthdata.models.ctgan import padded_index
 from synthdata.models.pipeline import FIT_ROWS, FORWARD_ROWS, EarlierStages, FittedStage
-from synthdata.models.row_features import RowFeatures, value_edges
+from synthdata.models.row_features import RowFeatures
 from synthdata.models.share_matching import MAX_BIAS, softmax_shift
 from synthdata.models.small_network import (
     BATCH_ROWS,
-    MAX_REAL_ROWS,
-    MIN_REAL_ROWS,
     VALIDATION_SHARE,
     SmallNetwork,
     adam,
     train_keeping_best,
+    training_rows,
 )
 from synthdata.transform.table import DataTransformer
 
@@ -221,13 +220,13 @@ def fit_conditionals(
 ) -> Conditionals | None:
     """Train the network on real `encoded` rows, each row once per categorical column
     and epoch; None when the table has no categorical column, or too few rows to
-    learn from (see MIN_REAL_ROWS)."""
+    learn from (see `training_rows`)."""
     spans = transformer.category_spans
-    if len(encoded) < MIN_REAL_ROWS or not spans:
+    real_rows = training_rows(encoded, random) if spans else None
+    if real_rows is None:
         return None
     device = encoded.device
-    real_rows = encoded[torch.randperm(len(encoded), device=device, generator=random)[:MAX_REAL_ROWS]]
-    features = RowFeatures(transformer, device, value_edges=value_edges(transformer, real_rows))
+    features = RowFeatures.binned_on(transformer, real_rows)
     network = ConditionalNetwork(features.dim, len(spans), sum(span.width for span in spans), random).to(device)
     with torch.no_grad():
         network.standardize_on(features(real_rows))

@@ -42,16 +42,15 @@ from torch.nn import functional as F
 
 from synthdata.models.ctgan import OutputActivation
 from synthdata.models.pipeline import FIT_ROWS, EarlierStages, FittedStage, padded_rows_limit
-from synthdata.models.row_features import RowFeatures, value_edges
+from synthdata.models.row_features import RowFeatures
 from synthdata.models.share_matching import acceptance_shift, real_shares
 from synthdata.models.small_network import (
     BATCH_ROWS,
-    MAX_REAL_ROWS,
-    MIN_REAL_ROWS,
     VALIDATION_SHARE,
     SmallNetwork,
     adam,
     train_keeping_best,
+    training_rows,
 )
 from synthdata.transform.table import DataTransformer
 
@@ -206,12 +205,12 @@ def fit_realness(
 ) -> Realness | None:
     """Train one classifier per entry of `caps` on real `encoded` rows against
     `generated_rows(n)`, each stage after the first against the rows the stages before
-    it keep; None when the table has too few rows to learn from (see MIN_REAL_ROWS)."""
-    if len(encoded) < MIN_REAL_ROWS:
+    it keep; None when the table has too few rows to learn from (see `training_rows`)."""
+    real_rows = training_rows(encoded, random)
+    if real_rows is None:
         return None
     device = encoded.device
-    real_rows = encoded[torch.randperm(len(encoded), device=device, generator=random)[:MAX_REAL_ROWS]]
-    features = RowFeatures(transformer, device, value_edges=value_edges(transformer, real_rows))
+    features = RowFeatures.binned_on(transformer, real_rows)
     n_generated = GENERATED_PER_REAL * len(real_rows)
     with torch.no_grad():
         real = features(real_rows)

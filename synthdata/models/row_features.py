@@ -66,6 +66,11 @@ class RowFeatures:
         bins = self.value_edges.shape[1] + 1 if self.value_edges is not None else 0
         self.dim = len(kept) + len(scalars) * (1 + bins)
 
+    @classmethod
+    def binned_on(cls, transformer: DataTransformer, real_rows: torch.Tensor) -> RowFeatures:
+        """The view of a stage fitted on `real_rows`, its value bins cut among them (see `value_edges`)."""
+        return cls(transformer, real_rows.device, value_edges=value_edges(transformer, real_rows))
+
     def tensors(self) -> dict[str, torch.Tensor]:
         """What a model file stores of the view: the edges of the value bins, if any."""
         return {"value_edges": self.value_edges} if self.value_edges is not None else {}

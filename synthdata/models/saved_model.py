@@ -47,7 +47,6 @@ def restore_fitted_fields(model: TabularGAN, meta: dict[str, Any], tensors: dict
     model.n_rows_ = int(meta["n_rows"])
     model.history_ = []
     model.training_ = meta["training"]
-    # a file of a fit without DP holds None; one written before DP existed holds no record
-    model.privacy_ = meta.get("privacy")
+    model.privacy_ = meta["privacy"]  # None for a fit without DP
     model.file_versions_ = (meta["synthdata_version"], meta["format_version"])
     model.category_counts_ = [tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))]

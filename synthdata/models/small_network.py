@@ -62,6 +62,14 @@ class SmallNetwork(nn.Module):
         return self.net(standardized if extra is None else torch.cat([standardized, extra], dim=1))
 
 
+def training_rows(encoded: torch.Tensor, random: torch.Generator) -> torch.Tensor | None:
+    """The real rows a stage learns from: at most MAX_REAL_ROWS of `encoded`, in random
+    order; None for fewer than MIN_REAL_ROWS."""
+    if len(encoded) < MIN_REAL_ROWS:
+        return None
+    return encoded[torch.randperm(len(encoded), device=encoded.device, generator=random)[:MAX_REAL_ROWS]]
+
+
 def adam(network: nn.Module) -> torch.optim.Adam:
     return torch.optim.Adam(network.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY, fused=True)
 

@@ -20,7 +20,7 @@ import torch
 from tqdm.auto import tqdm
 
 from synthdata.device import DeviceName, resolve_device
-from synthdata.errors import NotFittedError, SynthDataError
+from synthdata.errors import NotFittedError, SchemaError, SynthDataError
 from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
 from synthdata.models.ctgan import NetworkConfig, restored_generator
 from synthdata.models.duration import parse_duration
@@ -377,6 +377,9 @@ class TabularGAN:
             # Decode two rows now: a hand-edited meta.json with values of the wrong type
             # fails here, as one clear error, instead of deep inside a later sample.
             model._row_sampler().rows(2, ResolvedConditions(), seed=(0, 0), row_offset=0)
+        except SchemaError as error:  # the schema the file holds: a message that names the file
+            message = str(error)
+            raise SchemaError(message if str(path) in message else f"{path}: {message}") from None
         except (KeyError, TypeError, ValueError, RuntimeError, IndexError, AttributeError, OverflowError) as error:
             raise SynthDataError(
                 f"The model file {path} is inconsistent ({type(error).__name__}: {error}); "

@@ -222,8 +222,8 @@ class DatabaseLayout:
             dict(data["primary_keys"]),
             [Link(**link) for link in data["links"]],
             catalogs={name: TableCatalog.from_dict(catalog) for name, catalog in data["catalogs"].items()},
-            modes=dict(data.get("modes", {})),
-            date_rules=data.get("date_rules"),
+            modes=dict(data["modes"]),
+            date_rules=data["date_rules"],
         )
 
 

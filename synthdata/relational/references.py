@@ -248,8 +248,8 @@ class SecondaryReference:
             data["via"],
             data["null_share"],
             weights,
-            data.get("parent_weights"),
-            OutsideValues.from_dict(data.get("outside")),
+            data["parent_weights"],
+            OutsideValues.from_dict(data["outside"]),
         )
 
 

@@ -158,6 +158,6 @@ class ChildRelation:
             ChildCounts.from_dict(data["counts"]),
             GroupCalibration.from_dict(data["calibration"]),
             float(data["orphans_per_parent"]),
-            data.get("children_per_parent"),
-            OutsideValues.from_dict(data.get("outside")),
+            data["children_per_parent"],
+            OutsideValues.from_dict(data["outside"]),
         )

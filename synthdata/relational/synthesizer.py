@@ -449,10 +449,10 @@ class DatabaseSynthesizer:
                 if table["relation"] is not None:
                     model.relations_[name] = ChildRelation.from_dict(table["relation"])
                 model.references_[name] = [SecondaryReference.from_dict(item) for item in table["references"]]
-                dates = table.get("dates")
+                dates = table["dates"]
                 links = model.layout_.parents_of(name)
                 model.dates_[name] = ChildDates.from_dict(dates, links) if dates is not None else None
-                windows = table.get("windows")
+                windows = table["windows"]
                 model.windows_[name] = WindowEnds.from_dict(windows) if windows is not None else None
             missing = [name for name in model.layout_.tables if name not in model.models_]
             if missing:

@@ -139,7 +139,7 @@ class TableModel:
             groups=data["groups"],
             gan=gan,
             schema=Schema.from_dict(data["schema"]) if data["schema"] is not None else None,
-            kept=_rows_from_dict(data["kept"], data["columns"]) if data.get("kept") is not None else None,
+            kept=_rows_from_dict(data["kept"], data["columns"]) if data["kept"] is not None else None,
         )
 
 

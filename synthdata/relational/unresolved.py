@@ -70,8 +70,8 @@ class OutsideValues:
         return {"share": self.share, "shape": shape, "rows_per_value": self.rows_per_value}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> OutsideValues:
-        if not data or data.get("shape") is None:
+    def from_dict(cls, data: dict[str, Any]) -> OutsideValues:
+        if data["shape"] is None:
             return cls()
         shape = Column.from_dict(data["shape"]["name"], {k: v for k, v in data["shape"].items() if k != "name"})
         return cls(float(data["share"]), shape, float(data["rows_per_value"]))

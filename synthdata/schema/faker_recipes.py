@@ -125,37 +125,17 @@ def _recipe(locale: str, provider: str, args: tuple[tuple[str, Any], ...]) -> Re
 
 def _read_source(owner: Any, provider: str, locale: str, source: str, finish: tuple[str, ...]) -> Recipe:
     body = source.split('"""')[-1] if source.count('"""') >= 2 else source
-    match = _UPPER_CODES.search(body)
-    if match:
-        return _with_elements(
-            owner,
-            match.group(1),
-            provider,
-            locale,
-            "template",
-            numerify=True,
-            lexify=True,
-            letters=string.ascii_uppercase,
-            finish=finish,
-        )
-    match = _TEMPLATE.search(body)
-    if match:
-        return _with_elements(
-            owner,
-            match.group(1),
-            provider,
-            locale,
-            "template",
-            finish=finish,
-            numerify="bothify(" in body,
-            lexify="bothify(" in body,
-        )
-    match = _DIGITS.search(body)
-    if match:
-        both = match.group(1) == "bothify"
-        return _with_elements(
-            owner, match.group(2), provider, locale, "template", numerify=True, lexify=both, finish=finish
-        )
+
+    def template(attribute: str, **options: Any) -> Recipe:
+        return _with_elements(owner, attribute, provider, locale, "template", finish=finish, **options)
+
+    if match := _UPPER_CODES.search(body):
+        return template(match.group(1), numerify=True, lexify=True, letters=string.ascii_uppercase)
+    if match := _TEMPLATE.search(body):
+        bothify = "bothify(" in body
+        return template(match.group(1), numerify=bothify, lexify=bothify)
+    if match := _DIGITS.search(body):
+        return template(match.group(2), numerify=True, lexify=match.group(1) == "bothify")
     for attribute in _LIST.findall(body):
         if hasattr(owner, attribute):
             return _with_elements(owner, attribute, provider, locale, "list", finish=finish)

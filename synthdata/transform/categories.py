@@ -133,8 +133,8 @@ class CategoryEncoder:
             frequencies_=np.asarray(state["frequencies"], dtype=float),
             pool_values_=list(state["pool_values"]),
             pool_weights_=np.asarray(state["pool_weights"], dtype=float),
-            dtype_categories_=state.get("dtype_categories"),
-            ordered_=state.get("ordered", False),
+            dtype_categories_=state["dtype_categories"],
+            ordered_=state["ordered"],
         )
         if encoder.pool_values_:
             encoder.categories_.append("<pooled>")

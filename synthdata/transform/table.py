@@ -206,9 +206,7 @@ class DataTransformer:
             encoder_state = state["encoders"][column.name]
             encoder_class = CategoryEncoder if column.type in DISCRETE_TYPES else ModeSpecificNormalizer
             transformer.encoders_[column.name] = encoder_class.from_state(encoder_state)
-        transformer.round_steps_ = {
-            name: RoundSteps.from_state(steps) for name, steps in state.get("round_steps", {}).items()
-        }
+        transformer.round_steps_ = {name: RoundSteps.from_state(steps) for name, steps in state["round_steps"].items()}
         transformer.spans_ = transformer._layout()
         return transformer
 

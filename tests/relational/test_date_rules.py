@@ -210,30 +210,37 @@ def test_dates_are_placed_in_their_window_the_way_that_rebuilds_them_best(ma_tab
 
 
 def test_a_clip_that_carries_one_date_across_another_takes_the_other_with_it(ma_tables):
+    """A rule may bound one date of a pair and not the other: here STOP before the patient's
+    death (START not), START on or after the birth (STOP not). Where the clip into the
+    windows carries one date across the other, the other follows it to the same day."""
     frames, schema = ma_tables
     medications = frames["medications"]
-    forms = date_forms(medications)
-    assert row_orderings(medications, forms) == [("START", "STOP")]
+    assert row_orderings(medications, date_forms(medications)) == [("START", "STOP")]
     links = DatabaseLayout.from_schema(schema, frames).links
-    dates = ChildDates.learn("medications", medications, find_date_rules(links, frames), links, frames)
-    start = np.array(["2001-01-01", "2001-01-01", "2001-01-01"], dtype="datetime64[ns]")
-    stop = np.array(["2000-06-01", "2002-01-01", "NaT"], dtype="datetime64[ns]")
-    # the first row's STOP was clipped to a death before START; the second row is in order
-    ordered = dates._in_order(
-        {"START": start, "STOP": np.array(["2003-01-01", "2002-01-01", "NaT"], dtype="datetime64[ns]")},
-        {"START": start.copy(), "STOP": stop.copy()},
-    )
-    assert list(ordered["START"]) == list(np.array(["2000-06-01", "2001-01-01", "2001-01-01"], dtype="datetime64[ns]"))
-    assert list(ordered["STOP"][:2]) == list(stop[:2]) and np.isnat(ordered["STOP"][2])
-    # a START pushed up past its STOP (by a birth after it) takes the STOP up with it
-    raised = dates._in_order(
+    one_sided = [
+        rule
+        for rule in find_date_rules(links, frames)
+        if (rule.table, rule.parent) != ("medications", "patients")
+        or (rule.column, rule.kind) in (("START", "on_or_after"), ("STOP", "on_or_before"))
+    ]
+    dates = ChildDates.learn("medications", medications, one_sided, links, frames)
+    assert dates is not None and dates.orderings == [("START", "STOP")]
+    # the first patient died before the START, the last was born after the STOP
+    patients = pd.DataFrame(
         {
-            "START": np.array(["1999-01-01"], dtype="datetime64[ns]"),
-            "STOP": np.array(["2000-06-01"], dtype="datetime64[ns]"),
-        },
-        {
-            "START": np.array(["2001-01-01"], dtype="datetime64[ns]"),
-            "STOP": np.array(["2000-06-01"], dtype="datetime64[ns]"),
-        },
+            "ID": ["died", "alive", "alive too", "born late"],
+            "BIRTHDATE": ["1950-01-01", "1950-01-01", "1950-01-01", "2001-01-01"],
+            "DEATHDATE": ["2000-06-01", None, None, None],
+        }
     )
-    assert raised["STOP"][0] == np.datetime64("2001-01-01", "ns")
+    moments = {
+        "START": np.array(["2001-01-01", "2001-01-01", "2001-01-01", "1999-01-01"], dtype="datetime64[ns]"),
+        "STOP": np.array(["2003-01-01", "2002-01-01", "NaT", "2000-06-01"], dtype="datetime64[ns]"),
+    }
+    rows = pd.DataFrame({column: dates.forms[column].write(values) for column, values in moments.items()})
+    settled = dates.settled(rows, moments, {"PATIENT": np.arange(4)}, {**frames, "patients": patients})
+    # the STOP clipped to the death takes the START down with it; a START pushed up to the
+    # birth takes the STOP up with it; rows in order, or with one date missing, stay as they are
+    assert list(settled["START"]) == ["2000-06-01", "2001-01-01", "2001-01-01", "2001-01-01"]
+    assert list(settled["STOP"][[0, 1, 3]]) == ["2000-06-01", "2002-01-01", "2001-01-01"]
+    assert pd.isna(settled["STOP"][2])

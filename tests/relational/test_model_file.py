@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from synthdata import DatabaseSynthesizer, TabularGAN
-from synthdata.errors import ModelFileError
+from synthdata.errors import ModelFileError, SynthDataError
 from synthdata.relational import model_file
 
 SCHEMA = {
@@ -73,6 +73,25 @@ def test_the_file_holds_meta_and_one_network_per_learned_table(saved):
 def test_damaged_or_hostile_files_are_refused(saved, tmp_path, change, message):
     with pytest.raises(ModelFileError, match=message):
         DatabaseSynthesizer.load(rewritten(saved, tmp_path / "bad.synth", change))
+
+
+ALWAYS_WRITTEN = {
+    "a table's dates": lambda meta: meta["tables"]["sales"].pop("dates"),
+    "a table's window ends": lambda meta: meta["tables"]["sales"].pop("windows"),
+    "a table's kept rows": lambda meta: meta["tables"]["shops"]["model"].pop("kept"),
+    "the children per parent": lambda meta: meta["tables"]["sales"]["relation"].pop("children_per_parent"),
+    "the references outside the parents": lambda meta: meta["tables"]["sales"]["relation"].pop("outside"),
+    "the table modes": lambda meta: meta["layout"].pop("modes"),
+    "the date rules": lambda meta: meta["layout"].pop("date_rules"),
+}
+
+
+@pytest.mark.parametrize("name", list(ALWAYS_WRITTEN))
+def test_a_file_without_a_field_it_always_holds_is_refused(saved, tmp_path, name):
+    damaged = rewritten(saved, tmp_path / "bad.synth", lambda members: with_meta(members, ALWAYS_WRITTEN[name]))
+    with pytest.raises(SynthDataError, match=r"inconsistent.*Fit the model again") as raised:
+        DatabaseSynthesizer.load(damaged)
+    assert str(damaged) in str(raised.value)
 
 
 def test_sizes_are_checked_before_reading(saved, monkeypatch):

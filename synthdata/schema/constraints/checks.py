@@ -78,7 +78,7 @@ class NotNull(ColumnConstraint):
         return {"fallback": self.fallback_}
 
     def restore(self, state: Mapping[str, Any]) -> None:
-        self.fallback_ = state.get("fallback")
+        self.fallback_ = state["fallback"]
 
 
 class Regex(ColumnConstraint):

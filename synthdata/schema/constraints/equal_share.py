@@ -122,4 +122,4 @@ class EqualShare(Constraint):
     def restore(self, state: Mapping[str, Any]) -> None:
         self.view_ = NumberView.from_dict(dict(state["view"]))
         self.equals_view_ = NumberView.from_dict(dict(state["equals_view"]))
-        self.real_share_ = state.get("real_share")
+        self.real_share_ = state["real_share"]

@@ -270,6 +270,6 @@ class Inequality(Constraint):
         self.low_view_ = NumberView.from_dict(dict(state["low_view"]))
         self.high_view_ = NumberView.from_dict(dict(state["high_view"]))
         self.max_gap_ = state["max_gap"]
-        self.high_range_ = list(state.get("high_range", [None, None]))
-        steps = state.get("high_steps")
+        self.high_range_ = list(state["high_range"])
+        steps = state["high_steps"]
         self.high_steps_ = None if steps is None else RoundSteps.from_state(dict(steps))

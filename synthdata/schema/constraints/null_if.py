@@ -72,4 +72,4 @@ class NullIf(Constraint):
         return {"fallback": self.fallback_}
 
     def restore(self, state: Mapping[str, Any]) -> None:
-        self.fallback_ = state.get("fallback")
+        self.fallback_ = state["fallback"]

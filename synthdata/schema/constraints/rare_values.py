@@ -170,5 +170,5 @@ class RareValues(ColumnConstraint):
         self.words_ = list(state["words"])
         self.word_weights_ = list(state["word_weights"])
         self.lengths_ = list(state["lengths"])
-        self.pattern_ = state.get("pattern")
-        self.case_ = state.get("case")
+        self.pattern_ = state["pattern"]
+        self.case_ = state["case"]

@@ -1,4 +1,8 @@
-"""`synthdata evaluate REAL SYNTH`: how faithful, useful and private a synthetic table is."""
+"""`synthdata evaluate REAL SYNTH`: how faithful, useful and private a synthetic table is.
+
+With `--database`, REAL and SYNTH are whole databases and the scores are entity-level:
+for each parent table, how well a classifier tells its real rows-with-histories from
+synthetic ones (`evaluate_database`)."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from typing import Literal
 
 import click
 
-from synthdata import Schema, evaluate, read_table
+from synthdata import Schema, evaluate, evaluate_database, read_table
 from synthdata_cli.options import OVERWRITE_POLICY, checked_output, force_option
 
 
@@ -23,6 +27,18 @@ from synthdata_cli.options import OVERWRITE_POLICY, checked_output, force_option
 @click.option(
     "--holdout",
     help="Real rows the generator never saw (file or database URL): privacy scores, and the utility test set.",
+)
+@click.option(
+    "--database",
+    is_flag=True,
+    help="REAL and SYNTH are whole databases (URLs): entity-level detection per parent table; --schema then "
+    "names a database schema giving the foreign keys.",
+)
+@click.option(
+    "--parent",
+    "parents",
+    multiple=True,
+    help="With --database: judge only this parent table (repeat for more; default every one).",
 )
 @click.option("--table", help="Table to read when REAL (and SYNTH, HOLDOUT) are database URLs.")
 @click.option("--synthetic-table", help="Table to read from SYNTH when it differs from --table.")
@@ -49,6 +65,8 @@ def evaluate_command(
     schema_path: str | None,
     target: str | None,
     holdout: str | None,
+    database: bool,
+    parents: tuple[str, ...],
     table: str | None,
     synthetic_table: str | None,
     holdout_table: str | None,
@@ -69,6 +87,21 @@ def evaluate_command(
     inputs = (real, synthetic, holdout, schema_path)
     json_target = checked_output(json_path, inputs=inputs, force=force) if json_path else None
     report_target = checked_output(report_path, inputs=inputs, force=force) if report_path else None
+    if parents and not database:
+        raise click.UsageError("--parent names a parent table of a database; add --database.")
+    if database:
+        given = {"--target": target, "--holdout": holdout, "--table": table, "--max-rows": max_rows}
+        given.update({"--synthetic-table": synthetic_table, "--holdout-table": holdout_table})
+        clashing = [name for name, value in given.items() if value is not None]
+        if clashing:
+            raise click.UsageError(f"--database compares whole databases; drop {', '.join(clashing)}.")
+        result = evaluate_database(real, synthetic, schema=schema_path, parents=parents or None, seed=seed)
+        click.echo(str(result))
+        if json_target is not None:
+            click.echo(f"synthdata: wrote {result.to_json(json_target)}", err=True)
+        if report_target is not None:
+            click.echo(f"synthdata: wrote {result.to_html(report_target)}", err=True)
+        return
 
     def read(source: str, name: str | None):
         # A table name only means something for a database URL; files ignore --table.

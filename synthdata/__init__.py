@@ -4,7 +4,7 @@ The public API, and nothing else: everything not imported here may change.
 """
 
 from synthdata.errors import SynthDataError
-from synthdata.evaluate import EntityRealism, Report, evaluate, evaluate_database
+from synthdata.evaluate import DatabaseReport, EntityRealism, Report, entity_realism, evaluate, evaluate_database
 from synthdata.io import open_sink, read_table, write_table
 from synthdata.models.tabular_gan import TabularGAN
 from synthdata.output_files import check_output_path
@@ -13,6 +13,7 @@ from synthdata.schema import Schema, constraints
 from synthdata.version import __version__
 
 __all__ = [
+    "DatabaseReport",
     "DatabaseSynthesizer",
     "EntityRealism",
     "Report",
@@ -22,6 +23,7 @@ __all__ = [
     "__version__",
     "check_output_path",
     "constraints",
+    "entity_realism",
     "evaluate",
     "evaluate_database",
     "open_sink",

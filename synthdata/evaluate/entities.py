@@ -11,12 +11,14 @@ of the real data's most common types. The cross-validated ROC AUC of a real-vs-
 synthetic classifier on those entities is the score (0.5: indistinguishable). The
 real parents are split in two to give the ceiling: the AUC of real against real
 hold-out, which is what a perfect synthesizer would reach on this many entities.
+`evaluate_database` (synthdata/evaluate/database.py) runs this for every parent table
+of a database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -42,7 +44,8 @@ Tables = str | Mapping[str, pd.DataFrame]
 @dataclass
 class EntityRealism:
     """The entity-level detection result: AUC of real against synthetic entities, the ceiling
-    (real against real hold-out), how many entities each side had, and the features used."""
+    (real against real hold-out), how many entities each side had, the features used, and
+    how much the classifier leaned on each (`importance`: the AUC lost when it is shuffled)."""
 
     parent: str
     child: str
@@ -50,9 +53,10 @@ class EntityRealism:
     ceiling: float
     entities: int
     features: list[str]
+    importance: pd.DataFrame = field(repr=False)
 
 
-def evaluate_database(
+def entity_realism(
     real: Tables,
     synthetic: Tables,
     *,
@@ -71,7 +75,7 @@ def evaluate_database(
     URL, else `key` defaults to the parent column holding most `via` values); `date` is
     the child's date column and `type_column` its event type (defaults: the child's first
     date column, and its text column with the most values, up to 500 and 5% of its rows)."""
-    real_tables, synthetic_tables = _tables(real, (parent, child)), _tables(synthetic, (parent, child))
+    real_tables, synthetic_tables = read_tables(real, (parent, child)), read_tables(synthetic, (parent, child))
     if via is None:
         via = _foreign_key(real, parent, child)
     for tables, side in ((real_tables, "real"), (synthetic_tables, "synthetic")):
@@ -90,8 +94,8 @@ def evaluate_database(
         raise SynthDataError(f"Entity-level detection needs at least 20 real and 10 synthetic {parent!r} rows.")
     kinds = spec.kinds(real_entities)
     ceiling = detect(first, second, kinds, seed=seed).auc
-    auc = detect(first, synthetic_entities, kinds, seed=seed).auc
-    return EntityRealism(parent, child, auc, ceiling, len(first), list(kinds))
+    found = detect(first, synthetic_entities, kinds, seed=seed)
+    return EntityRealism(parent, child, found.auc, ceiling, len(first), list(kinds), found.features)
 
 
 @dataclass
@@ -173,7 +177,10 @@ class _HistorySpec:
             entities["history: mean gap (days)"] = gaps.reindex(entities.index).to_numpy()
         if self.type_column is not None:
             types = history[self.type_column].astype(str)
-            modal = types.groupby(history["__owner"]).agg(lambda values: values.value_counts().index[0])
+            tally = pd.DataFrame({"owner": history["__owner"].to_numpy(), "type": types.to_numpy()})
+            sizes = tally.groupby(["owner", "type"]).size().reset_index(name="n")
+            modal = sizes.sort_values(["owner", "n"], ascending=[True, False], kind="stable").drop_duplicates("owner")
+            modal = modal.set_index("owner")["type"]
             entities["history: most common type"] = modal.reindex(entities.index).to_numpy()
             for value in self.top_types:
                 entities[f"history: {value}"] = np.bincount(history["__owner"][types == value], minlength=len(parents))
@@ -193,7 +200,8 @@ def _years(moments: np.ndarray) -> np.ndarray:
     return 1970.0 + days / DAYS_PER_YEAR
 
 
-def _tables(source: Tables, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+def read_tables(source: Tables, names: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The tables `names` of a database URL or of a mapping of DataFrames."""
     if isinstance(source, str):
         return {name: read_table(source, table=name, verbose=False) for name in names}
     missing = [name for name in names if name not in source]

@@ -58,7 +58,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """Scores, tables and settings as plain JSON data (NaN becomes null)."""
-        plain: dict[str, Any] = _plain(
+        plain: dict[str, Any] = json_ready(
             {
                 "scores": self.scores,
                 "columns": self.columns.to_dict(orient="records"),
@@ -110,12 +110,12 @@ def _number(value: float) -> str:
     return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.4f}"
 
 
-def _plain(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
     """JSON-able copies: numpy scalars to Python, NaN and NaT to None."""
     if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {str(key): json_ready(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return [json_ready(item) for item in value]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

@@ -2,10 +2,13 @@
 
 The network of a child table never sees its dates as calendar dates. Where a date
 rule makes one of the child's dates fall on or after a parent's date (an encounter
-on or after its patient's BIRTHDATE), that parent date opens the row's window, and
-the window closes at the earliest of the column's `on_or_before` parent dates that
-is set (DEATHDATE) and the latest date the real table holds (the export's date: no
-real row lies after it, so a seeded one must not either). That column is learned as
+on or after its patient's BIRTHDATE), the later of that parent date and the earliest
+date the real table holds opens the row's window, and the window closes at the
+earliest of the column's `on_or_before` parent dates that is set (DEATHDATE) and the
+latest date the real table holds (the export's date). The real table's range bounds
+the window because what was recorded outside it is not in the data: an export that
+keeps only its last ten years of procedures has none before them, so a seeded one
+must not either, whatever the patient's age. That column is learned as
 its place in the window (`window_positions`: its share of the window, or its time
 before the window's end, whichever rebuilds the real dates better), written as a
 date between `EPOCH` and `EPOCH` plus the longest real window; the row's other dates
@@ -19,9 +22,9 @@ Rebuilding the sampled rows: the anchored column is put at its place in the gene
 parent's window, which it cannot leave, and the row's other dates keep their gaps to
 it; a row whose indicator says "yes" moves its dates so that the column lands on the
 parent's date (the gaps kept, except to a date an earlier indicator already set on a
-parent's date, which stays there); then every date is clipped into its window: on or
-before the table's latest real date (one bound for all, so a row's dates stay in
-order), then on or after each `on_or_after` parent date and on or before each
+parent's date, which stays there); then every date is clipped into its window: within
+the table's real range (one range for all, so a row's dates stay in order), then on
+or after each `on_or_after` parent date and on or before each
 `on_or_before` one that is set. The clip is what makes the rules hold by
 construction; placing the dates in their windows is what makes it rarely needed (no
 pile-up of dates on a DEATHDATE). Rows without a parent keep the real anchors'
@@ -71,6 +74,7 @@ class ChildDates:
         span: np.timedelta64,
         placement: Placement = "share",
         orderings: Sequence[tuple[str, str]] = (),
+        earliest: np.datetime64 = NAT,
     ) -> None:
         self.rules = list(rules)
         self.forms = dict(forms)  # the child's date columns, all moved with the anchor
@@ -79,6 +83,7 @@ class ChildDates:
         self.anchor = anchor
         self.fallback = fallback
         self.latest = latest  # the table's latest real date, past which no row may fall (NaT: none)
+        self.earliest = earliest  # and its earliest, before which none may fall
         self.span = span  # the longest real window of the anchored column: the learned line's length
         self.placement = placement  # how the anchored column is placed in its window (`window_positions`)
         self.orderings = [tuple(pair) for pair in orderings]  # (earlier, later) on every real row
@@ -110,8 +115,10 @@ class ChildDates:
         if not kept:
             return None
         held = np.concatenate([form.read(frame[column]) for column, form in forms.items()])
-        latest = held[~np.isnat(held)].max() if (~np.isnat(held)).any() else NAT
-        dates = cls(kept, forms, parent_forms, keys, None, None, latest, DAY, orderings=row_orderings(frame, forms))
+        present = held[~np.isnat(held)]
+        latest, earliest = (present.max(), present.min()) if len(present) else (NAT, NAT)
+        orderings = row_orderings(frame, forms)
+        dates = cls(kept, forms, parent_forms, keys, None, None, latest, DAY, orderings=orderings, earliest=earliest)
         if not reparametrize:
             dates.rules = [rule for rule in kept if rule.kind != "equal_share"]
             return dates if dates.rules else None
@@ -122,7 +129,7 @@ class ChildDates:
             moments = dates._referenced(dates.anchor, positions, frames)
             present = moments[~np.isnat(moments)]
             dates.fallback = np.sort(present)[len(present) // 2] if len(present) else EPOCH
-            start = dates._with_fallback(moments)
+            start = dates._window_start(positions, frames)
             end = dates._window_end(dates.anchor.column, positions, frames)
             lengths = end - start
             dates.span = max(lengths[~np.isnat(lengths)].max(initial=DAY), DAY)
@@ -151,7 +158,7 @@ class ChildDates:
                 referenced = self._referenced(rule, positions, frames)
                 learned[self.indicator(rule)] = np.where(moments[rule.column] == referenced, YES, NO).astype(object)
         if self.anchor is not None:
-            start = self._with_fallback(self._referenced(self.anchor, positions, frames))
+            start = self._window_start(positions, frames)
             own = moments[self.anchor.column]
             end = self._window_end(self.anchor.column, positions, frames)
             placed = learned_position(self.placement, own, start, end, self.span)
@@ -173,7 +180,7 @@ class ChildDates:
         parent rows (-1: none), `made` the generated tables; `settled` finishes the rows."""
         moments = {column: form.read(rows[column]) for column, form in self.forms.items()}
         if self.anchor is not None:
-            start = self._with_fallback(self._referenced(self.anchor, found, made))
+            start = self._window_start(found, made)
             learned = moments[self.anchor.column]
             end = self._window_end(self.anchor.column, found, made)
             days = self.forms[self.anchor.column].days
@@ -242,10 +249,11 @@ class ChildDates:
     def _clipped(
         self, column: str, values: np.ndarray, found: Mapping[str, np.ndarray], made: Mapping[str, pd.DataFrame]
     ) -> np.ndarray:
-        """`values` on or before the table's latest real date, then within each rule's bound: a
-        parent born after that date still has its children on or after its birth (rules first)."""
+        """`values` within the table's real range, then within each rule's bound: a parent born
+        after the range still has its children on or after its birth (rules first)."""
         days = self.forms[column].days
         clipped = np.where(values > self.latest, self.latest, values)
+        clipped = np.where(clipped < self.earliest, self.earliest, clipped)
         for kind, bound in (("on_or_after", np.maximum), ("on_or_before", np.minimum)):
             for rule in self.rules:
                 if rule.column != column or rule.kind != kind:
@@ -291,6 +299,13 @@ class ChildDates:
                 end = np.where(np.isnat(end) | (bound < end), bound, end)
         return end
 
+    def _window_start(self, positions: Mapping[str, np.ndarray], frames: Mapping[str, pd.DataFrame]) -> np.ndarray:
+        """Where the anchored column's window opens on each row: the later of the anchor's parent
+        date (the real anchors' median where there is no parent) and the table's earliest real date."""
+        assert self.anchor is not None  # only an anchored column has a window
+        start = self._with_fallback(self._referenced(self.anchor, positions, frames))
+        return np.where(start < self.earliest, self.earliest, start)
+
     def _with_fallback(self, anchors: np.ndarray) -> np.ndarray:
         fallback = EPOCH if self.fallback is None else self.fallback
         return np.where(np.isnat(anchors), fallback, anchors)
@@ -320,6 +335,7 @@ class ChildDates:
             "anchor": self.rules.index(self.anchor) if self.anchor is not None else None,
             "fallback": str(self.fallback) if self.fallback is not None else None,
             "latest": str(self.latest),
+            "earliest": str(self.earliest),
             "span_ns": int(self.span.astype("timedelta64[ns]").astype(np.int64)),
             "placement": self.placement,
             "orderings": [list(pair) for pair in self.orderings],
@@ -339,6 +355,7 @@ class ChildDates:
             np.timedelta64(data["span_ns"], "ns"),
             data["placement"],
             [tuple(pair) for pair in data["orderings"]],
+            np.datetime64(data["earliest"], "ns"),
         )
 
 

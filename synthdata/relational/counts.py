@@ -5,7 +5,11 @@ it must come out right parent by parent (KS against the real distribution), heav
 tail and parents without children included. Real counts are kept as one small
 histogram per parent group (the groups of `ParentContext`, each of at least
 `min_parents` parents) and one over all parents, and a generated parent's count is
-drawn from its group's histogram by inverse CDF, all groups at once.
+drawn from its group's histogram by inverse CDF, all groups at once. Where a parent's
+window covers a measured share of the child table's recorded time (`window_cover`),
+the histograms are kept per cell of cover too: per group and cell where at least
+`min_parents` real parents share both, else per cell; the cover decides more of a
+history's length than the group does (no recorded time, no children).
 
 Drawn one by one, the counts of a few parents add up to a total far from the real
 one (16 carriers with 20,000 flights between them came to 17,000). So the draws are
@@ -51,36 +55,55 @@ class Histogram:
 class ChildCounts:
     """Children per parent row, by parent group, with all parents' histogram for unknown groups."""
 
-    def __init__(self, overall: Histogram, by_group: dict[str, Histogram]) -> None:
+    def __init__(
+        self, overall: Histogram, by_group: dict[str, Histogram], by_cover: dict[str, Histogram] | None = None
+    ) -> None:
         self.overall = overall
         self.by_group = by_group
+        self.by_cover = by_cover or {}  # by cell of cover, and by group and cell ("group | cell")
 
     @classmethod
-    def learn(cls, counts: np.ndarray, labels: np.ndarray) -> ChildCounts:
-        """`counts[i]` children for the parent of group `labels[i]`."""
+    def learn(
+        cls, counts: np.ndarray, labels: np.ndarray, covers: np.ndarray | None = None, *, min_parents: int = 1
+    ) -> ChildCounts:
+        """`counts[i]` children for the parent of group `labels[i]` (and cell of cover `covers[i]`)."""
         labels = labels.astype(str)
         by_group = {str(label): Histogram.of(counts[labels == label]) for label in np.unique(labels)}
-        return cls(Histogram.of(counts), by_group)
+        by_cover = {}
+        if covers is not None:
+            for keys in (covers.astype(str), _crossed(labels, covers)):
+                values, sizes = np.unique(keys, return_counts=True)
+                by_cover.update({str(key): Histogram.of(counts[keys == key]) for key in values[sizes >= min_parents]})
+        return cls(Histogram.of(counts), by_group, by_cover)
 
-    def draw(self, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """A number of children for each parent of the given groups."""
+    def draw(self, labels: np.ndarray, rng: np.random.Generator, covers: np.ndarray | None = None) -> np.ndarray:
+        """A number of children for each parent of the given groups (and cells of cover)."""
         labels = labels.astype(str)
+        keys = labels if covers is None else _crossed(labels, covers)
         counts = np.zeros(len(labels), dtype=np.int64)
-        for label in np.unique(labels):
-            rows = np.flatnonzero(labels == label)
-            counts[rows] = self.by_group.get(str(label), self.overall).draw(len(rows), rng)
+        for key in np.unique(keys):
+            rows = np.flatnonzero(keys == key)
+            found = [self.by_cover.get(key), self.by_cover.get(str(covers[rows[0]]))] if covers is not None else []
+            found += [self.by_group.get(labels[rows[0]]), self.overall]
+            counts[rows] = next(histogram for histogram in found if histogram is not None).draw(len(rows), rng)
         return counts
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "overall": self.overall.to_dict(),
             "by_group": {label: histogram.to_dict() for label, histogram in self.by_group.items()},
+            "by_cover": {label: histogram.to_dict() for label, histogram in self.by_cover.items()},
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChildCounts:
         by_group = {label: Histogram.from_dict(histogram) for label, histogram in data["by_group"].items()}
-        return cls(Histogram.from_dict(data["overall"]), by_group)
+        by_cover = {label: Histogram.from_dict(histogram) for label, histogram in data["by_cover"].items()}
+        return cls(Histogram.from_dict(data["overall"]), by_group, by_cover)
+
+
+def _crossed(labels: np.ndarray, covers: np.ndarray) -> np.ndarray:
+    return np.char.add(np.char.add(labels.astype(str), " | "), covers.astype(str))
 
 
 def matched_total(counts: np.ndarray, target: int, rng: np.random.Generator) -> np.ndarray:

@@ -1,7 +1,9 @@
 """A child table as it hangs off its primary parent: how many children, and which ones.
 
 Learning: each real parent row falls in a group (`ParentContext`), the number of its
-children is recorded by group (`ChildCounts`), the child columns most tied to the
+children is recorded by group (`ChildCounts`), and by how much of the child table's
+recorded time the parent's window covers where a date rule gives it one
+(`WindowCover`), the child columns most tied to the
 group are recorded by group (`GroupCalibration`), and each child row is labelled
 with its parent's group for the child's model to condition on. Children whose
 reference is null (or dangles) are orphans, labelled `NO_PARENT` and generated in
@@ -37,6 +39,7 @@ from synthdata.relational.matching import draw_children
 from synthdata.relational.references import parent_positions
 from synthdata.relational.table_model import TableModel
 from synthdata.relational.unresolved import OutsideValues
+from synthdata.relational.window_cover import WindowCover
 from synthdata.schema import Schema
 
 NO_PARENT = "(no parent)"
@@ -54,6 +57,7 @@ class ChildRelation:
         orphans_per_parent: float,
         children_per_parent: float | None = None,
         outside: OutsideValues | None = None,
+        cover: WindowCover | None = None,
     ) -> None:
         self.link = link
         self.context = context
@@ -62,6 +66,7 @@ class ChildRelation:
         self.orphans_per_parent = orphans_per_parent
         self.children_per_parent = children_per_parent  # None in model files written before it
         self.outside = outside or OutsideValues()
+        self.cover = cover
 
     @classmethod
     def learn(
@@ -75,9 +80,11 @@ class ChildRelation:
         min_parents: int,
         parent_columns: Sequence[str] | None = None,
         parent_codes: Sequence[tuple[Cells, np.ndarray]] | None = None,
+        cover: WindowCover | None = None,
     ) -> tuple[ChildRelation, np.ndarray]:
         """The relation, and the parent group of every real child row (see ParentContext for
-        `parent_columns`, `context_columns`, `min_parents` and `parent_codes`)."""
+        `parent_columns`, `context_columns`, `min_parents` and `parent_codes`; `cover`
+        measures the parents' windows, when the child's dates have them)."""
         child, parents = frames[link.table], frames[link.parent]
         owners = parent_positions(child[link.column], parents[link.parent_column])
         adopted = owners >= 0
@@ -100,11 +107,14 @@ class ChildRelation:
         relation = cls(
             link,
             context,
-            ChildCounts.learn(counts, parent_groups),
+            ChildCounts.learn(
+                counts, parent_groups, cover.cells(parents) if cover is not None else None, min_parents=min_parents
+            ),
             GroupCalibration.learn(coded, groups),
             float((~adopted).sum() / max(len(parents), 1)),
             float(adopted.sum() / max(len(parents), 1)),
             OutsideValues.learn(child[link.column], owners),
+            cover,
         )
         return relation, groups
 
@@ -121,7 +131,8 @@ class ChildRelation:
         `seed_of(i, r)` gives the seed of round r of the i-th draw (see `draw_children`).
         """
         parent_groups = self.context.labels(parents)
-        per_parent = self.counts.draw(parent_groups, rng)
+        covers = self.cover.cells(parents) if self.cover is not None else None
+        per_parent = self.counts.draw(parent_groups, rng, covers)
         if self.children_per_parent is not None:
             per_parent = matched_total(per_parent, round(self.children_per_parent * len(parents)), rng)
         owners = np.repeat(np.arange(len(parents)), per_parent)
@@ -148,6 +159,7 @@ class ChildRelation:
             "orphans_per_parent": self.orphans_per_parent,
             "children_per_parent": self.children_per_parent,
             "outside": self.outside.to_dict(),
+            "cover": self.cover.to_dict() if self.cover is not None else None,
         }
 
     @classmethod
@@ -160,4 +172,5 @@ class ChildRelation:
             float(data["orphans_per_parent"]),
             data["children_per_parent"],
             OutsideValues.from_dict(data["outside"]),
+            WindowCover.from_dict(data["cover"]) if data["cover"] is not None else None,
         )

@@ -50,6 +50,7 @@ from synthdata.relational.references import (
 )
 from synthdata.relational.relation import ChildRelation
 from synthdata.relational.table_model import TableModel, learned_schema
+from synthdata.relational.window_cover import WindowCover
 from synthdata.schema import Schema
 from synthdata.wording import quoted
 
@@ -213,6 +214,7 @@ class DatabaseSynthesizer:
                 min_parents=self.min_group_parents,
                 parent_columns=self.parent_columns.get(name),
                 parent_codes=parent_codes[primary.parent],
+                cover=WindowCover.learn(dates, primary, frames[name]),
             )
             self.relations_[name] = relation
             groups = groups if len(set(groups)) > 1 else None
@@ -476,6 +478,7 @@ class DatabaseSynthesizer:
                 "parent": str(relation.link) if relation is not None else None,
                 "grouped_by": relation.context.columns if relation is not None else [],
                 "groups": len(relation.context.groups) if relation is not None else 0,
+                "counts_by_cover": relation is not None and relation.cover is not None,
                 "mode": self.layout_.modes.get(name, "synthesize"),
                 "references": {str(item.link): item.mode for item in self.references_[name]},
                 "date_rules": [rule.describe() for rule in dates.rules] if (dates := self.dates_.get(name)) else [],

@@ -244,3 +244,44 @@ def test_a_clip_that_carries_one_date_across_another_takes_the_other_with_it(ma_
     assert list(settled["START"]) == ["2000-06-01", "2001-01-01", "2001-01-01", "2001-01-01"]
     assert list(settled["STOP"][[0, 1, 3]]) == ["2000-06-01", "2002-01-01", "2001-01-01"]
     assert pd.isna(settled["STOP"][2])
+
+
+def earliest_date(frame: pd.DataFrame, column: str) -> np.datetime64:
+    return pd.to_datetime(frame[column]).min().to_datetime64()
+
+
+def test_child_dates_stay_within_the_years_the_real_table_records(sampled, ma_tables):
+    """Synthea keeps only the export's last ten years of procedures and immunizations. A
+    generated patient's history must not reach before them: neither by placing the rows
+    early in a long life, nor by giving a patient who died before them an ordinary number
+    of encounters to carry the rows."""
+    frames = ma_tables[0]
+    patients = sampled["patients"]
+    for name in ("procedures", "immunizations"):
+        rows, earliest = sampled[name], earliest_date(frames[name], "DATE")
+        assert len(rows) > 200
+        assert (pd.to_datetime(rows["DATE"]).to_numpy() < earliest).mean() <= 0.05
+    # Real patients who died before the records begin hold a share of the encounters near nothing.
+    earliest = earliest_date(frames["procedures"], "DATE")
+
+    def share_of_the_early_dead(encounters: pd.DataFrame, people: pd.DataFrame) -> float:
+        died = referenced_dates(encounters, "PATIENT", people, "DEATHDATE")
+        return float((~np.isnat(died) & (died < earliest)).mean())
+
+    real = share_of_the_early_dead(frames["encounters"], frames["patients"])
+    assert real < 0.03 and share_of_the_early_dead(sampled["encounters"], patients) <= real + 0.03
+
+
+def test_a_child_date_is_placed_within_the_real_tables_range(ma_tables):
+    """Patients who die two years after the records begin: their procedures are placed in the part
+    of their lives the records cover, not spread back over the years before."""
+    frames = ma_tables[0]
+    earliest = earliest_date(frames["procedures"], "DATE")
+    patients = frames["patients"].copy()
+    death = pd.Timestamp(earliest) + pd.DateOffset(years=2)
+    born_before = pd.to_datetime(patients["BIRTHDATE"]) < death
+    patients.loc[born_before, "DEATHDATE"] = death.strftime("%Y-%m-%d")
+    rebuilt, _ = rebuilt_on("procedures", ma_tables, {"patients": patients}, indicators="no")
+    dying = rebuilt["PATIENT"].isin(patients.loc[born_before, "ID"]).to_numpy()
+    at = pd.to_datetime(rebuilt["DATE"]).to_numpy()[dying]
+    assert len(at) > 500 and (at >= earliest).all() and (at <= death.to_datetime64()).all()

@@ -14,8 +14,9 @@ written off) is neither computed on every row nor left to the model. The model l
 the residual `column - (expression)` in place of `column`: zero on the rows holding the
 formula, a point mass the transformer gives back exactly, and the real misses on the
 others. A sampled row whose residual is that zero has `column` computed from its inputs
-(within the column's rounding), the others keep their learned miss (within the column's
-declared min and max), so sampled rows hold the formula on about the share the real ones do. Like `equal_share`, it is a share,
+(within the column's rounding), the others keep their learned miss, so sampled rows hold
+the formula on about the share the real ones do. Either stays within the column's declared
+min and max: where sampled inputs would compute a value out of them, the bound wins. Like `equal_share`, it is a share,
 not a rule: every row passes `is_valid`; `held_share` says how many rows hold it.
 """
 
@@ -76,7 +77,7 @@ class Formula(Constraint):
         return f"{self.column} - ({self.expression})"
 
     def describe(self) -> str:
-        on = f" on {self.share:.1%} of rows" if self.share is not None else ""
+        on = f" on {self.share:.2%} of rows" if self.share is not None else ""
         return f"{self.type} {self.column} = {self.expression}{on}"
 
     def _learn(self, df: pd.DataFrame | None, columns: Mapping[str, Column]) -> None:
@@ -151,10 +152,10 @@ class Formula(Constraint):
             return self.repair(df, rng=rng)
         residual = pd.to_numeric(df[self.residual_column], errors="coerce").to_numpy(dtype=np.float64)
         value = self._parsed.evaluate(df).to_numpy() + residual
-        # a learned miss stays within the column's bounds (a written-off balance at 0, not below)
+        # within the column's bounds (a written-off balance at 0, not below): where the inputs
+        # would take the computed value out of them, the bound wins and the row is a miss
         low, high = self.range_
-        bounded = np.clip(value, -np.inf if low is None else low, np.inf if high is None else high)
-        value = np.where(residual != 0, bounded, value)
+        value = np.clip(value, -np.inf if low is None else low, np.inf if high is None else high)
         out = df.drop(columns=[self.residual_column])
         out[self.column] = self.view_.from_numbers(value, index=df.index)
         return out[[self.column if name == self.residual_column else name for name in df.columns]]

@@ -76,6 +76,7 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
             if taken.offer(Formula(column=names[target], expression=_solved(identity, target, names)), names, unnamed):
                 break
     exact = [set(c.columns) for c in taken.found if isinstance(c, Formula)]
+    input_orderings: list[Inequality] = []
     for identity in share_identities(numbers, excluded=duplicates):
         if any({names[index] for index in identity.columns} <= columns for columns in exact):
             continue  # the exact rule less a term that is zero on most rows: it says no more
@@ -86,7 +87,7 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
             if _carried(identity, target, numbers) and taken.offer(formula, names, unnamed):
                 ordering = _ordered_inputs(identity, target, numbers)
                 if ordering is not None:
-                    taken.offer(Inequality(low=names[ordering[0]], high=names[ordering[1]]), names, unnamed)
+                    input_orderings.append(Inequality(low=names[ordering[0]], high=names[ordering[1]]))
                 break
     for product in products(numbers, excluded=duplicates):
         taken.offer(
@@ -113,6 +114,10 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
     for rule in sorted((rule for rule in pairs if rule.kind == "at_most"), key=lambda rule: _gap(numbers, rule)):
         stated_share = round(rule.share, 4) if rule.share < 1.0 else None
         taken.offer(Inequality(low=names[rule.first], high=names[rule.second], share=stated_share), names, unnamed)
+    # last: where the orderings found above need the same columns, they carry more
+    # (an instalment within the principal paid), and the formula's bounds keep its sign
+    for ordering in input_orderings:
+        taken.offer(ordering, names, unnamed)
     for null_rule in null_rules(df, columns, excluded=taken.touched()):
         taken.offer(NullIf(column=null_rule.column, condition=null_rule.condition), names, unnamed)
     rebuilt = set().union(*(_rebuilt(c) for c in existing + taken.found))

@@ -23,6 +23,13 @@ paid_interest + paid_late_fees`). So the search runs again on the rows where eve
 sparse column is zero, and an identity found there that fails on the other rows is
 offered each sparse column as one more term, kept only if it then holds on every row. The determined column is the largest in scale that no other rule
 already rebuilds: a total is computed from its parts.
+
+Some identities hold on most rows, not all: a loan's balance is its amount less the
+principal paid on every loan but the charged-off ones, whose balance is written off.
+One miss among the screening rows breaks every projection, so the search runs on small
+random subsets of them instead (`SHARE_TRIALS` of `SHARE_TRIAL_ROWS` rows, each likely
+free of misses), and a candidate is kept when it holds on at least `MIN_SHARE` of the
+screening rows and then of all rows, and no shorter rules explain it (`_composite`).
 """
 
 from __future__ import annotations

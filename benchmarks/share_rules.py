@@ -75,7 +75,12 @@ def report(split, runs: dict[str, str], name: str) -> None:
     rules = found_rules(split)
     known = {rule.describe() for rule in rules}
     for result in results.values():
-        older = [constraint_from_dict(data) for data in result["constraints"]]
+        # fitted afresh: an older commit's learned state need not be the current one's
+        older = [
+            constraint_from_dict({key: value for key, value in data.items() if key != "fitted"})
+            for data in result["constraints"]
+        ]
+        older = [rule.fit(split.train, columns=split.schema.columns) for rule in older]
         rules += [rule for rule in older if rule.describe() not in known and not isinstance(rule, RareValues)]
         known |= {rule.describe() for rule in rules}
     shares = {"real 20% hold-out": [share_holding(rule, split.holdout) for rule in rules]}

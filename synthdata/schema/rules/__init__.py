@@ -116,8 +116,8 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
         taken.offer(Inequality(low=names[rule.first], high=names[rule.second], share=stated_share), names, unnamed)
     # last: where the orderings found above need the same columns, they carry more
     # (an instalment within the principal paid), and the formula's bounds keep its sign
-    for ordering in input_orderings:
-        taken.offer(ordering, names, unnamed)
+    for input_ordering in input_orderings:
+        taken.offer(input_ordering, names, unnamed)
     for null_rule in null_rules(df, columns, excluded=taken.touched()):
         taken.offer(NullIf(column=null_rule.column, condition=null_rule.condition), names, unnamed)
     rebuilt = set().union(*(_rebuilt(c) for c in existing + taken.found))

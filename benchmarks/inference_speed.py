@@ -39,6 +39,7 @@ STAGES = {
     "rules inside rows (all finders)": "rules/__init__.py:discover_rules",
     "  equalities and orderings": "pairs.py:pair_rules",
     "  sums and differences": "sums.py:linear_identities",
+    "  sums on a share of rows": "sums.py:share_identities",
     "  structural nulls": "nulls.py:null_rules",
     "  rare values": "rare.py:rare_value_rules",
 }

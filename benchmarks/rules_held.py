@@ -4,19 +4,18 @@ The rules are those inferred on the training rows (sums, orderings, shares, stru
 nulls, values a column fixes...). Each is checked on every table the same way: the real
 hold-out, and each system's rows. An exact rule is checked as its constraint checks it
 (within the columns' rounding); a rule that holds on a share of real rows (an ordering
-on 98.4% of them, two counts equal on 98%) is checked directly, since its constraint
-passes every row: the point is how close each system comes to the real share.
+on 98.4% of them, two counts equal on 98%, a sum on 99.9%) is checked by its `held_share`,
+since its constraint passes every row: the point is how close each system comes to the real share.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from data_split import Split
 from result_files import markdown_table, number
 
 from synthdata.schema import Schema
-from synthdata.schema.constraints import Constraint, EqualShare, Inequality, RareValues
+from synthdata.schema.constraints import Constraint, RareValues
 
 
 def found_rules(split: Split) -> list[Constraint]:
@@ -30,17 +29,9 @@ def share_holding(constraint: Constraint, rows: pd.DataFrame) -> float | None:
     """The share of `rows` holding `constraint` (None when `rows` lack its columns)."""
     if not all(name in rows.columns for name in constraint.columns):
         return None
-    if isinstance(constraint, Inequality) and constraint.share is not None:
-        return _share(rows[constraint.low], rows[constraint.high], np.less_equal)
-    if isinstance(constraint, EqualShare):
-        return _share(rows[constraint.column], rows[constraint.equals], np.equal)
+    if constraint.share is not None:
+        return constraint.held_share(rows)
     return float(constraint.is_valid(rows).mean())
-
-
-def _share(left: pd.Series, right: pd.Series, holds) -> float | None:
-    left, right = pd.to_numeric(left, errors="coerce"), pd.to_numeric(right, errors="coerce")
-    both = left.notna() & right.notna()
-    return float(holds(left[both], right[both]).mean()) if both.any() else None
 
 
 def rules_markdown(rules: list[Constraint], shares: dict[str, list[float | None]]) -> str:

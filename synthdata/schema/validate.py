@@ -4,7 +4,8 @@ Used before fitting (is this the table the schema describes?) and after sampling
 or seeding (does the output keep the rules?). Columns are checked against their
 kind (numbers parse, dates read in their format, ids match their pattern, keys are
 unique and present), against declared values and bounds, and every constraint is
-asked which rows break it. Nothing is fixed here; the report says what and where.
+asked which rows break it (a rule on a share of rows, how many rows hold it). Nothing
+is fixed here; the report says what and where.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 # Offending rows listed per problem.
 FIRST_ROWS = 5
+# A rule on a share of rows is reported when the data holds it on this much less (at least).
+SHARE_MARGIN = 0.01
 
 
 @dataclass
@@ -175,7 +178,24 @@ def _constraint_problems(schema: Schema, table: pd.DataFrame) -> list[Problem]:
         problem = _flagged(where, "constraint", "rows break it", ~constraint.is_valid(table))
         if problem is not None:
             problems.append(problem)
+        if constraint.share is not None:
+            problems.extend(_share_problems(where, constraint, table))
     return problems
+
+
+def _share_problems(where: str, constraint: Constraint, table: pd.DataFrame) -> list[Problem]:
+    """A rule on a share of rows has real exceptions, so no row breaks it; the data breaks
+    it when it holds on far fewer rows than the schema states: by more than a percentage
+    point, and by more than chance would on that many rows (three standard errors)."""
+    held, stated = constraint.held_share(table), float(constraint.share or 0.0)
+    if held is None:
+        return []
+    present = int(table[constraint.columns].notna().all(axis=1).sum())
+    margin = max(SHARE_MARGIN, 3 * np.sqrt(stated * (1 - stated) / max(present, 1)))
+    if held >= stated - margin:
+        return []
+    message = f"holds on {held:.1%} of {plural(present, 'row')}, well below the share the schema states ({stated:.1%})"
+    return [Problem(where, "share", message, count=present)]
 
 
 def _learn(constraint: Constraint, schema: Schema, table: pd.DataFrame) -> None:

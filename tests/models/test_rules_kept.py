@@ -43,3 +43,15 @@ def test_real_loans_keep_their_sums_and_an_ordering_on_its_share():
         rows["total_credit_utilized"].to_numpy() <= rows["total_credit_limit"].sample(frac=1, random_state=0).to_numpy()
     ).mean()
     assert 0.95 <= within < 1.0 and independent < 0.9
+
+
+def test_a_sum_on_a_share_of_real_loans_holds_on_about_that_share_of_sampled_rows():
+    # 600 real loans: balance = amount - principal paid on 593, not on the 7 charged-off ones
+    real = pd.read_csv(Path(__file__).resolve().parents[1] / "fixtures" / "loan_balances.csv")
+    schema = Schema.infer(real)
+    model = TabularGAN(epochs=3, batch_size=200, refine=False, redraw=False, verbose=False, seed=0)
+    rows = model.fit(real, schema=schema).sample(3_000)
+    held = ((rows["loan_amount"] - rows["paid_principal"]).round(2) == rows["balance"]).mean()
+    assert abs(held - 593 / 600) < 0.03
+    # computed balances are never negative: the principal paid stays within the amount
+    assert (rows["paid_principal"] <= rows["loan_amount"]).all() and (rows["balance"] >= 0).all()

@@ -70,3 +70,19 @@ def test_a_rule_learned_from_data_is_checked_against_the_data_given():
     learned.columns["PRICE_2"] = Schema.infer(priced).columns["PRICE_2"]
     [problem] = [problem for problem in learned.validate(priced).problems if problem.kind == "constraint"]
     assert problem.rows == [4] and problem.count == 1
+
+
+def test_a_rule_on_a_share_is_checked_by_how_many_rows_hold_it():
+    loans = read_table(REPO / "tests" / "fixtures" / "loan_balances.csv", verbose=False)
+    schema = Schema.infer(loans)
+    assert schema.validate(loans).ok, str(schema.validate(loans))
+    held = ((loans["loan_amount"] - loans["balance"] - loans["paid_principal"]).abs() <= 0.01) & (loans["balance"] > 0)
+    written_off = loans.copy()
+    written_off.loc[loans.index[held][:60], "balance"] = 0.0
+    report = schema.validate(written_off)
+    assert [problem.kind for problem in report.problems] == ["share"]
+    assert "holds on 88.8% of 600 rows, well below the share the schema states (98.8%)" in str(report)
+    # a few rows fewer than the real share are chance, not a broken rule
+    fewer = loans.copy()
+    fewer.loc[loans.index[held][:3], "balance"] = 0.0
+    assert schema.validate(fewer).ok

@@ -40,6 +40,8 @@ class Constraint:
     type: ClassVar[str]
     # Constraints that reparametrize columns (and so must run in a careful order).
     reshapes: ClassVar[bool] = False
+    # The share of real rows a rule holds on, for rules that hold on a share only (see `held_share`).
+    share: float | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -100,6 +102,12 @@ class Constraint:
 
     def _holds(self, df: pd.DataFrame) -> np.ndarray | pd.Series:
         raise NotImplementedError
+
+    def held_share(self, df: pd.DataFrame) -> float | None:
+        """For a rule on a share of rows (`share` set), the share of `df`'s rows, among those
+        with its columns present, that hold it (None without such rows). Such a rule passes
+        every row of `is_valid`: its exceptions are real, only their share can be wrong."""
+        raise NotImplementedError(f"Constraint '{self.describe()}' holds on every row; use is_valid.")
 
     def present_in(self, df: pd.DataFrame) -> bool:
         return all(name in df.columns for name in self.columns)

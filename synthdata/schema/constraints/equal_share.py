@@ -68,8 +68,7 @@ class EqualShare(Constraint):
                 f"'{self.describe()}': {int(lost.sum())} rows hold '{self.column}' without '{self.equals}' "
                 f"(first rows: {first_rows(lost)}); the difference cannot carry them, so drop the constraint."
             )
-        both = ~np.isnan(value) & ~np.isnan(other)
-        self.real_share_ = float(np.mean(value[both] == other[both])) if both.any() else None
+        self.real_share_ = self.held_share(df)
 
     def transform(self, df: pd.DataFrame) -> pd.DataFrame:
         self._require_fitted()
@@ -104,6 +103,12 @@ class EqualShare(Constraint):
 
     def _holds(self, df: pd.DataFrame) -> np.ndarray:
         return np.ones(len(df), dtype=bool)
+
+    def held_share(self, df: pd.DataFrame) -> float | None:
+        self._require_fitted()
+        value, other = self.view_.to_numbers(df[self.column]), self.equals_view_.to_numbers(df[self.equals])
+        both = ~np.isnan(value) & ~np.isnan(other)
+        return float(np.mean(value[both] == other[both])) if both.any() else None
 
     def options(self) -> dict[str, Any]:
         return {

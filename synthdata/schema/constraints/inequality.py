@@ -247,6 +247,12 @@ class Inequality(Constraint):
             return np.ones(len(df), dtype=bool)
         return self._compare(self.low_view_.to_numbers(df[self.low]), self.high_view_.to_numbers(df[self.high]))
 
+    def held_share(self, df: pd.DataFrame) -> float | None:
+        self._require_fitted()
+        low, high = self.low_view_.to_numbers(df[self.low]), self.high_view_.to_numbers(df[self.high])
+        both = ~np.isnan(low) & ~np.isnan(high)
+        return float(np.mean(self._compare(low[both], high[both]))) if both.any() else None
+
     def options(self) -> dict[str, Any]:
         return {
             "low": self.low,

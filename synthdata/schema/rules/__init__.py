@@ -10,6 +10,8 @@ keeps the rule by construction:
 
 - `formula` (sums, differences, equalities, products, amortisation, clock arithmetic
   on HHMM times): the determined column is not learned but computed from the sampled ones;
+  a sum on a share of rows (a balance that is the amount less the principal paid on all
+  loans but the charged-off ones) learns its residual, zero where the sum holds;
 - `inequality` (a <= b): the model learns the gap b - a; on a share of rows (98.4%),
   the gap's size and whether the row is an exception;
 - `equal_share` (equal on, say, 98% of rows): the model learns the difference, whose
@@ -29,6 +31,9 @@ column no other rule reads or rebuilds (it empties and fills cells last).
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 
 from synthdata.errors import SchemaError
@@ -50,7 +55,7 @@ from synthdata.schema.rules.nulls import null_rules
 from synthdata.schema.rules.numbers import NumericColumns
 from synthdata.schema.rules.pairs import pair_rules
 from synthdata.schema.rules.rare import rare_value_rules
-from synthdata.schema.rules.sums import Identity, identities_with_sparse_terms, linear_identities
+from synthdata.schema.rules.sums import Identity, identities_with_sparse_terms, linear_identities, share_identities
 
 
 def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[Constraint]) -> list[Constraint]:
@@ -69,6 +74,20 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
     for identity in identities + identities_with_sparse_terms(numbers, excluded=duplicates):
         for target in sorted(_can_hold(identity, numbers), key=lambda index: -scale[index]):
             if taken.offer(Formula(column=names[target], expression=_solved(identity, target, names)), names, unnamed):
+                break
+    exact = [set(c.columns) for c in taken.found if isinstance(c, Formula)]
+    input_orderings: list[Inequality] = []
+    for identity in share_identities(numbers, excluded=duplicates):
+        if any({names[index] for index in identity.columns} <= columns for columns in exact):
+            continue  # the exact rule less a term that is zero on most rows: it says no more
+        for target in sorted(_can_hold(identity, numbers), key=lambda index: -scale[index]):
+            # four places, rounded down: a share is below 1 however few rows miss
+            share = math.floor(identity.share * 10_000 + 1e-6) / 10_000
+            formula = Formula(column=names[target], expression=_solved(identity, target, names), share=share)
+            if _carried(identity, target, numbers) and taken.offer(formula, names, unnamed):
+                ordering = _ordered_inputs(identity, target, numbers)
+                if ordering is not None:
+                    input_orderings.append(Inequality(low=names[ordering[0]], high=names[ordering[1]]))
                 break
     for product in products(numbers, excluded=duplicates):
         taken.offer(
@@ -95,6 +114,10 @@ def discover_rules(df: pd.DataFrame, columns: dict[str, Column], existing: list[
     for rule in sorted((rule for rule in pairs if rule.kind == "at_most"), key=lambda rule: _gap(numbers, rule)):
         stated_share = round(rule.share, 4) if rule.share < 1.0 else None
         taken.offer(Inequality(low=names[rule.first], high=names[rule.second], share=stated_share), names, unnamed)
+    # last: where the orderings found above need the same columns, they carry more
+    # (an instalment within the principal paid), and the formula's bounds keep its sign
+    for input_ordering in input_orderings:
+        taken.offer(input_ordering, names, unnamed)
     for null_rule in null_rules(df, columns, excluded=taken.touched()):
         taken.offer(NullIf(column=null_rule.column, condition=null_rule.condition), names, unnamed)
     rebuilt = set().union(*(_rebuilt(c) for c in existing + taken.found))
@@ -145,12 +168,37 @@ def _rebuilt(constraint: Constraint) -> set[str]:
 
 
 def _implied(constraint: Constraint, others: list[Constraint]) -> bool:
-    """An ordering between columns a formula already ties together adds nothing."""
+    """An ordering between a formula's column and one of its inputs adds nothing (the
+    formula ties them together); one between two inputs does (see `_ordered_inputs`)."""
     if not isinstance(constraint, Inequality):
         return False
     return any(
-        isinstance(other, Formula) and {constraint.low, constraint.high} <= set(other.columns) for other in others
+        isinstance(other, Formula)
+        and {constraint.low, constraint.high} <= set(other.columns)
+        and other.column in (constraint.low, constraint.high)
+        for other in others
     )
+
+
+def _ordered_inputs(identity: Identity, target: int, numbers: NumericColumns) -> tuple[int, int] | None:
+    """(low, high) when `target` = high - low is never negative in the data and low <= high on every row.
+
+    A balance computed as the amount less the principal paid is negative wherever the model
+    draws more principal than amount; the ordering between the two inputs keeps it at or
+    above zero. It is a rule of the formula and the balance's sign, not found among the
+    orderings, whose guard against chance refuses it: principal paid is far below most
+    amounts, so it stays below them when shuffled too.
+    """
+    sign = dict(identity.terms)[target]
+    others = [(index, -coefficient * sign) for index, coefficient in identity.terms if index != target]
+    if len(others) != 2 or {coefficient for _, coefficient in others} != {1, -1}:
+        return None
+    high, low = (index for index, _ in sorted(others, key=lambda term: -term[1]))
+    values = numbers.values
+    with np.errstate(invalid="ignore"):
+        never_negative = not bool((values[:, target] < 0).any())
+        ordered = not bool((values[:, low] > values[:, high] + numbers.slack([low, high], values[:, high])).any())
+    return (low, high) if never_negative and ordered else None
 
 
 def _as_planned(constraints: list[Constraint]) -> list[Constraint]:
@@ -183,6 +231,14 @@ def _can_hold(identity: Identity, numbers: NumericColumns) -> list[int]:
         for target in identity.columns
         if numbers.decimals[target] >= max(numbers.decimals[other] for other in identity.columns if other != target)
     ]
+
+
+def _carried(identity: Identity, target: int, numbers: NumericColumns) -> bool:
+    """Whether the residual of `target` can carry all its values: none where another
+    column of the identity is missing."""
+    others = [index for index in identity.columns if index != target]
+    values = numbers.values
+    return not bool((np.isnan(values[:, others]).any(axis=1) & ~np.isnan(values[:, target])).any())
 
 
 def _solved(identity: Identity, target: int, names: list[str]) -> str:

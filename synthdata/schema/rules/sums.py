@@ -23,6 +23,13 @@ paid_interest + paid_late_fees`). So the search runs again on the rows where eve
 sparse column is zero, and an identity found there that fails on the other rows is
 offered each sparse column as one more term, kept only if it then holds on every row. The determined column is the largest in scale that no other rule
 already rebuilds: a total is computed from its parts.
+
+Some identities hold on most rows, not all: a loan's balance is its amount less the
+principal paid on every loan but the charged-off ones, whose balance is written off.
+One miss among the screening rows breaks every projection, so the search runs on small
+random subsets of them instead (`SHARE_TRIALS` of `SHARE_TRIAL_ROWS` rows, each likely
+free of misses), and a candidate is kept when it holds on at least `MIN_SHARE` of the
+screening rows and then of all rows, and no shorter rules explain it (`_composite`).
 """
 
 from __future__ import annotations
@@ -42,6 +49,18 @@ MAX_CANDIDATES = 200_000
 MIN_NONZERO_SHARE = 0.05
 # Columns present on fewer screening rows than this share take no part (see `_mostly_present`).
 MIN_PRESENT_SHARE = 0.9
+# An identity on a share of rows: it must hold on at least this share of them, as two
+# columns must to be equal on a share (`pairs.MIN_EQUAL_SHARE`). Below it the misses
+# are no longer exceptions to a rule but a second population, better learned as it is.
+MIN_SHARE = 0.9
+# Subsets of screening rows searched for identities on a share: each is free of misses
+# with chance at least 0.9 ** 8 = 0.43, so all ten miss an identity on 90% of rows with
+# chance at most 0.57 ** 10 = 0.4%, and one on 99% almost never.
+SHARE_TRIALS = 10
+SHARE_TRIAL_ROWS = 8
+# A candidate goes on to all rows when it holds on this much less than `MIN_SHARE` of
+# the screening rows (512 of them: a share's sampling error there is about 0.013).
+SCREEN_MARGIN = 0.04
 
 
 @dataclass(frozen=True)
@@ -55,28 +74,69 @@ class Identity:
         return [index for index, _ in self.terms]
 
 
+@dataclass(frozen=True)
+class ShareIdentity(Identity):
+    """An identity that holds on `share` of the rows holding all its columns (not on all)."""
+
+    share: float = 1.0
+
+
 def linear_identities(numbers: NumericColumns, excluded: set[int]) -> list[Identity]:
     """Identities over three or four columns, fewest columns first, each confirmed on all rows."""
+    usable, rows = _search_rows(numbers, excluded)
+    if len(usable) < 3 or len(rows) < MIN_ROWS:
+        return []
+    weights = np.random.default_rng(1).standard_normal((PROJECTIONS, len(rows)))
+    folded = weights @ rows  # PROJECTIONS x columns
+    found = _candidates(folded, weights, numbers.half_steps[usable], usable)
+    confirmed = [identity for identity in found if _holds(identity, numbers, folded, weights, usable)]
+    return sorted(confirmed, key=lambda identity: len(identity.terms))
+
+
+def share_identities(numbers: NumericColumns, excluded: set[int]) -> list[ShareIdentity]:
+    """Identities that hold on at least `MIN_SHARE` of rows but not on all, fewest columns
+    and then highest share first, each share measured on all rows (see the module docstring)."""
+    usable, rows = _search_rows(numbers, excluded)
+    if len(usable) < 3 or len(rows) < MIN_ROWS:
+        return []
+    rng = np.random.default_rng(4)
+    found: list[Identity] = []
+    for _ in range(SHARE_TRIALS):
+        subset = rows[rng.choice(len(rows), SHARE_TRIAL_ROWS, replace=False)]
+        weights = rng.standard_normal((PROJECTIONS, len(subset)))
+        found.extend(_candidates(weights @ subset, weights, numbers.half_steps[usable], usable))
+    kept = []
+    for identity in dict.fromkeys(found):
+        screened = _share_holding(identity, numbers, numbers.screen)
+        if screened is None or screened < MIN_SHARE - SCREEN_MARGIN:
+            continue
+        share = _share_holding(identity, numbers, numbers.values)
+        if share is not None and MIN_SHARE <= share < 1.0:
+            kept.append(ShareIdentity(identity.terms, share))
+    return sorted(kept, key=lambda identity: (len(identity.terms), -identity.share))
+
+
+def _search_rows(numbers: NumericColumns, excluded: set[int]) -> tuple[list[int], np.ndarray]:
+    """The columns taking part in the search, and the screening rows complete on them."""
     usable = [
         index
         for index in range(len(numbers.names))
         if index not in excluded and _varies(numbers.screen[:, index]) and _mostly_present(numbers.screen[:, index])
     ]
     rows = numbers.screen[:, usable]
-    complete = ~np.isnan(rows).any(axis=1)
-    if len(usable) < 3 or complete.sum() < MIN_ROWS:
-        return []
-    rows = rows[complete]
-    weights = np.random.default_rng(1).standard_normal((PROJECTIONS, len(rows)))
-    folded = weights @ rows  # PROJECTIONS x columns
-    window = np.abs(weights).sum(axis=1)[0] * (4 * numbers.half_steps[usable].max()) + 1e-7 * np.abs(folded[0]).max()
-    count = len(usable)
+    return usable, rows[~np.isnan(rows).any(axis=1)]
+
+
+def _candidates(folded: np.ndarray, weights: np.ndarray, steps: np.ndarray, usable: list[int]) -> list[Identity]:
+    """Identities between the folded columns (`folded` = `weights` @ rows) within their
+    rounding on every projection, distinct, with column positions mapped back through `usable`."""
+    window = np.abs(weights).sum(axis=1)[0] * (4 * steps.max()) + 1e-7 * np.abs(folded[0]).max()
+    count = folded.shape[1]
     first, second = np.triu_indices(count, k=1)
     sums = folded[:, first] + folded[:, second]
     left, right = np.nonzero(~np.eye(count, dtype=bool))
     differences = folded[:, left] - folded[:, right]
     found: list[Identity] = []
-    steps = numbers.half_steps[usable]
     # a = b + c
     single, pair = _close(folded[0], sums[0], window)
     shapes = [([single, first[pair], second[pair]], [1, -1, -1])]
@@ -92,8 +152,40 @@ def linear_identities(numbers: NumericColumns, excluded: set[int]) -> list[Ident
         matrix = np.column_stack(positions) if len(positions[0]) else np.zeros((0, len(signs)), dtype=np.int64)
         for row in matrix[_on_every_projection(matrix, np.array(signs, dtype=np.float64), folded, weights, steps)]:
             _keep(found, list(zip(row.tolist(), signs, strict=True)), usable)
-    confirmed = [identity for identity in dict.fromkeys(found) if _holds(identity, numbers, folded, weights, usable)]
-    return sorted(confirmed, key=lambda identity: len(identity.terms))
+    return list(dict.fromkeys(found))
+
+
+def _share_holding(identity: Identity, numbers: NumericColumns, values: np.ndarray) -> float | None:
+    """The share of `values`' rows (complete on the identity's columns) holding it within
+    the rounding; None with too few rows, or when shorter rules explain it (`_composite`)."""
+    involved = values[:, identity.columns]
+    involved = involved[~np.isnan(involved).any(axis=1)]
+    if len(involved) < MIN_ROWS:
+        return None
+    signs = np.array([sign for _, sign in identity.terms], dtype=np.float64)
+    holds = np.abs(involved @ signs) <= numbers.slack(identity.columns, np.abs(involved).max(axis=1))
+    if not holds.any() or _composite(involved[holds] * signs):
+        return None
+    return float(holds.mean())
+
+
+def _composite(terms: np.ndarray) -> bool:
+    """Whether the rows holding an identity (its signed terms) hold shorter rules instead.
+
+    Two counts equal on most rows, plus a column zero on most rows, are a sum on most rows
+    too; so are two pairs of counts each equal on most rows (open = satisfactory on 98% of
+    loans, bankruptcies = failures to pay on 97%). Such an identity is dropped when a term
+    is zero on nearly all the rows holding it, or when its terms split into two pairs that
+    each cancel on most of them.
+    """
+    if np.any(np.mean(terms != 0, axis=0) < MIN_NONZERO_SHARE):
+        return True
+    if terms.shape[1] < 4:
+        return False
+    return any(
+        np.mean((terms[:, 0] + terms[:, other] == 0) & (terms.sum(axis=1) - terms[:, 0] - terms[:, other] == 0)) > 0.5
+        for other in (1, 2, 3)
+    )
 
 
 def identities_with_sparse_terms(numbers: NumericColumns, excluded: set[int]) -> list[Identity]:

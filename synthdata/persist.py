@@ -40,6 +40,7 @@ FORMAT_1_STAGES = (("calibrate", "calibration."), ("reject", "realness."), ("red
 # real share measured for an equality, no fallback value for a refilled null.
 FORMAT_1_CONSTRAINT_STATE: dict[str, dict[str, Any]] = {
     "inequality": {"high_range": [None, None], "high_steps": None},
+    "formula": {"range": [None, None], "real_share": None},
     "rare_values": {"pattern": None, "case": None},
     "equal_share": {"real_share": None},
     "null_if": {"fallback": None},

@@ -214,4 +214,4 @@ class Formula(Constraint):
         self.view_ = NumberView.from_dict(dict(state["view"]))
         self.rounding_ = float(state["rounding"])
         self.range_ = list(state["range"])
-        self.real_share_ = state.get("real_share")
+        self.real_share_ = state["real_share"]

@@ -43,9 +43,11 @@ from synthdata.models.row_features import RowFeatures
 from synthdata.models.share_matching import MAX_BIAS, softmax_shift
 from synthdata.models.small_network import (
     BATCH_ROWS,
+    HIDDEN,
     VALIDATION_SHARE,
     SmallNetwork,
     adam,
+    hidden_widths,
     train_keeping_best,
     training_rows,
 )
@@ -72,9 +74,14 @@ class ConditionalNetwork(SmallNetwork):
     slot_offset: torch.Tensor
 
     def __init__(
-        self, features_dim: int, n_columns: int, n_slots: int, generator: torch.Generator | None = None
+        self,
+        features_dim: int,
+        n_columns: int,
+        n_slots: int,
+        generator: torch.Generator | None = None,
+        hidden: tuple[int, ...] = HIDDEN,
     ) -> None:
-        super().__init__(features_dim, n_columns, n_slots, generator)
+        super().__init__(features_dim, n_columns, n_slots, generator, hidden)
         # added to the logits, so drawn rows get the real shares (see `Conditionals.balance`)
         self.register_buffer("slot_offset", torch.zeros(n_slots))
 
@@ -151,7 +158,9 @@ class Conditionals:
     ) -> Conditionals:
         features, tensors = RowFeatures.from_tensors(tensors, transformer, device)
         spans = transformer.category_spans
-        network = ConditionalNetwork(features.dim, len(spans), sum(span.width for span in spans))
+        network = ConditionalNetwork(
+            features.dim, len(spans), sum(span.width for span in spans), hidden=hidden_widths(tensors)
+        )
         network.load_state_dict(tensors, strict=True)
         return cls(transformer, features, network.to(device))
 
@@ -221,19 +230,27 @@ def fit_conditionals(
     """Train the network on real `encoded` rows, each row once per categorical column
     and epoch; None when the table has no categorical column, or too few rows to
     learn from (see `training_rows`)."""
-    spans = transformer.category_spans
-    real_rows = training_rows(encoded, random) if spans else None
+    real_rows = training_rows(encoded, random) if transformer.category_spans else None
     if real_rows is None:
         return None
-    device = encoded.device
-    features = RowFeatures.binned_on(transformer, real_rows)
-    network = ConditionalNetwork(features.dim, len(spans), sum(span.width for span in spans), random).to(device)
-    with torch.no_grad():
-        network.standardize_on(features(real_rows))
-    conditionals = Conditionals(transformer, features, network)
+    conditionals = untrained_conditionals(real_rows, transformer, random)
     n_validation = max(int(len(real_rows) * VALIDATION_SHARE), 1)
     _train(conditionals, real_rows[n_validation:], real_rows[:n_validation], random)
     return conditionals
+
+
+def untrained_conditionals(
+    reference: torch.Tensor, transformer: DataTransformer, random: torch.Generator, hidden: tuple[int, ...] = HIDDEN
+) -> Conditionals:
+    """A fresh network of `hidden` widths whose value bins and input standardization
+    are fitted on `reference` rows (the real ones, or under DP rows drawn from the releases)."""
+    spans = transformer.category_spans
+    features = RowFeatures.binned_on(transformer, reference)
+    network = ConditionalNetwork(features.dim, len(spans), sum(span.width for span in spans), random, hidden)
+    network = network.to(reference.device)
+    with torch.no_grad():
+        network.standardize_on(features(reference))
+    return Conditionals(transformer, features, network)
 
 
 def _pairs(rows: torch.Tensor, n_columns: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -243,10 +260,13 @@ def _pairs(rows: torch.Tensor, n_columns: int) -> tuple[torch.Tensor, torch.Tens
     return row_numbers, columns
 
 
-def _loss(conditionals: Conditionals, rows: torch.Tensor, columns: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy of each row's asked column given the rest of the row."""
+def conditional_loss(
+    conditionals: Conditionals, rows: torch.Tensor, columns: torch.Tensor, reduction: str
+) -> torch.Tensor:
+    """Cross-entropy of each row's asked column (`columns`) given the rest of the row,
+    reduced by `reduction` ("mean" or "sum")."""
     held = rows.gather(1, conditionals.row_index[columns]).masked_fill(~conditionals.mask[columns], 0.0)
-    return F.cross_entropy(conditionals.logits(rows, columns), held.argmax(dim=1))
+    return F.cross_entropy(conditionals.logits(rows, columns), held.argmax(dim=1), reduction=reduction)
 
 
 def _validation_loss(conditionals: Conditionals, rows: torch.Tensor, n_columns: int) -> float:
@@ -256,7 +276,9 @@ def _validation_loss(conditionals: Conditionals, rows: torch.Tensor, n_columns: 
     with torch.no_grad():
         for start in range(0, len(row_numbers), MAX_PAIRS_PER_EPOCH):
             batch = slice(start, start + MAX_PAIRS_PER_EPOCH)
-            total += float(_loss(conditionals, rows[row_numbers[batch]], columns[batch])) * len(columns[batch])
+            total += float(conditional_loss(conditionals, rows[row_numbers[batch]], columns[batch], "mean")) * len(
+                columns[batch]
+            )
     return total / max(len(row_numbers), 1)
 
 
@@ -279,7 +301,7 @@ def _train(conditionals: Conditionals, rows: torch.Tensor, validation: torch.Ten
         order = torch.randperm(len(row_numbers), device=rows.device, generator=random)[:pairs_per_epoch]
         for start in range(0, len(order), BATCH_ROWS):
             batch = order[start : start + BATCH_ROWS]
-            loss = _loss(conditionals, rows[row_numbers[batch]], columns[batch])
+            loss = conditional_loss(conditionals, rows[row_numbers[batch]], columns[batch], "mean")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

@@ -34,14 +34,19 @@ class SmallNetwork(nn.Module):
     scale: torch.Tensor
 
     def __init__(
-        self, features_dim: int, extra_inputs: int, outputs: int, generator: torch.Generator | None = None
+        self,
+        features_dim: int,
+        extra_inputs: int,
+        outputs: int,
+        generator: torch.Generator | None = None,
+        hidden: tuple[int, ...] = HIDDEN,
     ) -> None:
         super().__init__()
         self.register_buffer("center", torch.zeros(features_dim))
         self.register_buffer("scale", torch.ones(features_dim))
         layers: list[nn.Module] = []
         width = features_dim + extra_inputs
-        for dim in HIDDEN:
+        for dim in hidden:
             layers += [nn.Linear(width, dim), nn.LeakyReLU(0.2)]
             width = dim
         layers.append(nn.Linear(width, outputs))
@@ -70,8 +75,15 @@ def training_rows(encoded: torch.Tensor, random: torch.Generator) -> torch.Tenso
     return encoded[torch.randperm(len(encoded), device=encoded.device, generator=random)[:MAX_REAL_ROWS]]
 
 
-def adam(network: nn.Module) -> torch.optim.Adam:
-    return torch.optim.Adam(network.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY, fused=True)
+def adam(network: nn.Module, learning_rate: float = LEARNING_RATE) -> torch.optim.Adam:
+    return torch.optim.Adam(network.parameters(), lr=learning_rate, weight_decay=WEIGHT_DECAY, fused=True)
+
+
+def hidden_widths(state: dict[str, torch.Tensor]) -> tuple[int, ...]:
+    """The hidden layer widths of a SmallNetwork from its state: every linear layer's
+    output width but the last's."""
+    weights = sorted((int(name.split(".")[1]), value) for name, value in state.items() if name.endswith(".weight"))
+    return tuple(value.shape[0] for _, value in weights[:-1])
 
 
 def train_keeping_best(

@@ -35,7 +35,7 @@ from synthdata.models.training import AdversarialTrainer, default_epochs
 from synthdata.models.user_conditions import ResolvedConditions
 from synthdata.persist import FORMAT_VERSION, load_model, prefixed, save_model
 from synthdata.privacy.budget import check_epsilon
-from synthdata.privacy.request import POST_PROCESSING_STAGES, plan_private_fit
+from synthdata.privacy.request import plan_private_fit
 from synthdata.schema import Schema
 from synthdata.transform.table import DataTransformer
 from synthdata.version import __version__
@@ -136,6 +136,7 @@ class TabularGAN:
             batch_size=self.batch_size,
             epochs=self.epochs,
             resumable=distributed or checkpoint is not None,
+            redraw=self.redraw,
         )
         if private is not None:
             self.schema_ = private.schema
@@ -215,13 +216,19 @@ class TabularGAN:
         self.columns_ = list(data.columns)
         self.device_ = device
         self.pipeline_ = self._raw_pipeline()
-        # under DP a stage may read only the released statistics (synthdata.privacy.record)
-        targets = encoded if private is None else private.encoded_releases(self.transformer_, rng).to(device)
         for name, stage_type in STAGES.items():
-            if getattr(self, STAGE_OPTIONS[name]) and (private is None or name in POST_PROCESSING_STAGES):
-                stage = stage_type(self.transformer_, device)
+            if not getattr(self, STAGE_OPTIONS[name]):
+                continue
+            # under DP a stage reads the releases, or the rows through its own budget item
+            planned = (
+                (stage_type(self.transformer_, device), encoded)
+                if private is None
+                else private.stage(name, self.transformer_, device, encoded, rng)
+            )
+            if planned is not None:
+                stage, rows = planned
                 with Phase(stage.description, verbose):
-                    self.pipeline_.fit(stage, targets, self.seed)
+                    self.pipeline_.fit(stage, rows, self.seed)
         return self
 
     def _raw_pipeline(self, stages: Sequence[SamplingStage] = ()) -> SamplingPipeline:

@@ -1,4 +1,4 @@
-"""The critic trained with DP-SGD (Opacus): the only part of training that reads rows.
+"""The critic trained with DP-SGD (Opacus): the part of GAN training that reads rows.
 
 Each critic step draws a Poisson sample of rows (each row independently with
 probability q = batch_size / n, as Opacus' DPDataLoader does), so the analysis of

@@ -18,13 +18,6 @@ from synthdata.schema import Schema
 if TYPE_CHECKING:
     from synthdata.privacy.fit_plan import PrivateFit
 
-# Sampling stages that read nothing but one-column shares and quantiles, so that fitted
-# on the pseudo table drawn from the released histograms they are post-processing of
-# those releases and cost no budget: calibration (synthdata.models.calibrate) reads
-# each slot's share and each numeric mode's quantiles, no more. The record says so
-# (synthdata.privacy.record.POST_PROCESSING).
-POST_PROCESSING_STAGES = ("calibrate",)
-
 
 def plan_private_fit(
     data: pd.DataFrame,
@@ -35,6 +28,7 @@ def plan_private_fit(
     batch_size: int,
     epochs: int | None,
     resumable: bool,
+    redraw: bool,
 ) -> PrivateFit | None:
     """The DP plan (schema, budget split, noise, epochs) when `epsilon` is set, else None."""
     if epsilon is None:
@@ -60,4 +54,5 @@ def plan_private_fit(
         epochs=epochs,
         default_epochs=default_epochs(len(data), batch_size),
         steps_per_epoch=epoch_steps(len(data), batch_size),
+        redraw=redraw,
     )

@@ -59,7 +59,8 @@ def test_age_thresholds_hold_across_columns(adult, large_sample):
     assert real_young["education"].isin(DEGREES).mean() < 0.005
     assert young["education"].isin(DEGREES).mean() < 0.05, len(young)  # 0.006; the generator alone 0.076
     old = large_sample[large_sample["age"] >= 66]
-    assert old["hours-per-week"].mean() < 38  # 37.5, real 29.0, the generator alone 40.0
+    # 37.5 on an AVX-512 CPU, 38.1 on AVX2 (the fits round apart); real 29.0, the generator alone 40.0
+    assert old["hours-per-week"].mean() < 39
 
 
 def test_income_follows_a_large_capital_gain(adult, large_sample):

@@ -12,7 +12,6 @@ synthesizer reaches on that many entities.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,9 +20,8 @@ from typing import Any
 
 from synthdata.errors import SynthDataError
 from synthdata.evaluate.entities import EntityRealism, Tables, entity_realism, read_tables
-from synthdata.evaluate.report import json_ready
+from synthdata.evaluate.report import json_ready, write_json, write_page
 from synthdata.io import read_database_catalog
-from synthdata.output_files import check_output_path, write_text_atomically
 from synthdata.relational.date_values import date_forms
 from synthdata.relational.layout import DatabaseLayout, Link, SchemaSource
 from synthdata.version import __version__
@@ -63,19 +61,11 @@ class DatabaseReport:
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
         """Write `to_dict()` as JSON; returns the path written."""
-        target = check_output_path(path, overwrite=True)
-        return write_text_atomically(target, json.dumps(self.to_dict(), indent=2) + "\n")
+        return write_json(self.to_dict(), path)
 
     def to_html(self, path: str | os.PathLike[str]) -> Path:
         """Write a self-contained HTML page; returns the path."""
-        try:
-            from synthdata.evaluate.html import render_database_report
-        except ImportError as error:
-            raise SynthDataError(
-                f"The HTML report needs matplotlib ({error}); install it with `pip install synthdata[report]`."
-            ) from None
-        target = check_output_path(path, overwrite=True)
-        return write_text_atomically(target, render_database_report(self))
+        return write_page(path, lambda html: html.render_database_report(self))
 
     def __str__(self) -> str:
         lines = ["synthdata database evaluation: entity-level detection ROC AUC (0.5: indistinguishable)"]

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -72,19 +74,11 @@ class Report:
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
         """Write `to_dict()` as JSON; returns the path written."""
-        target = check_output_path(path, overwrite=True)
-        return write_text_atomically(target, json.dumps(self.to_dict(), indent=2) + "\n")
+        return write_json(self.to_dict(), path)
 
     def to_html(self, path: str | os.PathLike[str]) -> Path:
         """Write a self-contained HTML page (plots embedded, no external assets); returns the path."""
-        try:
-            from synthdata.evaluate.html import render_report
-        except ImportError as error:
-            raise SynthDataError(
-                f"The HTML report needs matplotlib ({error}); install it with `pip install synthdata[report]`."
-            ) from None
-        target = check_output_path(path, overwrite=True)
-        return write_text_atomically(target, render_report(self))
+        return write_page(path, lambda html: html.render_report(self))
 
     def __str__(self) -> str:
         lines = [
@@ -123,3 +117,22 @@ def json_ready(value: Any) -> Any:
     if value is pd.NA or value is pd.NaT:
         return None
     return value
+
+
+def write_json(document: dict[str, Any], path: str | os.PathLike[str]) -> Path:
+    """`document` as indented JSON at `path`, written atomically; returns the path."""
+    target = check_output_path(path, overwrite=True)
+    return write_text_atomically(target, json.dumps(document, indent=2) + "\n")
+
+
+def write_page(path: str | os.PathLike[str], render: Callable[[ModuleType], str]) -> Path:
+    """The HTML page `render(synthdata.evaluate.html)` makes, written atomically at `path`.
+    The renderer is imported here, not with the report: it needs matplotlib, an extra."""
+    try:
+        from synthdata.evaluate import html
+    except ImportError as error:
+        raise SynthDataError(
+            f"The HTML report needs matplotlib ({error}); install it with `pip install synthdata[report]`."
+        ) from None
+    target = check_output_path(path, overwrite=True)
+    return write_text_atomically(target, render(html))

@@ -85,6 +85,7 @@ class PrivateFit:
     redraw_mechanism: Mechanism | None = None
     statistics: PrivateStatistics | None = None
     pseudo: pd.DataFrame = field(default_factory=pd.DataFrame)
+    encoded_pseudo: torch.Tensor | None = None
 
     @classmethod
     def plan(
@@ -171,8 +172,11 @@ class PrivateFit:
 
     def encoded_releases(self, transformer: Any, random: np.random.Generator) -> torch.Tensor:
         """The pseudo table, encoded: rows whose one-column shares and quantiles are the
-        released histograms', what a stage in POST_PROCESSING_STAGES is fitted on."""
-        return transformer.transform(self.pseudo, rng=random)
+        released histograms', what a stage in POST_PROCESSING_STAGES is fitted on and the
+        redraw reads its bins and shares from. Encoded once, when a stage first asks."""
+        if self.encoded_pseudo is None:
+            self.encoded_pseudo = transformer.transform(self.pseudo, rng=random)
+        return self.encoded_pseudo
 
     def stage(
         self, name: str, transformer: Any, device: torch.device, encoded: torch.Tensor, random: np.random.Generator

@@ -28,7 +28,7 @@ from data_split import load_split
 from lineup import Lineup, gan_architecture
 from machine import describe_machine, finish
 from result_files import machine_markdown, write_results
-from rules_held import found_rules, rules_markdown, share_holding
+from rules_held import found_rules, rules_markdown, rules_payload, share_holding
 from scoring import fidelity_markdown, score_holdout
 
 SYSTEM_NAMES = ("synthdata", "mostlyai", "gaussian_copula", "ctgan")
@@ -89,10 +89,7 @@ def main() -> None:
         "machine": finish(machine),
         "real_holdout": ceiling,
         "systems": systems,
-        "rules": [
-            {"rule": rule.describe(), "shares": {label: values[i] for label, values in shares.items()}}
-            for i, rule in enumerate(rules)
-        ],
+        "rules": rules_payload(rules, shares),
     }
     markdown = "\n\n".join(
         [

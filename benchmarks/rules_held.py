@@ -42,3 +42,11 @@ def rules_markdown(rules: list[Constraint], shares: dict[str, list[float | None]
         for index, rule in enumerate(rules)
     ]
     return markdown_table(header, lines)
+
+
+def rules_payload(rules: list[Constraint], shares: dict[str, list[float | None]]) -> list[dict]:
+    """The same as `rules_markdown`, for a result file's JSON."""
+    return [
+        {"rule": rule.describe(), "shares": {label: values[index] for label, values in shares.items()}}
+        for index, rule in enumerate(rules)
+    ]

@@ -28,7 +28,7 @@ import pandas as pd
 from data_split import load_split
 from machine import describe_machine, finish
 from result_files import machine_markdown, markdown_table, number, write_results
-from rules_held import found_rules, rules_markdown, share_holding
+from rules_held import found_rules, rules_markdown, rules_payload, share_holding
 from scoring import score_holdout, score_synthetic
 
 from synthdata import TabularGAN
@@ -108,10 +108,7 @@ def report(split, runs: dict[str, str], name: str) -> None:
         "machine": finish(machine),
         "real_holdout": ceiling,
         "runs": results,
-        "rules": [
-            {"rule": rule.describe(), "shares": {label: values[i] for label, values in shares.items()}}
-            for i, rule in enumerate(rules)
-        ],
+        "rules": rules_payload(rules, shares),
     }
     for path in write_results(name, payload, markdown):
         print(path)

@@ -25,13 +25,13 @@ the noisy histograms, and so are the category shares the slot offsets aim at
 from __future__ import annotations
 
 import torch
-from opacus import GradSampleModule
-from opacus.optimizers import DPOptimizer
+from opacus.grad_sample import GradSampleModuleFastGradientClipping
+from opacus.optimizers import DPOptimizerFastGradientClipping
 
 from synthdata.models.pipeline import FIT_ROWS, EarlierStages
 from synthdata.models.redraw import Conditionals, Redraw, conditional_loss, untrained_conditionals
 from synthdata.models.small_network import adam
-from synthdata.privacy.dp_sgd import MAX_GRAD_NORM, secret_generator
+from synthdata.privacy.dp_sgd import MAX_GRAD_NORM, backward_clipped, secret_generator
 from synthdata.transform.table import DataTransformer
 
 # Rows per DP-SGD step on average, passes over the rows, the network's hidden widths
@@ -82,8 +82,8 @@ def train_private(
     network = conditionals.network.train()
     secret = secret_generator(real.device)
     # The hooks sit on the network's own layers, which `conditional_loss` runs.
-    private = GradSampleModule(network, loss_reduction="sum")
-    optimizer = DPOptimizer(
+    private = GradSampleModuleFastGradientClipping(network, loss_reduction="sum", max_grad_norm=MAX_GRAD_NORM)
+    optimizer = DPOptimizerFastGradientClipping(
         adam(network, LEARNING_RATE),
         noise_multiplier=noise_multiplier,
         max_grad_norm=MAX_GRAD_NORM,
@@ -96,7 +96,7 @@ def train_private(
         drawn = (torch.rand(len(real), device=real.device, generator=secret) < sample_rate).nonzero().squeeze(1)
         columns = torch.randint(n_columns, (len(drawn),), device=real.device, generator=secret)
         optimizer.zero_grad(set_to_none=True)
-        conditional_loss(conditionals, real[drawn], columns, "sum").backward()
+        backward_clipped(private, conditional_loss(conditionals, real[drawn], columns, "none"))
         optimizer.step()
     private.remove_hooks()
     network.eval()

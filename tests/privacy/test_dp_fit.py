@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from opacus.accountants import RDPAccountant
-from opacus.optimizers import DPOptimizer
+from opacus.optimizers import DPOptimizerFastGradientClipping
 
 from synthdata import Schema, TabularGAN
 from synthdata.models.calibrate import Calibrate
@@ -31,7 +31,7 @@ def fitted(patients):
     sampling stage was fitted on recorded."""
     released, steps, stage_rows = [], [], []
     monkey = pytest.MonkeyPatch()
-    gaussian, pre_step, calibrate = noisy_statistics.gaussian, DPOptimizer.pre_step, Calibrate.fit
+    gaussian, pre_step, calibrate = noisy_statistics.gaussian, DPOptimizerFastGradientClipping.pre_step, Calibrate.fit
 
     def spied_gaussian(counts, std, random):
         released.append(std)
@@ -46,7 +46,7 @@ def fitted(patients):
         return calibrate(self, earlier, real, random)
 
     monkey.setattr(noisy_statistics, "gaussian", spied_gaussian)
-    monkey.setattr(DPOptimizer, "pre_step", spied_pre_step)
+    monkey.setattr(DPOptimizerFastGradientClipping, "pre_step", spied_pre_step)
     monkey.setattr(Calibrate, "fit", spied_calibrate)
     try:
         model = TabularGAN(epsilon=EPSILON, epochs=4, batch_size=40, verbose=False).fit(patients)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from opacus.accountants import RDPAccountant
-from opacus.optimizers import DPOptimizer
+from opacus.optimizers import DPOptimizerFastGradientClipping
 
 from synthdata import TabularGAN
 from synthdata.privacy import dp_redraw
@@ -27,7 +27,7 @@ def fitted(table):
     """The fit, with the noise multiplier of every DP-SGD step and the rows the redraw trained on."""
     steps, trained_on = [], []
     monkey = pytest.MonkeyPatch()
-    pre_step, train_private = DPOptimizer.pre_step, dp_redraw.train_private
+    pre_step, train_private = DPOptimizerFastGradientClipping.pre_step, dp_redraw.train_private
 
     def spied_pre_step(self, *args, **kwargs):
         steps.append(self.noise_multiplier)
@@ -37,7 +37,7 @@ def fitted(table):
         trained_on.append((len(real), conditionals.features.value_edges))
         return train_private(conditionals, real, noise_multiplier, sample_rate, steps)
 
-    monkey.setattr(DPOptimizer, "pre_step", spied_pre_step)
+    monkey.setattr(DPOptimizerFastGradientClipping, "pre_step", spied_pre_step)
     monkey.setattr(dp_redraw, "train_private", spied_train_private)
     try:
         model = TabularGAN(epsilon=EPSILON, epochs=2, batch_size=100, verbose=False).fit(table)

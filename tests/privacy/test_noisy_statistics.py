@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -45,8 +47,21 @@ def test_a_column_mostly_zero_keeps_its_point_mass_in_the_released_bins(adult):
     assert edges[zero_bin] >= -0.5 and edges[zero_bin + 1] <= 0.5  # the bin holds 0 and no other integer
     share = histogram.counts[zero_bin] / histogram.counts.sum()
     assert abs(share - (gains == 0).mean()) < 0.01
-    assert edges[0] == low or edges[0] == -0.5  # still starts at the released bound
-    assert edges[-1] == high
+    # the bins cover the released bounds' integers, and no further than the last bin's width
+    assert edges[0] == math.ceil(low) - 0.5
+    assert edges[-2] < math.floor(high) + 0.5 <= edges[-1]
+    assert np.allclose(edges % 1.0, 0.5)  # halfway between integers: each bin holds whole integers
+
+
+def test_an_integer_column_of_a_few_hundred_values_keeps_each_integers_share(adult):
+    hours = adult["hours-per-week"].to_numpy(dtype=float)
+    low, high = noisy_bounds(hours, std=5.0, random=np.random.default_rng(0))
+    edges = numeric_bins(low, high, integral=True)
+    assert np.allclose(np.diff(edges), 1.0)  # one bin per integer
+    histogram = numeric_histogram(hours, edges, std=5.0, random=np.random.default_rng(1))
+    forty = int(np.searchsorted(edges, 40.0)) - 1
+    share = histogram.counts[forty] / histogram.counts.sum()
+    assert (hours == 40).mean() > 0.4 and abs(share - (hours == 40).mean()) < 0.01
 
 
 def test_bins_without_zero_inside_are_the_equal_width_grid():

@@ -33,9 +33,9 @@ import torch
 
 import synthdata
 from synthdata import Schema
+from synthdata.device import resolve_device
 from synthdata.evaluate.distance import distance_to_closest_record
 from synthdata.evaluate.kinds import evaluated_columns, metric_kinds, prepare_table
-from synthdata.models.tabular_gan import resolve_device
 
 REPO = Path(__file__).resolve().parents[1]
 ADULT = REPO.parent / "shared" / "data" / "adult.csv"

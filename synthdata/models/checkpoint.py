@@ -12,10 +12,26 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import torch
 
 from synthdata.errors import ModelFileError, SynthDataError
 from synthdata.persist import load_model, prefixed, save_model
+
+# The options a resumed fit may change: how long it trains, where, what it reports,
+# and the sampling stages fitted after training; every other one changes the run.
+RESUMABLE_OPTIONS = ("epochs", "max_time", "verbose", "device", "calibrate", "refine", "redraw")
+
+
+def fit_fingerprint(data: pd.DataFrame, encoded_dim: int, options: dict[str, Any]) -> dict[str, Any]:
+    """What a checkpoint records of its fit, so that only the same fit resumes from it:
+    the table's shape, the encoding's width and the options of `TabularGAN.get_params`."""
+    return {
+        "rows": len(data),
+        "columns": [str(name) for name in data.columns],
+        "encoded_dim": encoded_dim,
+        "options": {k: v for k, v in options.items() if k not in RESUMABLE_OPTIONS},
+    }
 
 
 def checkpoint_state(

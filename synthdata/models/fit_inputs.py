@@ -1,4 +1,4 @@
-"""What `TabularGAN` checks before it reads data: the table, its schema and the seed,
+"""What `TabularGAN` checks before it learns data: the table, its schema and the seed,
 each refused with a message that says what to change."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import pandas as pd
 
 from synthdata.errors import SynthDataError
 from synthdata.schema import Schema
+from synthdata.schema.column import Column
 
 
 def checked_frame(data: pd.DataFrame) -> pd.DataFrame:
@@ -37,6 +38,19 @@ def check_schema_covers(schema: Schema, data: pd.DataFrame) -> None:
             f"The data has columns the schema does not declare: {undeclared}; add them to the "
             f"schema or drop them from the data."
         )
+
+
+def learned_columns(schema: Schema) -> list[Column]:
+    """The columns of the reshaped table (`Schema.transform`) that the model learns: at
+    least one, or there is nothing to fit."""
+    modelled = [c for c in schema.columns_after_transform() if c.is_modelled]
+    if not modelled:
+        kinds = ", ".join(f"{c.name!r}: {c.type}" for c in list(schema.columns.values())[:8])
+        raise SynthDataError(
+            f"No column is learned from data ({kinds}); there is nothing to fit. Generate "
+            f"the table from its schema alone: Schema.infer(df).sample(n)."
+        )
+    return modelled
 
 
 def check_seed(seed: Any) -> int:

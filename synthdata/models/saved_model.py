@@ -2,7 +2,8 @@
 
 `TabularGAN.save` and `load` decide when a file is written and how a bad one is
 refused; the layout of its contents (model file format 2, see `synthdata.persist`)
-is kept here, where writing and reading it sit side by side and cannot drift apart.
+is kept here, where writing and reading it sit side by side and cannot drift apart,
+and so is the summary of them that `TabularGAN.info` (and `synthdata info`) shows.
 """
 
 from __future__ import annotations
@@ -50,3 +51,26 @@ def restore_fitted_fields(model: TabularGAN, meta: dict[str, Any], tensors: dict
     model.privacy_ = meta["privacy"]  # None for a fit without DP
     model.file_versions_ = (meta["synthdata_version"], meta["format_version"])
     model.category_counts_ = [tensors[f"category_counts.{i}"] for i in range(len(model.transformer_.category_spans))]
+
+
+def model_info(model: TabularGAN) -> dict[str, Any]:
+    """`TabularGAN.info` of a fitted model, read from the fields its file stores."""
+    kinds = {}
+    for column in model.schema_.columns.values():
+        detail = column.provider or column.format if not column.is_modelled else None
+        kinds[column.name] = f"{column.type} ({detail})" if detail else column.type
+    return {
+        "synthdata_version": model.file_versions_[0],
+        "format_version": model.file_versions_[1],
+        "n_rows": model.n_rows_,
+        "training": {k: v for k, v in model.training_.items() if k != "losses"},
+        "options": model.get_params(),
+        "columns": {name: kinds.get(name, "?") for name in model.columns_},
+        "constraints": [_declared(constraint.to_dict()) for constraint in model.schema_.constraints],
+        "privacy": model.privacy_,
+    }
+
+
+def _declared(constraint: dict[str, Any]) -> dict[str, Any]:
+    """A constraint as its schema file declares it, without the state learned by fitting."""
+    return {key: value for key, value in constraint.items() if key != "fitted"}

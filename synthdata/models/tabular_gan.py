@@ -4,7 +4,8 @@ It wires the pipeline of DESIGN.md together and owns nothing else: the schema sa
 what each column is and reparametrizes constrained columns, the DataTransformer
 encodes the modelled ones, the AdversarialTrainer learns them, and sampling runs
 the same chain backwards before the schema fills in generated columns (ids, Faker
-values) that the model never sees.
+values) that the model never sees. A fit's plan says how each step reads the real
+rows: as they are (synthdata.models.plain_fit), or under differential privacy.
 """
 
 from __future__ import annotations
@@ -21,23 +22,23 @@ from tqdm.auto import tqdm
 
 from synthdata.device import DeviceName, resolve_device
 from synthdata.errors import NotFittedError, SchemaError, SynthDataError
-from synthdata.models.checkpoint import read_checkpoint, write_checkpoint
+from synthdata.models.checkpoint import fit_fingerprint, read_checkpoint, write_checkpoint
 from synthdata.models.ctgan import NetworkConfig, restored_generator
 from synthdata.models.duration import parse_duration
-from synthdata.models.fit_inputs import check_schema_covers, check_seed, checked_frame
+from synthdata.models.fit_inputs import check_schema_covers, check_seed, checked_frame, learned_columns
 from synthdata.models.pipeline import SamplingPipeline, SamplingStage
+from synthdata.models.plain_fit import PlainFit
 from synthdata.models.progress import Phase, show_progress, train_with_progress
 from synthdata.models.replicas import Replicas
 from synthdata.models.sampler import RowSampler
-from synthdata.models.saved_model import restore_fitted_fields, saved_contents
+from synthdata.models.saved_model import model_info, restore_fitted_fields, saved_contents
 from synthdata.models.stages import STAGE_OPTIONS, STAGES, checked_stage_names, loaded_stages
-from synthdata.models.training import AdversarialTrainer, default_epochs
+from synthdata.models.training import training_record
 from synthdata.models.user_conditions import ResolvedConditions
 from synthdata.persist import FORMAT_VERSION, load_model, prefixed, save_model
 from synthdata.privacy.budget import check_epsilon
 from synthdata.privacy.request import plan_private_fit
 from synthdata.schema import Schema
-from synthdata.transform.table import DataTransformer
 from synthdata.version import __version__
 
 
@@ -138,51 +139,31 @@ class TabularGAN:
             resumable=distributed or checkpoint is not None,
             redraw=self.redraw,
         )
-        if private is not None:
-            self.schema_ = private.schema
-        else:
-            self.schema_ = schema if schema is not None else Schema.infer(data)
+        plan = (
+            private
+            if private is not None
+            else PlainFit.plan(data, schema, epochs=self.epochs, batch_size=self.batch_size)
+        )
+        self.schema_ = plan.schema
         check_schema_covers(self.schema_, data)
         self.schema_.fit_constraints(data)
         reshaped = self.schema_.transform(data)
-        modelled = [c for c in self.schema_.columns_after_transform() if c.is_modelled]
-        if not modelled:
-            kinds = ", ".join(f"{c.name!r}: {c.type}" for c in list(self.schema_.columns.values())[:8])
-            raise SynthDataError(
-                f"No column is learned from data ({kinds}); there is nothing to fit. Generate "
-                f"the table from its schema alone: Schema.infer(df).sample(n)."
-            )
+        modelled = learned_columns(self.schema_)
         with Phase("Encoding columns", verbose):
-            if private is not None:
-                reshaped = private.release_statistics(reshaped, rng)
-                modelled = private.columns  # with the released bounds and null shares
-            self.transformer_ = DataTransformer().fit(private.pseudo if private else reshaped, modelled, rng=rng)
-            encoded = self.transformer_.transform(reshaped, rng=rng).to(device)
+            self.transformer_, encoded = plan.encode(reshaped, modelled, rng)
+            encoded = encoded.to(device)
 
-        trainer_options: dict[str, Any] = {
-            "config": self._network_config(),
-            "batch_size": self.batch_size,
-            "generator": torch_random,
-            "replicas": replicas,
-        }
-        trainer: AdversarialTrainer = (
-            private.trainer(encoded, self.transformer_, len(data), **trainer_options)
-            if private is not None
-            else AdversarialTrainer(encoded, self.transformer_.spans_, **trainer_options)
+        trainer = plan.trainer(
+            encoded,
+            self.transformer_,
+            len(data),
+            config=self._network_config(),
+            batch_size=self.batch_size,
+            generator=torch_random,
+            replicas=replicas,
         )
-        self.epochs_ = self.epochs if self.epochs is not None else default_epochs(len(encoded), self.batch_size)
-        if private is not None:
-            self.epochs_ = private.epochs
-        fingerprint = {
-            "rows": len(data),
-            "columns": [str(name) for name in data.columns],
-            "encoded_dim": self.transformer_.output_dim,
-            "options": {
-                k: v
-                for k, v in self.get_params().items()
-                if k not in ("epochs", "max_time", "verbose", "device", "calibrate", "refine", "redraw")
-            },
-        }
+        self.epochs_ = plan.epochs
+        fingerprint = fit_fingerprint(data, self.transformer_.output_dim, self.get_params())
         start_epoch = 0
         if resume and checkpoint is not None and Path(checkpoint).exists():
             start_epoch, meta, tensors = read_checkpoint(checkpoint, fingerprint=fingerprint)
@@ -201,30 +182,20 @@ class TabularGAN:
             save_every=checkpoint_every if checkpoint is not None and self.replica_rank_ == 0 else None,
             save=save,
         )
-        self.training_ = {
-            "epochs": self.epochs_,
-            "epochs_run": len(self.history_),
-            "seconds": round(sum(epoch.seconds for epoch in self.history_), 3),
-            "device": str(device),
-            "losses": [[round(e.generator_loss, 5), round(e.critic_loss, 5)] for e in self.history_],
-        }
+        self.training_ = training_record(self.epochs_, self.history_, device)
         self.file_versions_ = (__version__, FORMAT_VERSION)
         self.generator_ = trainer.generator.eval()
         self.category_counts_ = [counts.cpu() for counts in trainer.category_counts]
-        self.privacy_ = private.record(len(self.history_) * trainer.steps_per_epoch) if private is not None else None
+        self.privacy_ = plan.record(len(self.history_) * trainer.steps_per_epoch)
         self.n_rows_ = len(data)
         self.columns_ = list(data.columns)
         self.device_ = device
         self.pipeline_ = self._raw_pipeline()
-        for name, stage_type in STAGES.items():
+        for name in STAGES:
             if not getattr(self, STAGE_OPTIONS[name]):
                 continue
             # under DP a stage reads the releases, or the rows through its own budget item
-            planned = (
-                (stage_type(self.transformer_, device), encoded)
-                if private is None
-                else private.stage(name, self.transformer_, device, encoded, rng)
-            )
+            planned = plan.stage(name, self.transformer_, device, encoded, rng)
             if planned is not None:
                 stage, rows = planned
                 with Phase(stage.description, verbose):
@@ -398,20 +369,7 @@ class TabularGAN:
         """What the model is: versions, rows learned, training run, options, column kinds,
         and the constraints and rules its rows keep (as in the schema file)."""
         self._row_sampler()
-        kinds = {}
-        for column in self.schema_.columns.values():
-            detail = column.provider or column.format if not column.is_modelled else None
-            kinds[column.name] = f"{column.type} ({detail})" if detail else column.type
-        return {
-            "synthdata_version": self.file_versions_[0],
-            "format_version": self.file_versions_[1],
-            "n_rows": self.n_rows_,
-            "training": {k: v for k, v in self.training_.items() if k != "losses"},
-            "options": self.get_params(),
-            "columns": {name: kinds.get(name, "?") for name in self.columns_},
-            "constraints": [_declared(constraint.to_dict()) for constraint in self.schema_.constraints],
-            "privacy": self.privacy_,
-        }
+        return model_info(self)
 
     def get_params(self) -> dict[str, Any]:
         """The hyper-parameters given to `__init__` (sklearn convention)."""
@@ -433,8 +391,3 @@ class TabularGAN:
             "epsilon": self.epsilon,
             "delta": self.delta,
         }
-
-
-def _declared(constraint: dict[str, Any]) -> dict[str, Any]:
-    """A constraint as its schema file declares it, without the state learned by fitting."""
-    return {key: value for key, value in constraint.items() if key != "fitted"}

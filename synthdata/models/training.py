@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -64,6 +65,18 @@ class EpochReport:
     critic_loss: float
     seconds: float
     rows_per_second: float
+
+
+def training_record(epochs: int, history: list[EpochReport], device: torch.device) -> dict[str, Any]:
+    """The run as `training_` and the model file keep it: epochs planned and run, seconds
+    spent, the device, and each epoch's (generator, critic) losses."""
+    return {
+        "epochs": epochs,
+        "epochs_run": len(history),
+        "seconds": round(sum(epoch.seconds for epoch in history), 3),
+        "device": str(device),
+        "losses": [[round(e.generator_loss, 5), round(e.critic_loss, 5)] for e in history],
+    }
 
 
 class AdversarialTrainer:

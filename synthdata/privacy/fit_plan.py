@@ -40,7 +40,7 @@ from synthdata.privacy.record import privacy_record
 from synthdata.privacy.schema import private_schema
 from synthdata.schema import Schema
 from synthdata.schema.column import Column
-from synthdata.transform.table import DISCRETE_TYPES
+from synthdata.transform.table import DISCRETE_TYPES, DataTransformer
 
 STATISTICS_SHARE = 0.15
 # The share of epsilon the redraw network's DP-SGD would spend alone (see
@@ -171,6 +171,16 @@ class PrivateFit:
             self.schema.columns[column.name] = column
         self.pseudo = self.statistics.pseudo_table(self.columns, random)
         return conform(data, self.columns, self.pseudo, random)
+
+    def encode(
+        self, data: pd.DataFrame, modelled: list[Column], random: np.random.Generator
+    ) -> tuple[DataTransformer, torch.Tensor]:
+        """The transformer fitted on the pseudo table, and the conformed rows it encodes
+        (see `release_statistics`). The plan's columns, which carry the released bounds
+        and null shares, stand in for the schema's `modelled` ones."""
+        conformed = self.release_statistics(data, random)
+        transformer = DataTransformer().fit(self.pseudo, self.columns, rng=random)
+        return transformer, transformer.transform(conformed, rng=random)
 
     def encoded_releases(self, transformer: Any, random: np.random.Generator) -> torch.Tensor:
         """The pseudo table, encoded: rows whose one-column shares and quantiles are the

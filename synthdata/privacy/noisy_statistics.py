@@ -36,8 +36,15 @@ VALUE_BINS = 64
 # over 64 equal-width bins kept the mass at 40 only in part (KS complement 0.80 after
 # calibration at epsilon 10). Released bounds sit on a grid of powers of 2, so a
 # column of 1-99 is released as at most 0-128 and one of ages as at most 0-128 or
-# 16-256. Wider integer columns get bins of a whole number of integers each.
+# 16-256. Wider integer columns get bins of a whole number of integers each, and so
+# do narrow ones whose rows are too few for one bin per integer (`integers_per_bin`).
 INTEGER_BINS = 256
+# A bin holding its even share of the rows is to reach this share of the noise bar.
+# At 1 the bins of Adult's hours per week at epsilon 1 (26,048 rows, noise 60) would
+# hold two integers, and the mass at 40 would be spread over 40 and 41; at 0.5 the
+# cumulative shares of 800 ages (noise 10) were 0.14 from the real ones on one draw
+# in five. 0.75 keeps both: one bin per integer for the first, four for the second.
+EVEN_SHARE_OF_BAR = 0.75
 # The chance that a column's released bounds reach a magnitude bin no row holds. A
 # false bound stretches the column over powers of 2 the data never reaches (Adult's
 # hours per week was released up to 2^51 and sampled there): at 0.05 a column, one
@@ -73,14 +80,28 @@ def noisy_bounds(values: np.ndarray, std: float, random: np.random.Generator) ->
     return float(MAGNITUDE_EDGES[kept[0]]), float(MAGNITUDE_EDGES[kept[-1] + 1])
 
 
-def numeric_bins(low: float, high: float, integral: bool) -> np.ndarray:
+def integers_per_bin(low: float, high: float, rows: int, std: float) -> int:
+    """The fewest integers per bin with which a bin holding its even share of `rows`
+    reaches EVEN_SHARE_OF_BAR of the bar under which `denoised` zeroes a count.
+
+    Narrow bins of few rows drown: 800 Adult ages over 113 integers (noise 10), one
+    bin per integer, kept 4 ages above the bar, the released cumulative shares up to
+    0.56 from the real ones. The row count, the bounds and the noise are public, so
+    the width is too."""
+    integers = max(1, math.floor(high) - math.ceil(low) + 1)
+    return max(1, math.ceil(EVEN_SHARE_OF_BAR * _bar(std, integers + 1) * integers / max(rows, 1)))
+
+
+def numeric_bins(low: float, high: float, integral: bool, min_integers: int = 1) -> np.ndarray:
     """Bin edges between public (declared or released) bounds. An integer column's
     edges sit halfway between integers, so that a value drawn uniformly in a bin and
-    rounded is each of the bin's integers equally often."""
+    rounded is each of the bin's integers equally often; each bin holds at least
+    `min_integers` of them."""
     high = max(high, low + 1.0)  # a declared min equal to the max still gets one bin
     if integral and math.ceil(low) <= math.floor(high):
         first, last = math.ceil(low), math.floor(high)
         width = max(1, math.ceil((last - first + 1) / VALUE_BINS)) if last - first >= INTEGER_BINS else 1
+        width = max(width, min_integers)
         edges = np.arange(first, last + width + 1, width, dtype=float) - 0.5
         edges = edges[: int(np.searchsorted(edges, last + 0.5)) + 1]
     else:
@@ -102,12 +123,17 @@ def numeric_histogram(values: np.ndarray, edges: np.ndarray, std: float, random:
 
 
 def denoised(noisy: np.ndarray, std: float) -> np.ndarray:
-    """Counts under the noise set to 0 (post-processing): without, every empty bin
-    (and the null bin of a column without nulls) keeps a share of noise. The bar is
-    the count an empty bin passes with probability 0.05 / bins, so that few empty
-    bins of a wide histogram survive."""
-    kept = np.where(noisy > std * float(norm.isf(0.05 / len(noisy))), noisy, 0.0)
+    """Counts under the noise set to 0 (post-processing): without, every empty
+    bin (and the null bin of a column without nulls) keeps a share of noise. The
+    bar is the count an empty bin passes with probability 0.05 / bins, so that few
+    empty bins of a wide histogram survive."""
+    kept = np.where(noisy > _bar(std, len(noisy)), noisy, 0.0)
     return kept if kept.sum() > 0 else np.clip(noisy, 0.0, None)
+
+
+def _bar(std: float, bins: int) -> float:
+    """The count an empty bin's noise passes with probability 0.05 / bins."""
+    return std * float(norm.isf(0.05 / bins))
 
 
 def category_histogram(

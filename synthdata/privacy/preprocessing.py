@@ -23,6 +23,7 @@ from synthdata.privacy.noisy_statistics import (
     NoisyHistogram,
     category_histogram,
     noisy_bounds,
+    integers_per_bin,
     numeric_bins,
     numeric_histogram,
     release_threshold,
@@ -152,7 +153,9 @@ def release(
             histograms[column.name] = category_histogram(series, declared, std, threshold, random)
         else:
             low, high = declared_bounds(column) or bounds[column.name]
-            edges = numeric_bins(low, high, integral=column.type == "integer")
+            integral = column.type == "integer"
+            width = integers_per_bin(low, high, len(data), std) if integral else 1
+            edges = numeric_bins(low, high, integral=integral, min_integers=width)
             histograms[column.name] = numeric_histogram(to_floats(series, column), edges, std, random)
     return PrivateStatistics(histograms)
 

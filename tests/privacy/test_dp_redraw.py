@@ -90,7 +90,9 @@ def test_the_redraw_bins_come_from_the_releases(fitted, table):
     ((_, edges),) = trained_on
     assert edges.shape[1] == min(16, PSEUDO_ROWS // 250) - 1
     rows = model.sample(3000, seed=1)
-    assert set(rows["income"]) <= set(table["income"])
+    assert set(rows["income"].dropna()) <= set(table["income"])
+    # an empty null bin is released now and then by design (noisy_statistics.denoised)
+    assert rows["income"].isna().mean() == pytest.approx(model.schema_.columns["income"].nullable, abs=0.02)
     # balanced to the released shares, which are the real ones up to the noise
     assert rows["income"].value_counts(normalize=True).max() == pytest.approx(
         table["income"].value_counts(normalize=True).max(), abs=0.1

@@ -10,6 +10,7 @@ import pandas as pd
 from synthdata.privacy.noisy_statistics import (
     category_histogram,
     noisy_bounds,
+    integers_per_bin,
     numeric_bins,
     numeric_histogram,
     release_threshold,
@@ -76,3 +77,20 @@ def test_released_bounds_seldom_reach_magnitudes_no_row_holds(adult):
     # every row lies below 128; a bound above it is a noise spike in an empty bin
     assert hours.max() < 128 and (highs == 128).mean() > 0.99
     assert (highs > 128).mean() < 0.004
+
+
+def test_an_integer_column_of_few_rows_gets_bins_wide_enough_to_outlast_the_noise(adult):
+    # 800 ages over one bin per integer: each bin holds about 10 rows, under the noise
+    ages = adult["age"].sample(800, random_state=2).to_numpy(dtype=float)
+    width = integers_per_bin(16.0, 128.0, len(ages), std=10.0)
+    edges = numeric_bins(16.0, 128.0, integral=True, min_integers=width)
+    assert width > 1 and np.allclose(np.diff(edges)[1:-1], width)
+    real_cumulative = np.array([(ages < edge).mean() for edge in edges[1:]])
+    errors = []
+    for seed in range(10):
+        values = numeric_histogram(ages, edges, std=10.0, random=np.random.default_rng(seed)).counts[:-1]
+        errors.append(np.abs(np.cumsum(values) / values.sum() - real_cumulative).max())
+    # one bin per integer: 0.50 on average; 64 equal-width bins: 0.22
+    assert np.mean(errors) < 0.1 and max(errors) < 0.2
+    # with the rows of all of Adult, one bin per integer
+    assert integers_per_bin(16.0, 128.0, len(adult), std=10.0) == 1

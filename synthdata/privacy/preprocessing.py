@@ -22,8 +22,8 @@ from synthdata.privacy.accountant import Mechanism
 from synthdata.privacy.noisy_statistics import (
     NoisyHistogram,
     category_histogram,
-    noisy_bounds,
     integers_per_bin,
+    noisy_bounds,
     numeric_bins,
     numeric_histogram,
     release_threshold,

@@ -9,8 +9,8 @@ import pandas as pd
 
 from synthdata.privacy.noisy_statistics import (
     category_histogram,
-    noisy_bounds,
     integers_per_bin,
+    noisy_bounds,
     numeric_bins,
     numeric_histogram,
     release_threshold,

@@ -11,6 +11,7 @@ what they learn and of what is measured, since neither reference can model them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,9 +62,15 @@ class Split:
         return [name for name, column in self.schema.columns.items() if column.is_modelled]
 
 
-def load_split(path: str | Path, *, target: str | None, max_rows: int | None = None) -> Split:
-    """Read `path`, optionally keep `max_rows` random rows, and split it 80/20."""
+def load_split(
+    path: str | Path, *, target: str | None, max_rows: int | None = None, parse_dates: Sequence[str] = ()
+) -> Split:
+    """Read `path`, optionally keep `max_rows` random rows, and split it 80/20. The
+    `parse_dates` columns are parsed as a user would before a DP fit, which reads
+    text as categories (dates in text are told only by their values)."""
     table = read_table(path)
+    for name in parse_dates:
+        table[name] = pd.to_datetime(table[name], errors="raise")
     if target is not None and target not in table.columns:
         raise SystemExit(f"--target {target!r} is not a column of {path}; columns: {list(table.columns)}")
     if max_rows is not None and len(table) > max_rows:

@@ -62,9 +62,12 @@ def main() -> None:
     )
     parser.add_argument("--mst-bins", type=int, default=20, help="bins of each continuous column for MST")
     parser.add_argument("--snsynth-python", default=SNSYNTH_PYTHON, help="python of the smartnoise-synth environment")
+    parser.add_argument("--parse-dates", nargs="*", default=[], help="text columns to parse as dates before fitting")
     parser.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated subset of {', '.join(SYSTEMS)}")
     arguments = parser.parse_args()
-    split = load_split(arguments.data, target=arguments.target, max_rows=arguments.max_rows)
+    split = load_split(
+        arguments.data, target=arguments.target, max_rows=arguments.max_rows, parse_dates=arguments.parse_dates
+    )
     machine = describe_machine("cpu")
     delta = default_delta(len(split.train))
     wanted = set(arguments.systems.split(","))

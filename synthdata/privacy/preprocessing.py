@@ -184,10 +184,11 @@ def conform(
         else:
             values = to_floats(data[column.name], column)
             reference = to_floats(allowed, column)
-            low, high = np.nanmin(reference), np.nanmax(reference)
-            values = np.where(np.isnan(values), values, np.clip(values, low, high))
+            released = reference[~np.isnan(reference)]
+            # a column none of whose values was released is learned as all null
+            values = np.clip(values, released.min(), released.max()) if len(released) else np.full_like(values, np.nan)
             if column.type == "integer":
-                values = _nearest(values, np.unique(reference[~np.isnan(reference)]))
+                values = _nearest(values, np.unique(released))
             series = pd.Series(pd.to_datetime(values, unit="s")) if column.type == "datetime" else pd.Series(values)
             known = series.notna() | bool(np.isnan(reference).any())
         unknown = ~known.to_numpy()

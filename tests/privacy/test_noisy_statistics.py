@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,8 @@ from synthdata.privacy.noisy_statistics import (
     numeric_histogram,
     release_threshold,
 )
+from synthdata.privacy.preprocessing import conform
+from synthdata.schema.column import Column
 
 
 def test_a_value_one_row_holds_is_not_released_and_common_ones_are(adult):
@@ -94,3 +97,13 @@ def test_an_integer_column_of_few_rows_gets_bins_wide_enough_to_outlast_the_nois
     assert np.mean(errors) < 0.1 and max(errors) < 0.2
     # with the rows of all of Adult, one bin per integer
     assert integers_per_bin(16.0, 128.0, len(adult), std=10.0) == 1
+
+
+def test_a_numeric_column_none_of_whose_values_was_released_is_conformed_to_nulls_quietly():
+    column = Column(name="DEATHDATE", type="datetime")
+    data = pd.DataFrame({"DEATHDATE": pd.to_datetime(["2001-02-03", None, "1999-12-31"])})
+    pseudo = pd.DataFrame({"DEATHDATE": pd.Series([pd.NaT] * 5, dtype="datetime64[ns]")})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no all-NaN warnings from the empty release
+        conformed = conform(data, [column], pseudo, np.random.default_rng(0))
+    assert conformed["DEATHDATE"].isna().all()

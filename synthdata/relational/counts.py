@@ -88,6 +88,22 @@ class ChildCounts:
             counts[rows] = next(histogram for histogram in found if histogram is not None).draw(len(rows), rng)
         return counts
 
+    def labels(self, labels: np.ndarray, covers: np.ndarray | None) -> np.ndarray:
+        """Each parent's group crossed with its cell of cover where at least `min_parents` real
+        parents shared both, else its cell where as many held it, else its group: what its
+        children's rows are drawn by, as their number is. A patient who died before the records
+        has one encounter, its death certificate; drawn from its group at large, that one is an
+        ordinary encounter, and the group's death certificates go to its patients alive through
+        the records instead."""
+        labels = labels.astype(str)
+        if covers is None:
+            return labels.astype(object)
+        known = list(self.by_cover)
+        cells = covers.astype(str)
+        crossed = _crossed(labels, covers)
+        by_cell = np.where(np.isin(cells, known), cells, labels)
+        return np.where(np.isin(crossed, known), crossed, by_cell).astype(object)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "overall": self.overall.to_dict(),

@@ -3,9 +3,10 @@
 Learning: each real parent row falls in a group (`ParentContext`), the number of its
 children is recorded by group (`ChildCounts`), and by how much of the child table's
 recorded time the parent's window covers where a date rule gives it one
-(`WindowCover`), the child columns most tied to the
-group are recorded by group (`GroupCalibration`), and each child row is labelled
-with its parent's group for the child's model to condition on. Children whose
+(`WindowCover`), the child columns most tied to the group are recorded by group
+(`GroupCalibration`), and each child row is labelled with its parent's group, or
+its group's or its own cell of cover where a window is measured (the rows depend
+on the cover as their number does), for the child's model to condition on. Children whose
 reference is null (or dangles) are orphans, labelled `NO_PARENT` and generated in
 the same proportion to parents, their reference null or, where the real ones held
 values outside the parent, such values (`unresolved`).
@@ -103,13 +104,14 @@ class ChildRelation:
             parent_codes=parent_codes,
         )
         parent_groups = context.labels(parents)
-        groups = np.where(adopted, parent_groups[np.maximum(owners, 0)], NO_PARENT).astype(object)
+        covers = cover.cells(parents) if cover is not None else None
+        child_counts = ChildCounts.learn(counts, parent_groups, covers, min_parents=min_parents)
+        labels = child_counts.labels(parent_groups, covers)
+        groups = np.where(adopted, labels[np.maximum(owners, 0)], NO_PARENT).astype(object)
         relation = cls(
             link,
             context,
-            ChildCounts.learn(
-                counts, parent_groups, cover.cells(parents) if cover is not None else None, min_parents=min_parents
-            ),
+            child_counts,
             GroupCalibration.learn(coded, groups),
             float((~adopted).sum() / max(len(parents), 1)),
             float(adopted.sum() / max(len(parents), 1)),
@@ -117,6 +119,12 @@ class ChildRelation:
             cover,
         )
         return relation, groups
+
+    def labels(self, parents: pd.DataFrame) -> np.ndarray:
+        """The label each parent row's children are drawn by: its group, or its group's or its own
+        cell of cover where real parents held it (`ChildCounts.labels`)."""
+        covers = self.cover.cells(parents) if self.cover is not None else None
+        return self.counts.labels(self.context.labels(parents), covers)
 
     def children(
         self,
@@ -133,12 +141,13 @@ class ChildRelation:
         parent_groups = self.context.labels(parents)
         covers = self.cover.cells(parents) if self.cover is not None else None
         per_parent = self.counts.draw(parent_groups, rng, covers)
+        parent_labels = self.counts.labels(parent_groups, covers)
         if self.children_per_parent is not None:
             per_parent = matched_total(per_parent, round(self.children_per_parent * len(parents)), rng)
         owners = np.repeat(np.arange(len(parents)), per_parent)
         orphans = round(self.orphans_per_parent * len(parents))
         owners = np.concatenate([owners, np.full(orphans, -1)])
-        groups = np.concatenate([parent_groups[owners[owners >= 0]], np.full(orphans, NO_PARENT, dtype=object)])
+        groups = np.concatenate([parent_labels[owners[owners >= 0]], np.full(orphans, NO_PARENT, dtype=object)])
         labels = groups.astype(str)
         names, sizes = np.unique(labels, return_counts=True)
         drawn = draw_children(

@@ -407,7 +407,7 @@ class DatabaseSynthesizer:
         references = dated_references(name, self.layout_, dates)
         for reference in references:
             primary = relation if relation is not None and relation.link == reference.link else None
-            groups = primary.context.labels(made[reference.link.parent]) if primary is not None else None
+            groups = primary.labels(made[reference.link.parent]) if primary is not None else None
             found[reference.link.column] = reference.positions(rows, moments, found, made, dates, groups)
         for secondary in self.references_[name] if references else []:
             if secondary.mode == "derived":

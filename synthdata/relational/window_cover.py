@@ -14,7 +14,8 @@ column (kept as quantiles). It is 0 for a patient who died before the records be
 1 for one alive through all of them. The cover is cut into three cells (none of the
 records, part of them, nearly all) and the number of children is drawn by group and
 cell (`ChildCounts`), so a parent's history is as long as its real peers' with as much
-recorded time. Finer cells would split the parents who saw all the records by birth
+recorded time; the children's rows are drawn by group and cell too, so it is made of
+what theirs held (a patient who died before the records has its death certificate). Finer cells would split the parents who saw all the records by birth
 year, which the groups already do.
 """
 

@@ -32,6 +32,7 @@ from synthdata.models.pipeline import FIT_ROWS, EarlierStages
 from synthdata.models.redraw import Conditionals, Redraw, conditional_loss, untrained_conditionals
 from synthdata.models.small_network import adam
 from synthdata.privacy.dp_sgd import MAX_GRAD_NORM, backward_clipped, secret_generator
+from synthdata.privacy.request import private_batch_size
 from synthdata.transform.table import DataTransformer
 
 # Rows per DP-SGD step on average, passes over the rows, the network's hidden widths
@@ -104,5 +105,5 @@ def train_private(
 
 def redraw_plan(rows: int) -> tuple[float, int]:
     """The sample rate and number of steps of the redraw network's DP-SGD."""
-    sample_rate = min(EXPECTED_BATCH / rows, 1.0)
+    sample_rate = min(private_batch_size(EXPECTED_BATCH, rows) / rows, 1.0)
     return sample_rate, max(1, round(EPOCHS / sample_rate))

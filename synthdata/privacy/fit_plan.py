@@ -80,6 +80,7 @@ class PrivateFit:
     delta_threshold: float
     statistics_noise: float
     sample_rate: float
+    batch_size: int
     epochs: int
     sgd_noise: float
     steps_per_epoch: int
@@ -145,6 +146,7 @@ class PrivateFit:
             delta_threshold=delta_threshold,
             statistics_noise=statistics_noise,
             sample_rate=sample_rate,
+            batch_size=batch_size,
             epochs=chosen,
             sgd_noise=noise,
             steps_per_epoch=steps_per_epoch,
@@ -219,7 +221,7 @@ class PrivateFit:
             noise_multiplier=self.sgd_noise,
             sample_rate=self.sample_rate,
             category_counts=self.category_counts(transformer, spans, rows),
-            **options,
+            **{**options, "batch_size": self.batch_size},  # the planned batch (see request.private_batch_size)
         )
 
     def category_counts(self, transformer: Any, spans: list[Any], rows: int) -> list[torch.Tensor]:

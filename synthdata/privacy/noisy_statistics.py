@@ -29,8 +29,10 @@ from scipy.stats import norm
 # resolution of 2 (values beyond are clipped onto the outer edges).
 _EXPONENTS = np.arange(-8, 65)
 MAGNITUDE_EDGES = np.concatenate([-(2.0 ** _EXPONENTS[::-1]), 2.0**_EXPONENTS])
-# Equal-width bins of a numeric column between its bounds.
+# Equal-width bins of a numeric column between its bounds, and the fewest a column of
+# few rows gets (see `value_bins`).
 VALUE_BINS = 64
+MIN_VALUE_BINS = 8
 # Integer columns spanning at most this many integers get one bin per integer, so
 # their point masses survive: Adult's hours per week (1-99, 47% at 40) drawn uniformly
 # over 64 equal-width bins kept the mass at 40 only in part (KS complement 0.80 after
@@ -92,11 +94,19 @@ def integers_per_bin(low: float, high: float, rows: int, std: float) -> int:
     return max(1, math.ceil(EVEN_SHARE_OF_BAR * _bar(std, integers + 1) * integers / max(rows, 1)))
 
 
-def numeric_bins(low: float, high: float, integral: bool, min_integers: int = 1) -> np.ndarray:
-    """Bin edges between public (declared or released) bounds. An integer column's
-    edges sit halfway between integers, so that a value drawn uniformly in a bin and
-    rounded is each of the bin's integers equally often; each bin holds at least
-    `min_integers` of them."""
+def value_bins(rows: int, std: float) -> int:
+    """Equal-width bins of a non-integer column: VALUE_BINS, fewer where a bin holding
+    its even share of `rows` would fall under EVEN_SHARE_OF_BAR of the noise bar (at
+    least MIN_VALUE_BINS). ma_1462's 1,169 patients at epsilon 3: the 362 death dates
+    over 64 bins were all zeroed, and the column sampled as all null (real 31%)."""
+    return max(MIN_VALUE_BINS, min(VALUE_BINS, math.floor(rows / (EVEN_SHARE_OF_BAR * _bar(std, VALUE_BINS + 2)))))
+
+
+def numeric_bins(low: float, high: float, integral: bool, min_integers: int = 1, bins: int = VALUE_BINS) -> np.ndarray:
+    """Bin edges between public (declared or released) bounds: `bins` of equal width,
+    or, for an integer column, edges halfway between integers, so that a value drawn
+    uniformly in a bin and rounded is each of the bin's integers equally often; each
+    bin holds at least `min_integers` of them."""
     high = max(high, low + 1.0)  # a declared min equal to the max still gets one bin
     if integral and math.ceil(low) <= math.floor(high):
         first, last = math.ceil(low), math.floor(high)
@@ -105,7 +115,7 @@ def numeric_bins(low: float, high: float, integral: bool, min_integers: int = 1)
         edges = np.arange(first, last + width + 1, width, dtype=float) - 0.5
         edges = edges[: int(np.searchsorted(edges, last + 0.5)) + 1]
     else:
-        edges = np.linspace(low, high, VALUE_BINS + 1)
+        edges = np.linspace(low, high, bins + 1)
     # Zero gets a bin of its own (a public choice, like the grid): a column mostly 0
     # (amounts, counts) keeps its point mass instead of smearing it over a wide bin.
     half = 0.5 if integral else ZERO_HALF_WIDTH

@@ -27,6 +27,7 @@ from synthdata.privacy.noisy_statistics import (
     numeric_bins,
     numeric_histogram,
     release_threshold,
+    value_bins,
 )
 from synthdata.schema.column import Column
 from synthdata.schema.float_values import declared_bounds, to_floats
@@ -155,7 +156,7 @@ def release(
             low, high = declared_bounds(column) or bounds[column.name]
             integral = column.type == "integer"
             width = integers_per_bin(low, high, len(data), std) if integral else 1
-            edges = numeric_bins(low, high, integral=integral, min_integers=width)
+            edges = numeric_bins(low, high, integral, min_integers=width, bins=value_bins(len(data), std))
             histograms[column.name] = numeric_histogram(to_floats(series, column), edges, std, random)
     return PrivateStatistics(histograms)
 

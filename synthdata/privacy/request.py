@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from synthdata.privacy.fit_plan import PrivateFit
 
 
+# The largest share of the rows one DP-SGD step samples on average, and the smallest
+# expected batch (below it a batch's clipped gradients hardly outweigh the noise).
+MAX_SAMPLE_RATE = 0.05
+MIN_BATCH = 32
+
+
 def plan_private_fit(
     data: pd.DataFrame,
     schema: Schema | None,
@@ -45,14 +51,24 @@ def plan_private_fit(
         raise SynthDataError(
             "A DP fit (epsilon) needs Opacus, which is not installed: pip install 'synthdata[dp]'."
         ) from None
+    batch = private_batch_size(batch_size, len(data))
     return PrivateFit.plan(
         data,
         schema,
         epsilon=epsilon,
         delta=delta,
-        batch_size=batch_size,
+        batch_size=batch,
         epochs=epochs,
-        default_epochs=default_epochs(len(data), batch_size),
-        steps_per_epoch=epoch_steps(len(data), batch_size),
+        default_epochs=default_epochs(len(data), batch),
+        steps_per_epoch=epoch_steps(len(data), batch),
         redraw=redraw,
     )
+
+
+def private_batch_size(batch_size: int, rows: int) -> int:
+    """The expected batch of a DP-SGD step: `batch_size`, but at most MAX_SAMPLE_RATE
+    of the rows (and at least MIN_BATCH). Subsampling is what makes each step cheap in
+    privacy, and a small table in batches of 500 gets a few steps of little
+    amplification: ma_1462's 1,169 patients at epsilon 3 trained the critic for 4
+    steps (q = 0.43) and scored SDMetrics quality 0.45."""
+    return min(batch_size, max(MIN_BATCH, round(MAX_SAMPLE_RATE * rows)))

@@ -12,6 +12,7 @@ from synthdata.privacy import dp_redraw
 from synthdata.privacy.accountant import ORDERS
 from synthdata.privacy.fit_plan import REDRAW_SHARE
 from synthdata.privacy.preprocessing import PSEUDO_ROWS
+from synthdata.privacy.request import private_batch_size
 
 EPSILON = 3.0
 ROWS = 800
@@ -56,7 +57,7 @@ def test_the_redraw_is_a_charged_mechanism_and_every_step_it_ran_is_counted(fitt
     assert steps == pytest.approx(
         [critic["noise_multiplier"]] * critic["steps"] + [redraw["noise_multiplier"]] * redraw["steps"]
     )
-    assert redraw["sample_rate"] == pytest.approx(min(dp_redraw.EXPECTED_BATCH / ROWS, 1.0))
+    assert redraw["sample_rate"] == pytest.approx(private_batch_size(dp_redraw.EXPECTED_BATCH, ROWS) / ROWS)
     assert redraw["steps"] == round(dp_redraw.EPOCHS / redraw["sample_rate"])
     # it trained on the real rows (all of them, Poisson-sampled) once
     assert [rows for rows, _ in trained_on] == [ROWS]

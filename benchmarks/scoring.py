@@ -140,7 +140,10 @@ def tstr(split: Split, training_rows: pd.DataFrame) -> dict | None:
 def _features(
     split: Split, features: list[str], train: pd.DataFrame, test: pd.DataFrame
 ) -> tuple[np.ndarray, np.ndarray, list[bool]]:
-    """Numbers as floats, dates as days, categories as codes shared by both tables."""
+    """Numbers as floats, dates as days, categories as codes shared by both tables. A
+    number with no value in `train` (a DP fit that released none of a column's
+    values samples it as all null) is left out: HGB cannot bin it, and it teaches
+    nothing."""
     train_columns, test_columns, categorical = [], [], []
     for name in features:
         column = split.schema.columns[name]
@@ -151,7 +154,10 @@ def _features(
             test_columns.append(codes.iloc[len(train) :].to_numpy())
             categorical.append(values.nunique() <= _NATIVE_CATEGORIES)
         else:
-            train_columns.append(as_numbers(train[name], column).to_numpy())
+            train_values = as_numbers(train[name], column).to_numpy()
+            if np.isnan(train_values).all():
+                continue
+            train_columns.append(train_values)
             test_columns.append(as_numbers(test[name], column).to_numpy())
             categorical.append(False)
     return np.column_stack(train_columns), np.column_stack(test_columns), categorical

@@ -3,7 +3,7 @@
 `TabularGAN.fit` runs a plan without asking which kind it holds: this one, or a DP
 fit's `synthdata.privacy.fit_plan.PrivateFit`, which reads the rows only through
 public facts and mechanisms charged to its budget. Both offer what `fit` asks of a
-plan: the schema, the epochs, how the table is encoded, which trainer learns it, what
+plan: the schema, the epochs, the batch size, how the table is encoded, which trainer learns it, what
 each sampling stage is fitted on, and the privacy record.
 """
 
@@ -26,10 +26,12 @@ from synthdata.transform.table import DataTransformer
 
 @dataclass
 class PlainFit:
-    """The given or inferred schema, and the epochs asked for or the default."""
+    """The given or inferred schema, the epochs asked for or the default, and the
+    batch size asked for."""
 
     schema: Schema
     epochs: int
+    batch_size: int
 
     @classmethod
     def plan(cls, data: pd.DataFrame, schema: Schema | None, *, epochs: int | None, batch_size: int) -> PlainFit:
@@ -37,6 +39,7 @@ class PlainFit:
         return cls(
             schema=schema if schema is not None else Schema.infer(data),
             epochs=epochs if epochs is not None else default_epochs(len(data), batch_size),
+            batch_size=batch_size,
         )
 
     def encode(

@@ -158,7 +158,7 @@ class TabularGAN:
             self.transformer_,
             len(data),
             config=self._network_config(),
-            batch_size=self.batch_size,
+            batch_size=plan.batch_size,  # under DP, at most a share of the rows (privacy.request)
             generator=torch_random,
             replicas=replicas,
         )

@@ -221,7 +221,7 @@ class PrivateFit:
             noise_multiplier=self.sgd_noise,
             sample_rate=self.sample_rate,
             category_counts=self.category_counts(transformer, spans, rows),
-            **{**options, "batch_size": self.batch_size},  # the planned batch (see request.private_batch_size)
+            **options,
         )
 
     def category_counts(self, transformer: Any, spans: list[Any], rows: int) -> list[torch.Tensor]:

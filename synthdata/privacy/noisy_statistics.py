@@ -76,7 +76,7 @@ def noisy_bounds(values: np.ndarray, std: float, random: np.random.Generator) ->
     finite = values[np.isfinite(values)]
     counts = np.histogram(np.clip(finite, MAGNITUDE_EDGES[0], MAGNITUDE_EDGES[-1]), bins=MAGNITUDE_EDGES)[0]
     noisy = gaussian(counts.astype(float), std, random)
-    kept = np.flatnonzero(noisy > std * float(norm.isf(FALSE_BOUND_CHANCE / len(counts))))
+    kept = np.flatnonzero(noisy > _bar(std, len(counts), FALSE_BOUND_CHANCE))
     if kept.size == 0:
         kept = np.array([int(np.argmax(noisy))])
     return float(MAGNITUDE_EDGES[kept[0]]), float(MAGNITUDE_EDGES[kept[-1] + 1])
@@ -91,7 +91,7 @@ def integers_per_bin(low: float, high: float, rows: int, std: float) -> int:
     0.56 from the real ones. The row count, the bounds and the noise are public, so
     the width is too."""
     integers = max(1, math.floor(high) - math.ceil(low) + 1)
-    return max(1, math.ceil(EVEN_SHARE_OF_BAR * _bar(std, integers + 1) * integers / max(rows, 1)))
+    return max(1, math.ceil(_rows_a_bin_needs(std, integers + 1) * integers / max(rows, 1)))
 
 
 def value_bins(rows: int, std: float) -> int:
@@ -99,7 +99,12 @@ def value_bins(rows: int, std: float) -> int:
     its even share of `rows` would fall under EVEN_SHARE_OF_BAR of the noise bar (at
     least MIN_VALUE_BINS). ma_1462's 1,169 patients at epsilon 3: the 362 death dates
     over 64 bins were all zeroed, and the column sampled as all null (real 31%)."""
-    return max(MIN_VALUE_BINS, min(VALUE_BINS, math.floor(rows / (EVEN_SHARE_OF_BAR * _bar(std, VALUE_BINS + 2)))))
+    return max(MIN_VALUE_BINS, min(VALUE_BINS, math.floor(rows / _rows_a_bin_needs(std, VALUE_BINS + 2))))
+
+
+def _rows_a_bin_needs(std: float, bins: int) -> float:
+    """The even share of rows a bin of a histogram of `bins` bins is to hold: EVEN_SHARE_OF_BAR of its bar."""
+    return EVEN_SHARE_OF_BAR * _bar(std, bins)
 
 
 def numeric_bins(low: float, high: float, integral: bool, min_integers: int = 1, bins: int = VALUE_BINS) -> np.ndarray:
@@ -141,9 +146,9 @@ def denoised(noisy: np.ndarray, std: float) -> np.ndarray:
     return kept if kept.sum() > 0 else np.clip(noisy, 0.0, None)
 
 
-def _bar(std: float, bins: int) -> float:
-    """The count an empty bin's noise passes with probability 0.05 / bins."""
-    return std * float(norm.isf(0.05 / bins))
+def _bar(std: float, bins: int, chance: float = 0.05) -> float:
+    """The count an empty bin's noise passes with probability `chance` / bins."""
+    return std * float(norm.isf(chance / bins))
 
 
 def category_histogram(

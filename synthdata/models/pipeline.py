@@ -22,6 +22,7 @@ stage's fit does not depend on how much randomness the stages before it used.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
@@ -40,6 +41,10 @@ MAX_PADDED_VALUES = 2**26
 # the CPU's caches: 100,000 Adult rows take 0.5 s in passes of 2,000-5,000 rows and
 # 0.96 s in one pass (2 cores, float32).
 FORWARD_ROWS = 4096
+# Rows drawn beyond what a rejecting stage's kept share promises, so that one round of
+# drawing is usually enough, and the least kept share that draws are planned for.
+CANDIDATE_MARGIN = 1.1
+MIN_PLANNED_SHARE = 1e-3
 
 
 class SamplingStage(Protocol):
@@ -247,6 +252,11 @@ def padded_rows_limit(activation: OutputActivation) -> int:
 def passes(batch: int) -> list[int]:
     """Row counts of the generator passes for `batch` rows (at least one pass)."""
     return [min(FORWARD_ROWS, batch - done) for done in range(0, max(batch, 1), FORWARD_ROWS)]
+
+
+def kept_draws(wanted: int, kept_share: float) -> int:
+    """Rows to draw for `wanted` rows out of a stage that keeps `kept_share` of them."""
+    return math.ceil(wanted * CANDIDATE_MARGIN / max(kept_share, MIN_PLANNED_SHARE))
 
 
 def _draws_for(stages: Sequence[SamplingStage], wanted: int) -> int:

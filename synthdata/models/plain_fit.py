@@ -17,7 +17,7 @@ import pandas as pd
 import torch
 
 from synthdata.models.pipeline import SamplingStage
-from synthdata.models.stages import STAGES
+from synthdata.models.stages import PRIVATE_STAGES, STAGES
 from synthdata.models.training import AdversarialTrainer, default_epochs
 from synthdata.schema import Schema
 from synthdata.schema.column import Column
@@ -63,8 +63,10 @@ class PlainFit:
         device: torch.device,
         encoded: torch.Tensor,
         random: np.random.Generator,
-    ) -> tuple[SamplingStage, torch.Tensor]:
-        """Sampling stage `name`, fitted on the encoded rows."""
+    ) -> tuple[SamplingStage, torch.Tensor] | None:
+        """Sampling stage `name`, fitted on the encoded rows; None for a stage only DP fits run."""
+        if name in PRIVATE_STAGES:
+            return None
         return STAGES[name](transformer, device), encoded
 
     def record(self, steps: int) -> None:

@@ -41,7 +41,14 @@ import torch
 from torch.nn import functional as F
 
 from synthdata.models.ctgan import OutputActivation
-from synthdata.models.pipeline import FIT_ROWS, EarlierStages, FittedStage, padded_rows_limit
+from synthdata.models.pipeline import (
+    FIT_ROWS,
+    MIN_PLANNED_SHARE,
+    EarlierStages,
+    FittedStage,
+    kept_draws,
+    padded_rows_limit,
+)
 from synthdata.models.row_features import RowFeatures
 from synthdata.models.share_matching import acceptance_shift, real_shares
 from synthdata.models.small_network import (
@@ -78,10 +85,6 @@ EPOCHS = 12
 STAGE_CAPS = (0.95,)
 # Rows drawn to fit the slot biases, at most.
 MAX_BALANCE_ROWS = 100_000
-# Rows drawn beyond what the kept share promises, so that one round of drawing is
-# usually enough, and the least kept share that draws are planned for.
-CANDIDATE_MARGIN = 1.1
-MIN_PLANNED_SHARE = 1e-3
 # Drawing the rows a later stage trains on: rows per pass, and passes at most.
 MAX_DRAW_ROWS = 200_000
 MAX_DRAW_PASSES = 20
@@ -160,7 +163,7 @@ class Realness:
 
     def draws_for(self, wanted: int) -> int:
         """Rows to draw from the generator for `wanted` rows past rejection."""
-        return math.ceil(wanted * CANDIDATE_MARGIN / max(self.kept_share, MIN_PLANNED_SHARE))
+        return kept_draws(wanted, self.kept_share)
 
     def keep(self, rows: torch.Tensor, random: torch.Generator) -> torch.Tensor:
         """A random choice of rows, each kept with its acceptance probability."""

@@ -12,19 +12,25 @@ import torch
 
 from synthdata.errors import SynthDataError
 from synthdata.models.calibrate import Calibrate
+from synthdata.models.pair_matching import MatchPairs
 from synthdata.models.pipeline import SamplingStage
 from synthdata.models.redraw import Redraw
 from synthdata.models.reject import Reject
 from synthdata.persist import prefixed
 from synthdata.transform.table import DataTransformer
 
-STAGES: dict[str, type[Calibrate] | type[Reject] | type[Redraw]] = {
+STAGES: dict[str, type[Calibrate] | type[Reject] | type[Redraw] | type[MatchPairs]] = {
     "calibrate": Calibrate,
     "reject": Reject,
     "redraw": Redraw,
+    "pairs": MatchPairs,
 }
-# The option of TabularGAN that fits each stage.
-STAGE_OPTIONS = {"calibrate": "calibrate", "reject": "refine", "redraw": "redraw"}
+# The option of TabularGAN that fits each stage. Matching the pair tables stands in for
+# realness rejection under DP, where the classifier would read the rows outside any
+# budget; a plain fit rejects by the classifier, which sees every pair and more.
+STAGE_OPTIONS = {"calibrate": "calibrate", "reject": "refine", "redraw": "redraw", "pairs": "refine"}
+# Stages only a DP fit runs (synthdata.privacy.fit_plan).
+PRIVATE_STAGES = ("pairs",)
 
 
 def checked_stage_names(names: Sequence[str], fitted: Sequence[str]) -> Sequence[str]:

@@ -138,6 +138,7 @@ class TabularGAN:
             epochs=self.epochs,
             resumable=distributed or checkpoint is not None,
             redraw=self.redraw,
+            pairs=self.refine,
         )
         plan = (
             private

@@ -9,23 +9,33 @@ from synthdata.privacy.budget import PrivacyBudget
 
 # What a DP fit leaves out, stated in the record so that nobody assumes otherwise.
 SWITCHED_OFF = (
-    "realness rejection (it trains on the real rows; off under DP); "
+    "realness rejection (it trains on the real rows; off under DP, the two-column tables stand in for it); "
     "schema rule and dependency discovery (off unless declared, and declared constraints are refused)"
 )
 REDRAW_OFF = "; the categorical redraw (redraw=False, no categorical column, or too few rows to learn from)"
+PAIRS_OFF = "; matching the two-column tables (refine=False, or fewer than two columns)"
 POST_PROCESSING = (
     "calibration to the released histograms (reads only what the releases published); the redraw network's "
-    "value bins, input scaling and category shares (fitted on the releases; its weights are DP-SGD's)"
+    "value bins, input scaling and category shares (fitted on the releases; its weights are DP-SGD's); "
+    "which pairs of columns are tabled (chosen on generated rows), their cells (cut on the releases) and the "
+    "weights that keep rows to the released tables"
 )
 UNIT = "one row of the table (add/remove one row)"
 
 
 def privacy_record(
-    budget: PrivacyBudget, mechanisms: list[Mechanism], *, delta_threshold: float, public: str, redraws: bool
+    budget: PrivacyBudget,
+    mechanisms: list[Mechanism],
+    *,
+    delta_threshold: float,
+    public: str,
+    redraws: bool,
+    pairs: bool,
 ) -> dict[str, Any]:
     """epsilon and delta spent, the accountant, each mechanism with its share, and
     what was treated as public, and what was switched off (`redraws`: whether the
-    redraw network was trained under DP). The shares sum to `epsilon`; delta is the
+    redraw network was trained under DP; `pairs`: whether the two-column tables were
+    released). The shares sum to `epsilon`; delta is the
     accountant's delta plus the unknown-domain release's `delta_threshold`."""
     accountant_delta = budget.delta - delta_threshold
     spent = shares(mechanisms, accountant_delta)
@@ -49,6 +59,6 @@ def privacy_record(
             for m in mechanisms
         ],
         "public": public,
-        "switched_off": SWITCHED_OFF + ("" if redraws else REDRAW_OFF),
+        "switched_off": SWITCHED_OFF + ("" if redraws else REDRAW_OFF) + ("" if pairs else PAIRS_OFF),
         "post_processing": POST_PROCESSING,
     }

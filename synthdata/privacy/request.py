@@ -35,8 +35,10 @@ def plan_private_fit(
     epochs: int | None,
     resumable: bool,
     redraw: bool,
+    pairs: bool,
 ) -> PrivateFit | None:
-    """The DP plan (schema, budget split, noise, epochs) when `epsilon` is set, else None."""
+    """The DP plan (schema, budget split, noise, epochs) when `epsilon` is set, else
+    None; `redraw` and `pairs` say whether those stages are to be fitted."""
     if epsilon is None:
         return None
     if resumable:
@@ -62,6 +64,7 @@ def plan_private_fit(
         default_epochs=default_epochs(len(data), batch),
         steps_per_epoch=epoch_steps(len(data), batch),
         redraw=redraw,
+        pairs=pairs,
     )
 
 

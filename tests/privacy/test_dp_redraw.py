@@ -51,7 +51,13 @@ def test_the_redraw_is_a_charged_mechanism_and_every_step_it_ran_is_counted(fitt
     model, steps, trained_on = fitted
     record = model.privacy_
     names = [m["name"] for m in record["mechanisms"]]
-    assert names == ["noisy bounds", "noisy histograms", "DP-SGD (critic)", "DP-SGD (redraw network)"]
+    assert names == [
+        "noisy bounds",
+        "noisy histograms",
+        "DP-SGD (critic)",
+        "DP-SGD (redraw network)",
+        "two-column tables",
+    ]
     critic, redraw = record["mechanisms"][2], record["mechanisms"][3]
     # the optimizer steps the fit took: the critic's, then the redraw network's, each at its own noise
     assert steps == pytest.approx(
@@ -64,10 +70,10 @@ def test_the_redraw_is_a_charged_mechanism_and_every_step_it_ran_is_counted(fitt
     assert sum(m["epsilon"] for m in record["mechanisms"]) == pytest.approx(record["epsilon"], abs=1e-5)
     assert all(m["epsilon"] > 0 for m in record["mechanisms"])
     assert "realness rejection" in record["switched_off"] and "redraw" not in record["switched_off"]
-    assert model.stages_ == ("calibrate", "redraw")
+    assert model.stages_ == ("calibrate", "redraw", "pairs")
 
 
-def test_the_reported_epsilon_is_opacus_own_over_all_four_mechanisms(fitted):
+def test_the_reported_epsilon_is_opacus_own_over_all_five_mechanisms(fitted):
     model, *_ = fitted
     record = model.privacy_
     accountant = RDPAccountant()
@@ -102,5 +108,5 @@ def test_the_redraw_bins_come_from_the_releases(fitted, table):
 
 def test_without_the_redraw_nothing_is_spent_on_it(table):
     model = TabularGAN(epsilon=EPSILON, epochs=1, batch_size=100, redraw=False, verbose=False).fit(table)
-    assert [m["name"] for m in model.privacy_["mechanisms"]][-1] == "DP-SGD (critic)"
-    assert model.stages_ == ("calibrate",)
+    assert "DP-SGD (redraw network)" not in [m["name"] for m in model.privacy_["mechanisms"]]
+    assert model.stages_ == ("calibrate", "pairs")

@@ -1,0 +1,52 @@
+"""Matching two-column tables: the targets' shrinkage, the choice of pairs, the fitted tilt."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from synthdata.models import pair_matching
+from synthdata.models.pair_matching import PairTables, chosen_pairs, fit_factors, shrunk_targets
+
+
+def _independent_cells(rows: int, sizes: list[int], seed: int) -> torch.Tensor:
+    random = torch.Generator().manual_seed(seed)
+    return torch.stack([torch.randint(size, (rows,), generator=random) for size in sizes])
+
+
+def test_targets_are_the_released_shares_without_noise_and_the_generated_under_noise_that_explains_it_all():
+    tables = PairTables(torch.tensor([[0, 1]]), [2, 2])
+    released = torch.tensor([40.0, 10.0, 10.0, 40.0])
+    generated = torch.tensor([25.0, 25.0, 25.0, 25.0])
+    assert shrunk_targets(released, generated, 0.0, tables) == pytest.approx(released / 100)
+    assert shrunk_targets(released, generated, 1e3, tables) == pytest.approx(generated / 100)
+    # a squared distance of 900 over 4 cells of std 10 (400 of it noise): 5/9 of the way
+    middle = shrunk_targets(released, generated, 10.0, tables)
+    assert middle[0] == pytest.approx(0.25 + 5 / 9 * 0.15, rel=1e-5)
+
+
+def test_a_wide_table_tables_the_pairs_that_depend_most(monkeypatch):
+    cells = _independent_cells(5000, [3, 3, 3, 3], seed=0)
+    cells[3] = (cells[1] + (torch.rand(5000, generator=torch.Generator().manual_seed(1)) < 0.2).long()) % 3
+    assert chosen_pairs(cells, [3, 3, 3, 3]).tolist() == [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]
+    monkeypatch.setattr(pair_matching, "MAX_TABLES", 1)
+    assert chosen_pairs(cells, [3, 3, 3, 3]).tolist() == [[1, 3]]
+    # a column of one cell pairs with nothing
+    assert chosen_pairs(cells[:2], [3, 1]).shape == (0, 2)
+
+
+def test_kept_rows_weigh_out_to_a_dependence_the_generated_rows_lack():
+    """Independent generated columns, a target where the two agree on 80% of rows: the
+    rows the fitted tilt keeps (drawn afresh) agree on about that share."""
+    sizes = [4, 4]
+    tables = PairTables(torch.tensor([[0, 1]]), sizes)
+    grid = torch.full((4, 4), 0.2 / 12)
+    grid.fill_diagonal_(0.2)
+    factors, cap = fit_factors(tables.index(_independent_cells(20_000, sizes, seed=2)), grid.reshape(-1), tables)
+    fresh = _independent_cells(40_000, sizes, seed=3)
+    acceptance = torch.exp((factors[tables.index(fresh)].sum(dim=0) - cap).clamp_max(0.0))
+    kept = fresh[:, torch.rand(40_000, generator=torch.Generator().manual_seed(4)) < acceptance]
+    assert (kept[0] == kept[1]).float().mean() == pytest.approx(0.8, abs=0.03)
+    # each column keeps its even shares
+    assert torch.bincount(kept[0], minlength=4).float() / kept.shape[1] == pytest.approx([0.25] * 4, abs=0.02)
+    assert 0.05 < acceptance.mean() < 0.5

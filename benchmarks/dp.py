@@ -64,6 +64,7 @@ def main() -> None:
     parser.add_argument("--snsynth-python", default=SNSYNTH_PYTHON, help="python of the smartnoise-synth environment")
     parser.add_argument("--parse-dates", nargs="*", default=[], help="text columns to parse as dates before fitting")
     parser.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated subset of {', '.join(SYSTEMS)}")
+    parser.add_argument("--label", help="appended to the result files' name, keeping an earlier run's of the same day")
     arguments = parser.parse_args()
     split = load_split(
         arguments.data, target=arguments.target, max_rows=arguments.max_rows, parse_dates=arguments.parse_dates
@@ -80,6 +81,7 @@ def main() -> None:
         "machine": machine,
     }
     name = f"dp-{split.name}" + ("" if wanted == set(SYSTEMS) else "-" + "-".join(sorted(wanted)))
+    name += f"-{arguments.label}" if arguments.label else ""
 
     def save(systems: dict[str, dict]) -> None:
         """Write what has run so far: a long run stopped early still leaves its rows."""

@@ -12,6 +12,8 @@ the stages before it:
    real ones;
 3. `redraw` (synthdata.models.redraw): every category is redrawn from its real
    conditional given the rest of the row.
+4. `pairs` (synthdata.models.pair_matching), in DP fits in place of `reject`: rows are
+   kept so that their two-column tables are the real ones, released with noise.
 
 A stage knows only the protocol below: it draws the rows of the stages before it
 through `EarlierStages`, never another stage, so any of them can be left out when

@@ -97,7 +97,7 @@ def main() -> None:
             settings = mostlyai_settings(epsilon, delta, arguments.bounds_share, arguments.mostlyai_epochs)
             save({f"MOSTLY AI engine eps={epsilon:g}": lineup.run(f"mostlyai-eps{epsilon:g}", "mostlyai", settings)})
         if "mst" in wanted and Path(arguments.snsynth_python).exists():
-            save(mst_fits(split, arguments, delta, Path(workdir)))
+            save(mst_fits(split, arguments, delta, Path(workdir), results["notes"]))
         elif "mst" in wanted:
             results["notes"].append(f"smartnoise-synth MST was skipped: {arguments.snsynth_python} does not exist.")
             print(results["notes"][-1], flush=True)
@@ -150,8 +150,11 @@ def mostlyai_settings(epsilon: float, delta: float, bounds_share: float, max_epo
     }
 
 
-def mst_fits(split: Split, arguments: argparse.Namespace, delta: float, workdir: Path) -> dict[str, dict]:
-    """smartnoise-synth's MST at each epsilon, each fit in a child of the snsynth environment."""
+def mst_fits(
+    split: Split, arguments: argparse.Namespace, delta: float, workdir: Path, notes: list[str]
+) -> dict[str, dict]:
+    """smartnoise-synth's MST at each epsilon, each fit in a child of the snsynth environment;
+    a fit that fails adds its error's last line to `notes`."""
     frame, categories = mst_frame(split)
     train_path = workdir / "mst-train.csv"
     frame.to_csv(train_path, index=False)
@@ -172,9 +175,18 @@ def mst_fits(split: Split, arguments: argparse.Namespace, delta: float, workdir:
         }
         Path(f"{stem}.spec.json").write_text(json.dumps(spec))
         print(f"[{time.strftime('%H:%M:%S')}] MST eps={epsilon:g}: fitting", flush=True)
-        child = subprocess.run([arguments.snsynth_python, str(MST_SCRIPT), f"{stem}.spec.json"], check=False)
+        child = subprocess.run(
+            [arguments.snsynth_python, str(MST_SCRIPT), f"{stem}.spec.json"],
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        print(child.stderr, end="", flush=True)
         if child.returncode != 0:
-            raise SystemExit(f"MST eps={epsilon:g}: mst_fit.py failed with exit code {child.returncode}")
+            error = (child.stderr.strip().splitlines() or [f"exit code {child.returncode}"])[-1]
+            notes.append(f"smartnoise-synth MST eps={epsilon:g} failed: {error}")
+            print(notes[-1], flush=True)
+            continue
         result = json.loads(Path(spec["result_path"]).read_text())
         sampled = mst_readable(split, pd.read_csv(spec["sample_path"]), categories)
         systems[f"smartnoise-synth {result['smartnoise_synth']} MST eps={epsilon:g}"] = {

@@ -53,6 +53,9 @@ FIT_ROWS = 50_000
 CAP_QUANTILE = 0.9
 STEPS = 400
 LEARNING_RATE = 0.05
+# Real rows counted per pass: every table's flat cells of a pass are (tables, rows) long
+# integers, 64 MB for 128 tables.
+COUNT_ROWS = 65_536
 
 # A release of the real tables: their exact counts (flat, every table's cells in turn)
 # and the number of tables, to the counts released and their noise's standard deviation.
@@ -282,6 +285,14 @@ def fit_factors(index: torch.Tensor, targets: torch.Tensor, tables: PairTables) 
     return factors, torch.quantile(factors[index].sum(dim=0), CAP_QUANTILE)
 
 
+def _counts(cells: PairCells, tables: PairTables, rows: torch.Tensor) -> torch.Tensor:
+    """Every table's counts of the encoded `rows`, flat, counted COUNT_ROWS rows at a time."""
+    counts = torch.zeros(tables.total, device=rows.device)
+    for start in range(0, len(rows), COUNT_ROWS):
+        counts += tables.counts(tables.index(cells(rows[start : start + COUNT_ROWS])))
+    return counts
+
+
 class MatchPairs(FittedStage[PairWeights]):
     """The stage that keeps rows by their pair weights, fitted on tables of the real
     rows as `release` reads them (exactly, or under DP with noise: see
@@ -314,7 +325,7 @@ class MatchPairs(FittedStage[PairWeights]):
         if len(pairs) == 0:
             return False
         tables = PairTables(pairs, cells.sizes)
-        released, std = self.release(tables.counts(tables.index(cells(real))), len(tables))
+        released, std = self.release(_counts(cells, tables, real), len(tables))
         index = tables.index(generated)
         generated_counts = tables.counts(index) * (len(real) / generated.shape[1])
         factors, cap = fit_factors(index, shrunk_targets(released, generated_counts, std, tables), tables)

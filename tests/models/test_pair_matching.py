@@ -1,12 +1,23 @@
-"""Matching two-column tables: the targets' shrinkage, the choice of pairs, the fitted tilt."""
+"""Matching two-column tables: the cells, the targets' shrinkage, the choice of pairs, the fitted tilt."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
 from synthdata.models import pair_matching
-from synthdata.models.pair_matching import PairTables, chosen_pairs, fit_factors, shrunk_targets
+from synthdata.models.pair_matching import (
+    CATEGORY_CELLS,
+    VALUE_CELLS,
+    PairCells,
+    PairTables,
+    chosen_pairs,
+    fit_factors,
+    shrunk_targets,
+)
+from synthdata.schema import Schema
+from synthdata.transform.table import DataTransformer
 
 
 def _independent_cells(rows: int, sizes: list[int], seed: int) -> torch.Tensor:
@@ -50,3 +61,28 @@ def test_kept_rows_weigh_out_to_a_dependence_the_generated_rows_lack():
     # each column keeps its even shares
     assert torch.bincount(kept[0], minlength=4).float() / kept.shape[1] == pytest.approx([0.25] * 4, abs=0.02)
     assert 0.05 < acceptance.mean() < 0.5
+
+
+def test_adult_rows_fall_in_their_categories_pooled_tail_bins_and_point_masses(adult):
+    """native-country's slots: the 15 most common keep a cell each and the rest share one;
+    capital-gain's zeros (92% of rows) are a point mass of their own; ages fall in 8 bins
+    of about an eighth of the rows each."""
+    frame = adult[["native-country", "capital-gain", "age"]]
+    rng = np.random.default_rng(0)
+    transformer = DataTransformer().fit(frame, Schema.infer(frame).modelled_columns, rng=rng)
+    encoded = transformer.transform(frame, rng=rng)
+    cells = PairCells.cut_on(transformer, encoded)
+    found = cells(encoded)
+    names = [column.span.column for column in cells.columns]
+    country = cells.columns[names.index("native-country")]
+    assert country.span.width > CATEGORY_CELLS and country.cells == CATEGORY_CELLS
+    slot = encoded[:, country.span.start : country.span.stop].argmax(dim=1)
+    by_share = torch.bincount(slot, minlength=country.span.width).argsort(descending=True)
+    pooled = torch.isin(slot, by_share[CATEGORY_CELLS - 1 :])
+    assert pooled.any() and (found[names.index("native-country")][pooled] == CATEGORY_CELLS - 1).all()
+    assert len(set(found[names.index("native-country")][~pooled].tolist())) == CATEGORY_CELLS - 1
+    gain = found[names.index("capital-gain")]
+    zeros = torch.from_numpy((frame["capital-gain"] == 0).to_numpy())
+    assert (gain[zeros] >= VALUE_CELLS).all() and (gain[~zeros] < VALUE_CELLS).all()
+    ages = torch.bincount(found[names.index("age")], minlength=VALUE_CELLS).float() / len(frame)
+    assert ages.max() < 0.2 and ages.min() > 0.05

@@ -109,6 +109,7 @@ class PairCells:
         for span in _column_spans(transformer):
             if span.kind == "category":
                 cells = torch.arange(span.width, device=device).clamp_max(CATEGORY_CELLS - 1)
+                # the k-th most common slot gets cell k, the slots past CATEGORY_CELLS - 1 the last
                 common = reference[:, span.start : span.stop].sum(dim=0).argsort(descending=True)
                 cells[common] = cells.clone()
                 slot_cells.append(cells)
@@ -208,6 +209,7 @@ def chosen_pairs(cells: torch.Tensor, sizes: list[int]) -> torch.Tensor:
 
 
 def _mutual_information(first: torch.Tensor, second: torch.Tensor, first_cells: int, second_cells: int) -> torch.Tensor:
+    """The mutual information of two columns' cells (in nats): 0 when they are independent."""
     joint = torch.bincount(first * second_cells + second, minlength=first_cells * second_cells).float()
     joint = (joint / joint.sum()).reshape(first_cells, second_cells)
     independent = joint.sum(dim=1, keepdim=True) * joint.sum(dim=0, keepdim=True)
@@ -221,8 +223,8 @@ def shrunk_targets(released: torch.Tensor, generated: torch.Tensor, std: float, 
     table = torch.repeat_interleave(torch.arange(len(tables), device=released.device), tables.cells)
     squared = torch.zeros(len(tables), device=released.device).index_add_(0, table, (released - generated) ** 2)
     noise = tables.cells.to(released.dtype) * std**2
-    kept = (1.0 - noise / squared.clamp_min(1e-12)).clamp(0.0, 1.0)[table]
-    target = (generated + kept * (released - generated)).clamp_min(0.0)
+    moved = (1.0 - noise / squared.clamp_min(1e-12)).clamp(0.0, 1.0)[table]
+    target = (generated + moved * (released - generated)).clamp_min(0.0)
     sums = torch.zeros(len(tables), device=released.device).index_add_(0, table, target)
     return target / sums[table].clamp_min(1e-12)
 
@@ -231,13 +233,14 @@ class PairWeights:
     """The fitted tilt: the cells, the tables, one log factor per table cell, the cap
     and the share of generated rows kept."""
 
-    def __init__(self, cells: PairCells, pairs: torch.Tensor, factors: torch.Tensor, cap: torch.Tensor,
-                 kept_share: torch.Tensor) -> None:  # fmt: skip
+    def __init__(
+        self, cells: PairCells, pairs: torch.Tensor, factors: torch.Tensor, cap: torch.Tensor, kept: torch.Tensor
+    ) -> None:
         self.cells = cells
         self.tables = PairTables(pairs, cells.sizes)
         self.factors = factors
         self.cap = cap
-        self.kept_share_ = kept_share
+        self.kept = kept  # the share of generated rows kept, measured on the rows fitted on
 
     def log_weights(self, rows: torch.Tensor) -> torch.Tensor:
         return self.factors[self.tables.index(self.cells(rows))].sum(dim=0)
@@ -248,7 +251,7 @@ class PairWeights:
 
     @property
     def kept_share(self) -> float:
-        return float(self.kept_share_)
+        return float(self.kept)
 
     def tensors(self) -> dict[str, torch.Tensor]:
         return {
@@ -256,7 +259,7 @@ class PairWeights:
             "pairs": self.tables.pairs,
             "factors": self.factors,
             "cap": self.cap,
-            "kept_share": self.kept_share_,
+            "kept_share": self.kept,
         }
 
     @classmethod

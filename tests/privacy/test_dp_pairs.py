@@ -30,7 +30,6 @@ def table(adult) -> pd.DataFrame:
 def fitted(table):
     """The fit, with every table release (counts, tables, noise) and every cut of cells recorded."""
     releases, cuts = [], []
-    monkey = pytest.MonkeyPatch()
     release, cut_on = GaussianTables.__call__, PairCells.cut_on.__func__
 
     def spied_release(self, counts, tables):
@@ -42,12 +41,10 @@ def fitted(table):
         cuts.append(len(reference))
         return cut_on(cls, transformer, reference)
 
-    monkey.setattr(GaussianTables, "__call__", spied_release)
-    monkey.setattr(PairCells, "cut_on", classmethod(spied_cut_on))
-    try:
+    with pytest.MonkeyPatch.context() as monkey:
+        monkey.setattr(GaussianTables, "__call__", spied_release)
+        monkey.setattr(PairCells, "cut_on", classmethod(spied_cut_on))
         model = TabularGAN(epsilon=EPSILON, epochs=3, batch_size=200, verbose=False).fit(table)
-    finally:
-        monkey.undo()
     return model, releases, cuts
 
 

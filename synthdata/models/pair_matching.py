@@ -53,6 +53,10 @@ FIT_ROWS = 50_000
 CAP_QUANTILE = 0.9
 STEPS = 400
 LEARNING_RATE = 0.05
+# A released table moves its target only where its distance from the generated table
+# passes what the noise alone gives by this many standard deviations (see
+# `shrunk_targets`).
+SIGNIFICANCE = 3.0
 # Real rows counted per pass: every table's flat cells of a pass are (tables, rows) long
 # integers, 64 MB for 128 tables.
 COUNT_ROWS = 65_536
@@ -219,14 +223,39 @@ def _mutual_information(first: torch.Tensor, second: torch.Tensor, first_cells: 
 def shrunk_targets(released: torch.Tensor, generated: torch.Tensor, std: float, tables: PairTables) -> torch.Tensor:
     """Each table's target shares: the generated table moved toward the released one by
     1 - (noise it explains) / (their squared distance) (James-Stein, toward the
-    generated table), clipped at 0. `generated` is scaled to the released total."""
+    generated table), clipped at 0; not moved at all where that distance is within
+    SIGNIFICANCE standard deviations of what the noise alone gives. `generated` is
+    scaled to the released total.
+
+    Where the noise alone makes the distance, it exceeds the noise's expectation on
+    half the tables, each of which James-Stein then moves a little toward its noise,
+    and the clip at 0 gives every such move mass the real table does not hold: on
+    111 Synthea patients (128 tables of noise 11 a cell) the sampled death dates' null
+    share fell from the released 0.66 to 0.47."""
     table = torch.repeat_interleave(torch.arange(len(tables), device=released.device), tables.cells)
     squared = torch.zeros(len(tables), device=released.device).index_add_(0, table, (released - generated) ** 2)
-    noise = tables.cells.to(released.dtype) * std**2
-    moved = (1.0 - noise / squared.clamp_min(1e-12)).clamp(0.0, 1.0)[table]
-    target = (generated + moved * (released - generated)).clamp_min(0.0)
-    sums = torch.zeros(len(tables), device=released.device).index_add_(0, table, target)
-    return target / sums[table].clamp_min(1e-12)
+    cells = tables.cells.to(released.dtype)
+    noise = cells * std**2
+    # the squared norm of Gaussian noise over k cells has mean k s^2 and deviation sqrt(2k) s^2
+    significant = squared > noise + SIGNIFICANCE * torch.sqrt(2.0 * cells) * std**2
+    moved = torch.where(significant, 1.0 - noise / squared.clamp_min(1e-12), 0.0).clamp(0.0, 1.0)[table]
+    target = generated + moved * (released - generated)
+    offsets = tables.offsets.tolist()
+    sizes = tables.cells.tolist()
+    return torch.cat([_onto_simplex(target[start : start + size]) for start, size in zip(offsets, sizes, strict=True)])
+
+
+def _onto_simplex(counts: torch.Tensor) -> torch.Tensor:
+    """The nearest shares (in Euclidean distance) to `counts` scaled to sum to 1: every
+    count less one threshold, clipped at 0. Clipping noisy counts at 0 alone gives each
+    empty cell the positive half of its noise, mass the real table does not hold; the
+    threshold takes back as much as the clip adds."""
+    shares = counts / counts.sum().clamp_min(1e-12)
+    ordered = shares.sort(descending=True).values
+    kept = torch.arange(1, len(ordered) + 1, device=counts.device, dtype=counts.dtype)
+    thresholds = (ordered.cumsum(0) - 1.0) / kept
+    threshold = thresholds[(ordered > thresholds).nonzero().max()]
+    return (shares - threshold).clamp_min(0.0)
 
 
 class PairWeights:

@@ -69,6 +69,6 @@ class PlainFit:
             return None
         return STAGES[name](transformer, device), encoded
 
-    def record(self, steps: int) -> None:
+    def record(self, steps: int, stages: tuple[str, ...]) -> None:
         """No privacy record: the fit is not differentially private."""
         return None

@@ -187,7 +187,6 @@ class TabularGAN:
         self.file_versions_ = (__version__, FORMAT_VERSION)
         self.generator_ = trainer.generator.eval()
         self.category_counts_ = [counts.cpu() for counts in trainer.category_counts]
-        self.privacy_ = plan.record(len(self.history_) * trainer.steps_per_epoch)
         self.n_rows_ = len(data)
         self.columns_ = list(data.columns)
         self.device_ = device
@@ -201,6 +200,8 @@ class TabularGAN:
                 stage, rows = planned
                 with Phase(stage.description, verbose):
                     self.pipeline_.fit(stage, rows, self.seed)
+        # after the stages: one that declined before reading a row spent nothing
+        self.privacy_ = plan.record(len(self.history_) * trainer.steps_per_epoch, self.pipeline_.names)
         return self
 
     def _raw_pipeline(self, stages: Sequence[SamplingStage] = ()) -> SamplingPipeline:

@@ -247,17 +247,21 @@ class PrivateFit:
             torch.as_tensor(transformer.category_frequencies(span.column) * rows, dtype=torch.float32) for span in spans
         ]
 
-    def record(self, steps: int) -> dict[str, Any]:
-        """The privacy record for a fit that ran `steps` DP-SGD steps."""
-        stages = [m for m in (self.redraw_mechanism, self.pairs_mechanism) if m is not None]
-        mechanisms = [*self.statistics_mechanisms, _sgd(self.sgd_noise, self.sample_rate, steps), *stages]
+    def record(self, steps: int, stages: tuple[str, ...]) -> dict[str, Any]:
+        """The privacy record for a fit that ran `steps` DP-SGD steps and fitted the
+        sampling `stages`: a planned stage that declined (the pairs stage finds no two
+        columns of two cells or more before it releases anything) spent nothing."""
+        redraw = self.redraw_mechanism if "redraw" in stages else None
+        pairs = self.pairs_mechanism if "pairs" in stages else None
+        ran = [m for m in (redraw, pairs) if m is not None]
+        mechanisms = [*self.statistics_mechanisms, _sgd(self.sgd_noise, self.sample_rate, steps), *ran]
         return privacy_record(
             self.budget,
             mechanisms,
             delta_threshold=self.delta_threshold,
             public=self.public,
-            redraws=self.redraw_mechanism is not None,
-            pairs=self.pairs_mechanism is not None,
+            redraws=redraw is not None,
+            pairs=pairs is not None,
         )
 
 

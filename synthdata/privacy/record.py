@@ -13,7 +13,7 @@ SWITCHED_OFF = (
     "schema rule and dependency discovery (off unless declared, and declared constraints are refused)"
 )
 REDRAW_OFF = "; the categorical redraw (redraw=False, no categorical column, or too few rows to learn from)"
-PAIRS_OFF = "; matching the two-column tables (refine=False, or fewer than two columns)"
+PAIRS_OFF = "; matching the two-column tables (refine=False, or fewer than two columns of two values or more)"
 POST_PROCESSING = (
     "calibration to the released histograms (reads only what the releases published); the redraw network's "
     "value bins, input scaling and category shares (fitted on the releases; its weights are DP-SGD's); "

@@ -101,3 +101,13 @@ def test_without_refinement_nothing_is_spent_on_the_tables(table):
     assert "two-column tables" not in [m["name"] for m in model.privacy_["mechanisms"]]
     assert model.stages_ == ("calibrate", "redraw")
     assert "matching the two-column tables" in model.privacy_["switched_off"]
+
+
+def test_a_table_with_one_column_of_two_values_or_more_spends_nothing_on_the_tables(table):
+    """A constant column has one cell: no pair to table, so nothing is released or charged."""
+    frame = table[["age"]].assign(country="United-States")
+    model = TabularGAN(epsilon=EPSILON, epochs=1, batch_size=200, verbose=False).fit(frame)
+    assert "pairs" not in model.stages_
+    assert "two-column tables" not in [m["name"] for m in model.privacy_["mechanisms"]]
+    assert "matching the two-column tables" in model.privacy_["switched_off"]
+    assert sum(m["epsilon"] for m in model.privacy_["mechanisms"]) == pytest.approx(model.privacy_["epsilon"], abs=1e-5)

@@ -22,7 +22,9 @@ without the stage; with it inside, 24% and 0.984.
 The targets are noisy. Each is shrunk toward the generated rows' own table by how much
 of their difference the noise explains (James-Stein): a table the generator already
 has is left nearly as it is, one it misses is moved most of the way to the released
-counts.
+counts, and one whose distance the noise alone could make is not moved. The moved
+counts are then projected onto shares (less one threshold, clipped at 0), so that the
+noise on empty cells adds no mass.
 """
 
 from __future__ import annotations

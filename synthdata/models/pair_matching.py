@@ -242,22 +242,23 @@ def shrunk_targets(released: torch.Tensor, generated: torch.Tensor, std: float, 
     significant = squared > noise + SIGNIFICANCE * torch.sqrt(2.0 * cells) * std**2
     moved = torch.where(significant, 1.0 - noise / squared.clamp_min(1e-12), 0.0).clamp(0.0, 1.0)[table]
     target = generated + moved * (released - generated)
-    offsets = tables.offsets.tolist()
-    sizes = tables.cells.tolist()
-    return torch.cat([_onto_simplex(target[start : start + size]) for start, size in zip(offsets, sizes, strict=True)])
+    total = float(generated[: int(tables.cells[0])].sum()) if len(tables) else 0.0
+    bounds = zip(tables.offsets.tolist(), tables.cells.tolist(), strict=True)
+    return torch.cat([_onto_simplex(target[start : start + size], total) for start, size in bounds])
 
 
-def _onto_simplex(counts: torch.Tensor) -> torch.Tensor:
-    """The nearest shares (in Euclidean distance) to `counts` scaled to sum to 1: every
-    count less one threshold, clipped at 0. Clipping noisy counts at 0 alone gives each
-    empty cell the positive half of its noise, mass the real table does not hold; the
-    threshold takes back as much as the clip adds."""
-    shares = counts / counts.sum().clamp_min(1e-12)
-    ordered = shares.sort(descending=True).values
+def _onto_simplex(counts: torch.Tensor, total: float) -> torch.Tensor:
+    """The shares of the nearest (in Euclidean distance) non-negative counts summing to
+    `total`: every count less one threshold, clipped at 0. Clipping noisy counts at 0
+    alone gives each empty cell the positive half of its noise, mass the real table
+    does not hold; the threshold takes back as much as the clip adds."""
+    total = max(total, 1e-12)
+    ordered = counts.sort(descending=True).values
     kept = torch.arange(1, len(ordered) + 1, device=counts.device, dtype=counts.dtype)
-    thresholds = (ordered.cumsum(0) - 1.0) / kept
+    thresholds = (ordered.cumsum(0) - total) / kept
+    # the largest count always passes its threshold, the total being positive
     threshold = thresholds[(ordered > thresholds).nonzero().max()]
-    return (shares - threshold).clamp_min(0.0)
+    return (counts - threshold).clamp_min(0.0) / total
 
 
 class PairWeights:

@@ -88,3 +88,23 @@ def test_adult_rows_fall_in_their_categories_pooled_tail_bins_and_point_masses(a
     assert (gain[zeros] >= VALUE_CELLS).all() and (gain[~zeros] < VALUE_CELLS).all()
     ages = torch.bincount(found[names.index("age")], minlength=VALUE_CELLS).float() / len(frame)
     assert ages.max() < 0.2 and ages.min() > 0.05
+
+
+def test_targets_are_shares_whatever_the_noise_does_to_a_table():
+    """Noise may make counts negative, and a small table's released total too: each
+    table's targets are still non-negative shares summing to 1, and an empty cell gets
+    none of its noise where the others carry the rows."""
+    tables = PairTables(torch.tensor([[0, 1], [0, 2]]), [4, 5, 3])
+    random = torch.Generator().manual_seed(0)
+    generated = torch.cat([torch.full((20,), 5.0), torch.full((12,), 100 / 12)])
+    for _ in range(200):
+        released = generated + 40.0 * torch.randn(tables.total, generator=random)
+        for std in (0.0, 40.0):
+            shares = shrunk_targets(released, generated, std, tables)
+            assert (shares >= 0).all()
+            assert float(shares[:20].sum()) == pytest.approx(1.0, abs=1e-5)
+            assert float(shares[20:].sum()) == pytest.approx(1.0, abs=1e-5)
+    one_empty = torch.tensor([50.0, 50.0, 0.0, 0.0])
+    noisy = one_empty + torch.tensor([3.0, -3.0, 2.0, -2.0])
+    shares = shrunk_targets(noisy, one_empty, 0.0, PairTables(torch.tensor([[0, 1]]), [2, 2]))
+    assert shares.tolist() == pytest.approx([0.53, 0.47, 0.0, 0.0], abs=1e-6)

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 import torch
 
 from synthdata.models.pipeline import EarlierStages, FittedStage, kept_draws
-from synthdata.transform.modes import STD_MULTIPLIER, ModeSpecificNormalizer
+from synthdata.models.row_features import RowFeatures, equal_count_edges
+from synthdata.transform.modes import ModeSpecificNormalizer
 from synthdata.transform.table import DataTransformer, Span
 
 # Cells of a column at most: its most common categories and one for the rest, or
@@ -82,15 +83,19 @@ class ColumnCells:
     slot_cells: torch.Tensor | None = None  # categories: each slot's cell
     edges: torch.Tensor | None = None  # numbers: the VALUE_CELLS - 1 inner bin edges
     normalizer: ModeSpecificNormalizer | None = None
+    value: int | None = None  # numbers with a mode: their column among `RowFeatures.values`
 
 
 class PairCells:
-    """Which cell of each column an encoded row falls in (see the module docstring)."""
+    """Which cell of each column an encoded row falls in (see the module docstring).
+    Numbers are read as the sampling stages' classifiers read them (`RowFeatures`)."""
 
     def __init__(self, transformer: DataTransformer, slot_cells: torch.Tensor, value_edges: torch.Tensor) -> None:
         """`slot_cells`: every category span's slots in turn, each slot's cell;
         `value_edges`: (numeric columns, VALUE_CELLS - 1) inner bin edges."""
         self.slot_cells, self.value_edges = slot_cells, value_edges
+        self.features = RowFeatures(transformer, slot_cells.device)
+        valued = self.features.scalar_slots.tolist()
         self.columns: list[ColumnCells] = []
         slot, numeric = 0, 0
         for span in _column_spans(transformer):
@@ -99,19 +104,20 @@ class PairCells:
                 self.columns.append(ColumnCells(span, int(cells.max()) + 1, slot_cells=cells))
                 slot += span.width
             else:
-                normalizer = transformer.encoders_[span.column]
-                assert isinstance(normalizer, ModeSpecificNormalizer)
+                normalizer = _normalizer(transformer, span)
                 points = normalizer.n_components - len(normalizer.means_)
-                column = ColumnCells(span, VALUE_CELLS + points, edges=value_edges[numeric], normalizer=normalizer)
-                self.columns.append(column)
+                value = valued.index(span.start) if span.start in valued else None
+                edges = value_edges[numeric]
+                self.columns.append(
+                    ColumnCells(span, VALUE_CELLS + points, edges=edges, normalizer=normalizer, value=value)
+                )
                 numeric += 1
 
     @classmethod
     def cut_on(cls, transformer: DataTransformer, reference: torch.Tensor) -> PairCells:
         """Cells of the most common categories and of equal-count value bins among `reference` rows."""
         device = reference.device
-        slot_cells, edges = [], []
-        levels = torch.linspace(0.0, 1.0, VALUE_CELLS + 1, device=device)[1:-1]
+        slot_cells = []
         for span in _column_spans(transformer):
             if span.kind == "category":
                 cells = torch.arange(span.width, device=device).clamp_max(CATEGORY_CELLS - 1)
@@ -119,30 +125,35 @@ class PairCells:
                 common = reference[:, span.start : span.stop].sum(dim=0).argsort(descending=True)
                 cells[common] = cells.clone()
                 slot_cells.append(cells)
-            else:
-                normalizer = transformer.encoders_[span.column]
-                assert isinstance(normalizer, ModeSpecificNormalizer)
-                values, in_mode = _values(normalizer, span, reference)
-                counted = values[in_mode][: 2**24]  # torch.quantile takes at most 2**24 values
-                edges.append(torch.quantile(counted, levels) if len(counted) else torch.zeros_like(levels))
+        features = RowFeatures(transformer, device)
+        valued = equal_count_edges(*features.values_in_mode(reference), VALUE_CELLS)
+        numbers = [span.start for span in _column_spans(transformer) if span.kind == "scalar"]
+        edges = torch.zeros(len(numbers), VALUE_CELLS - 1, device=device)
+        for row, start in enumerate(features.scalar_slots.tolist()):
+            edges[numbers.index(start)] = valued[row]
         return cls(
             transformer,
             torch.cat(slot_cells) if slot_cells else torch.zeros(0, dtype=torch.long, device=device),
-            torch.stack(edges) if edges else torch.zeros(0, VALUE_CELLS - 1, device=device),
+            edges,
         )
 
     def __call__(self, rows: torch.Tensor) -> torch.Tensor:
         """Each row's cell in each column, (columns, rows)."""
+        values, in_mode = self.features.values_in_mode(rows)
         cells = []
         for column in self.columns:
             span = column.span
             if column.slot_cells is not None:
                 cells.append(column.slot_cells[rows[:, span.start : span.stop].argmax(dim=1)])
+                continue
+            assert column.normalizer is not None and column.edges is not None
+            component = rows[:, span.stop : span.stop + column.normalizer.n_components].argmax(dim=1)
+            point = VALUE_CELLS + component - len(column.normalizer.means_)
+            if column.value is None:  # only point masses and nulls
+                cells.append(point)
             else:
-                assert column.normalizer is not None and column.edges is not None
-                values, in_mode = _values(column.normalizer, span, rows)
-                point = VALUE_CELLS + _component(column.normalizer, span, rows) - len(column.normalizer.means_)
-                cells.append(torch.where(in_mode, torch.searchsorted(column.edges, values.contiguous()), point))
+                binned = torch.searchsorted(column.edges, values[:, column.value].contiguous())
+                cells.append(torch.where(in_mode[:, column.value], binned, point))
         return torch.stack(cells) if cells else torch.zeros(0, len(rows), dtype=torch.long, device=rows.device)
 
     @property
@@ -158,22 +169,10 @@ def _column_spans(transformer: DataTransformer) -> list[Span]:
     return [span for span in transformer.spans_ if span.kind in ("category", "scalar")]
 
 
-def _component(normalizer: ModeSpecificNormalizer, span: Span, rows: torch.Tensor) -> torch.Tensor:
-    """Each row's mixture component of a numeric column: a mode, then point masses and null."""
-    return rows[:, span.stop : span.stop + normalizer.n_components].argmax(dim=1)
-
-
-def _values(normalizer: ModeSpecificNormalizer, span: Span, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """A numeric column's value in each row (in its mode's units), and whether it lies in a mode."""
-    component = _component(normalizer, span, rows)
-    n_modes = len(normalizer.means_)
-    in_mode = component < n_modes
-    if n_modes == 0:
-        return torch.zeros(len(rows), device=rows.device), in_mode
-    mode = component.clamp_max(n_modes - 1)
-    means = torch.as_tensor(normalizer.means_, dtype=rows.dtype, device=rows.device)[mode]
-    stds = torch.as_tensor(normalizer.stds_, dtype=rows.dtype, device=rows.device)[mode]
-    return means + rows[:, span.start].clamp(-1.0, 1.0) * STD_MULTIPLIER * stds, in_mode
+def _normalizer(transformer: DataTransformer, span: Span) -> ModeSpecificNormalizer:
+    normalizer = transformer.encoders_[span.column]
+    assert isinstance(normalizer, ModeSpecificNormalizer)
+    return normalizer
 
 
 class PairTables:
@@ -225,9 +224,9 @@ def _mutual_information(first: torch.Tensor, second: torch.Tensor, first_cells: 
 def shrunk_targets(released: torch.Tensor, generated: torch.Tensor, std: float, tables: PairTables) -> torch.Tensor:
     """Each table's target shares: the generated table moved toward the released one by
     1 - (noise it explains) / (their squared distance) (James-Stein, toward the
-    generated table), clipped at 0; not moved at all where that distance is within
-    SIGNIFICANCE standard deviations of what the noise alone gives. `generated` is
-    scaled to the released total.
+    generated table); not moved at all where that distance is within SIGNIFICANCE
+    standard deviations of what the noise alone gives; then projected onto shares
+    (`_onto_simplex`, each table at the total of its `generated` counts).
 
     Where the noise alone makes the distance, it exceeds the noise's expectation on
     half the tables, each of which James-Stein then moves a little toward its noise,
@@ -242,9 +241,10 @@ def shrunk_targets(released: torch.Tensor, generated: torch.Tensor, std: float, 
     significant = squared > noise + SIGNIFICANCE * torch.sqrt(2.0 * cells) * std**2
     moved = torch.where(significant, 1.0 - noise / squared.clamp_min(1e-12), 0.0).clamp(0.0, 1.0)[table]
     target = generated + moved * (released - generated)
-    total = float(generated[: int(tables.cells[0])].sum()) if len(tables) else 0.0
-    bounds = zip(tables.offsets.tolist(), tables.cells.tolist(), strict=True)
-    return torch.cat([_onto_simplex(target[start : start + size], total) for start, size in bounds])
+    bounds = [
+        slice(start, start + size) for start, size in zip(tables.offsets.tolist(), tables.cells.tolist(), strict=True)
+    ]
+    return torch.cat([_onto_simplex(target[cells], float(generated[cells].sum())) for cells in bounds])
 
 
 def _onto_simplex(counts: torch.Tensor, total: float) -> torch.Tensor:
@@ -278,8 +278,8 @@ class PairWeights:
         return self.factors[self.tables.index(self.cells(rows))].sum(dim=0)
 
     def acceptance(self, rows: torch.Tensor) -> torch.Tensor:
-        """The probability of keeping each encoded row, min(1, weight / cap)."""
-        return torch.exp((self.log_weights(rows) - self.cap).clamp_max(0.0))
+        """The probability of keeping each encoded row."""
+        return _acceptance(self.log_weights(rows), self.cap)
 
     @property
     def kept_share(self) -> float:
@@ -310,7 +310,7 @@ def fit_factors(index: torch.Tensor, targets: torch.Tensor, tables: PairTables) 
     present = targets > 0
     for _ in range(STEPS):
         log_weights = factors[index].sum(dim=0)
-        acceptance = torch.exp((log_weights - torch.quantile(log_weights.detach(), CAP_QUANTILE)).clamp_max(0.0))
+        acceptance = _acceptance(log_weights, torch.quantile(log_weights.detach(), CAP_QUANTILE))
         shares = tables.counts(index, acceptance / acceptance.sum())
         loss = (targets[present] * (targets[present] / shares[present].clamp_min(1e-12)).log()).sum()
         optimizer.zero_grad(set_to_none=True)
@@ -318,6 +318,11 @@ def fit_factors(index: torch.Tensor, targets: torch.Tensor, tables: PairTables) 
         optimizer.step()
     factors = factors.detach()
     return factors, torch.quantile(factors[index].sum(dim=0), CAP_QUANTILE)
+
+
+def _acceptance(log_weights: torch.Tensor, cap: torch.Tensor) -> torch.Tensor:
+    """min(1, weight / cap) for each row."""
+    return torch.exp((log_weights - cap).clamp_max(0.0))
 
 
 def _counts(cells: PairCells, tables: PairTables, rows: torch.Tensor) -> torch.Tensor:
@@ -364,7 +369,7 @@ class MatchPairs(FittedStage[PairWeights]):
         index = tables.index(generated)
         generated_counts = tables.counts(index) * (len(real) / generated.shape[1])
         factors, cap = fit_factors(index, shrunk_targets(released, generated_counts, std, tables), tables)
-        kept = torch.exp((factors[index].sum(dim=0) - cap).clamp_max(0.0)).mean()
+        kept = _acceptance(factors[index].sum(dim=0), cap).mean()
         self.state = PairWeights(cells, pairs, factors, cap, kept)
         return True
 

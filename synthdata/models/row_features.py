@@ -124,9 +124,15 @@ def value_edges(transformer: DataTransformer, real_rows: torch.Tensor) -> torch.
     bins = min(VALUE_BINS, len(real_rows) // ROWS_PER_VALUE_BIN)
     if bins < 2 or plain.scalar_slots.numel() == 0:
         return None
-    values, in_mode = plain.values_in_mode(real_rows)
-    levels = torch.linspace(0.0, 1.0, bins + 1, device=real_rows.device)[1:-1]
-    edges = torch.zeros(values.shape[1], bins - 1, device=real_rows.device)
+    return equal_count_edges(*plain.values_in_mode(real_rows), bins)
+
+
+def equal_count_edges(values: torch.Tensor, in_mode: torch.Tensor, bins: int) -> torch.Tensor:
+    """The inner edges of `bins` equal-count bins of each column of `values` (rows,
+    columns), counting only the values `in_mode`, as (columns, bins - 1); zeros for a
+    column with none."""
+    levels = torch.linspace(0.0, 1.0, bins + 1, device=values.device)[1:-1]
+    edges = torch.zeros(values.shape[1], bins - 1, device=values.device)
     for column in range(values.shape[1]):
         # torch.quantile takes at most 2**24 values
         counted = values[in_mode[:, column], column][: 2**24]
